@@ -1,0 +1,73 @@
+/**
+ * Errors carry what the caller needs: the contract's error code, the HTTP status, the field
+ * at fault, and for gateway faults the gateway's own message. Never a secret: messages are
+ * built from field names and gateway replies only.
+ */
+import { SERVER_ERROR_STATUS, type ServerErrorCode } from "@paybridge/shared";
+
+export class PaybridgeError extends Error {
+  override readonly name: string = "PaybridgeError";
+  readonly code: ServerErrorCode;
+  readonly status: number;
+  readonly field: string | undefined;
+
+  constructor(code: ServerErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.status = SERVER_ERROR_STATUS[code];
+    this.field = options.field;
+  }
+
+  toBody(): { error: { code: ServerErrorCode; message: string; field?: string } } {
+    return { error: { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) } };
+  }
+}
+
+/** 400: the request (or what resolveOrder returned) breaks a rule; `field` names it. */
+export class InvalidRequestError extends PaybridgeError {
+  override readonly name = "InvalidRequestError";
+  constructor(message: string, field?: string) {
+    super("invalid_request", message, field === undefined ? {} : { field });
+  }
+}
+
+/** 502: the gateway answered, but with an error, a bad signature or something unreadable. */
+export class GatewayError extends PaybridgeError {
+  override readonly name = "GatewayError";
+  readonly gateway: string;
+  /** The gateway's own error code (fubei `sub_code`, upaas `code`, ...), when it gave one. */
+  readonly gatewayCode: string | undefined;
+  constructor(gateway: string, message: string, options: { gatewayCode?: string; cause?: unknown } = {}) {
+    super("gateway_error", message, options.cause === undefined ? {} : { cause: options.cause });
+    this.gateway = gateway;
+    this.gatewayCode = options.gatewayCode;
+  }
+}
+
+/** 504: the gateway did not answer within the request timeout. */
+export class GatewayTimeoutError extends PaybridgeError {
+  override readonly name = "GatewayTimeoutError";
+  readonly gateway: string;
+  constructor(gateway: string, timeoutMs: number) {
+    super("gateway_timeout", `${gateway} did not answer within ${timeoutMs} ms`);
+    this.gateway = gateway;
+  }
+}
+
+/** Thrown at start-up (paybridge(), an adapter factory, createSandbox) for a bad option. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  readonly option: string;
+  constructor(option: string, message: string) {
+    super(`paybridge option \`${option}\`: ${message}`);
+    this.option = option;
+  }
+}
+
+/** A notify that fails verification or cannot be read. It changes nothing. */
+export class NotifyRejectedError extends Error {
+  override readonly name = "NotifyRejectedError";
+  constructor(message: string) {
+    super(message);
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The contract between the gateway-agnostic core (router, order service, store) and one
+ * gateway's adapter. Everything about a gateway — field names, units, lengths, signing
+ * settings, error shape, notify reading, reply text, query — lives in that gateway's adapter
+ * file; the core only calls this interface.
+ */
+import type { Channel, PayAction, Scene } from "@paybridge/shared";
+
+/** One outbound HTTP exchange. Provided by the core so timeouts and errors are uniform. */
+export interface GatewayRequest {
+  url: string;
+  /** Default POST. */
+  method?: "POST" | "GET";
+  headers?: Record<string, string>;
+  /** Sent as-is (adapters serialise; signatures are over the exact text sent). */
+  body?: string;
+}
+
+export interface GatewayResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** The raw response text; adapters parse it. */
+  body: string;
+}
+
+/**
+ * Sends one request. Rejects with GatewayTimeoutError past the configured timeout and with
+ * GatewayError when the connection fails. Any HTTP status resolves: the adapter reads it.
+ */
+export type GatewayHttp = (request: GatewayRequest) => Promise<GatewayResponse>;
+
+export interface CreateOrderInput {
+  orderNo: string;
+  /** Integer fen; the adapter converts to its gateway's unit at its edge. */
+  amountFen: number;
+  channel: Channel;
+  scene: Scene;
+  description?: string;
+  attach?: string;
+  /** The payer's WeChat openid / Alipay user id, when known. */
+  openId?: string;
+  /** The WeChat official account or mini-program appid, when the browser gave one. */
+  appId?: string;
+  /** Absolute URL of POST {mount}/notify/{adapter.id}. */
+  notifyUrl: string;
+}
+
+export interface CreatedOrder {
+  /** The gateway's own order number. */
+  gatewayOrderNo: string;
+  action: PayAction;
+}
+
+/** A notify exactly as it arrived. The body is the raw bytes: signatures are over them. */
+export interface NotifyInput {
+  rawBody: Buffer;
+  /** Lower-cased header names. */
+  headers: Readonly<Record<string, string | undefined>>;
+}
+
+/** What a notify says, once its signature has been verified. */
+export interface VerifiedNotify {
+  /** The merchant order number (ours). */
+  orderNo: string;
+  gatewayOrderNo?: string;
+  /** Integer fen, converted from the gateway's unit exactly. */
+  amountFen: number;
+  outcome: "paid" | "failed" | "pending";
+  /** ISO 8601, when the gateway says when. */
+  paidAt?: string;
+}
+
+export interface QueryInput {
+  orderNo: string;
+  gatewayOrderNo?: string;
+}
+
+export interface QueryResult {
+  status: "pending" | "paid" | "failed" | "closed";
+  amountFen?: number;
+  gatewayOrderNo?: string;
+  paidAt?: string;
+}
+
+/** The exact HTTP answer a gateway expects to a notify. */
+export interface NotifyReply {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export interface GatewayAdapter {
+  /** The id used in routing and in the notify path (`upaas`, ...). */
+  readonly id: string;
+  /** Which scenes each channel supports at this gateway; the first is the default scene. */
+  readonly supports: Readonly<Partial<Record<Channel, readonly Scene[]>>>;
+  /**
+   * Validates the input against the gateway's document (required fields, lengths; throws
+   * InvalidRequestError naming the field before anything is sent), signs, sends, verifies the
+   * response's signature where it carries one, and reads it into an action. Gateway errors
+   * throw GatewayError with the gateway's message.
+   */
+  createOrder(input: CreateOrderInput, http: GatewayHttp): Promise<CreatedOrder>;
+  /** Verifies (constant-time) and reads a notify; throws NotifyRejectedError otherwise. */
+  verifyNotify(input: NotifyInput): VerifiedNotify;
+  readonly notifyReply: { readonly success: NotifyReply; readonly failure: NotifyReply };
+  /** Asks the gateway for an order's state, where it has a query API. */
+  queryOrder?(input: QueryInput, http: GatewayHttp): Promise<QueryResult>;
+}
