@@ -1,0 +1,80 @@
+/** The printed table: one row per figure, with its goal where it has one. */
+
+const number = (value) => (typeof value === "number" ? value.toLocaleString("en-US") : String(value));
+const verdict = (ok) => (ok ? "ok" : "BELOW GOAL");
+
+function httpRow(label, run) {
+  return [label, `${number(run.requestsPerSecond)} req/s`, `p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, ${number(run.requests)} requests`];
+}
+
+function clientRows(client) {
+  const { iife, treeShakenApp } = client;
+  return [
+    ["IIFE (script tag)", `${number(iife.rawBytes)} B raw, ${number(iife.gzip9Bytes)} B gzip -9`,
+      `budget ${number(iife.budgetGzip9Bytes)}: ${iife.withinBudget ? "ok" : "OVER BUDGET"}; ${iife.reference.name} ${number(iife.reference.gzip9Bytes)}`],
+    ["ESM app, createPayClient + one channel", `${number(treeShakenApp.rawBytes)} B raw, ${number(treeShakenApp.gzip9Bytes)} B gzip -9`, "rollup + node-resolve + terser"],
+  ];
+}
+
+function orderRows(order) {
+  return [
+    httpRow(`paybridge POST /orders (${order.gateway})`, order.paybridge),
+    httpRow("baseline hand-written route", order.baseline),
+    ["ratio paybridge / baseline", String(order.ratio), `goal >= ${order.goal}: ${verdict(order.ratio >= order.goal)}`],
+  ];
+}
+
+function notifyRows(notify) {
+  return [
+    httpRow(`paybridge notify, first time (${notify.gateway})`, notify.paybridgeFirstTime),
+    httpRow("paybridge notify, already paid", notify.paybridgeAlreadyPaid),
+    httpRow("baseline verify-and-reply route", notify.baseline),
+    ["ratio already paid / baseline", String(notify.ratioAlreadyPaid), `goal >= ${notify.goal}: ${verdict(notify.ratioAlreadyPaid >= notify.goal)}`],
+    ["ratio first time / baseline", String(notify.ratioFirstTime), `goal >= ${notify.goal}: ${verdict(notify.ratioFirstTime >= notify.goal)}`],
+    ["onPaid calls", `${number(notify.onPaid.onPaidCalls)} for ${number(notify.onPaid.orders)} orders`, notify.onPaid.exactlyOnce ? "exactly once each" : "NOT EXACTLY ONCE"],
+  ];
+}
+
+function signingRows(signing) {
+  return Object.entries(signing).map(([gateway, figures]) => [
+    `${gateway} (${figures.rule.algorithm}, ${figures.rule.hexCase}, skip ${figures.rule.skip})`,
+    `${number(figures.signPerSecond)} sign/s`,
+    `${number(figures.verifyPerSecond)} verify/s`,
+  ]);
+}
+
+function redisRows(redis) {
+  if (redis.skipped) return [["Redis store", "SKIPPED", redis.reason]];
+  const { onPaid } = redis;
+  return [
+    [...httpRow(`${redis.instances} instances, ${redis.copiesPerOrder} racing copies/order`, redis.concurrent).slice(0, 2),
+      `${httpRow("", redis.concurrent)[2]}; status ${JSON.stringify(redis.concurrent.statusCodes)}`],
+    [...httpRow("retry pass, 1 per order", redis.retry).slice(0, 2), `${httpRow("", redis.retry)[2]}; status ${JSON.stringify(redis.retry.statusCodes)}`],
+    ["onPaid calls", `${number(onPaid.onPaidCalls)} for ${number(onPaid.orders)} orders`,
+      `${onPaid.exactlyOnce ? "exactly once each" : "NOT EXACTLY ONCE"} (once ${onPaid.paidOnce}, never ${onPaid.neverPaid}, more ${onPaid.paidMoreThanOnce}; per instance ${onPaid.callsPerInstance.join(" + ")})`],
+  ];
+}
+
+const SECTIONS = [
+  ["client", "Client size", clientRows],
+  ["orderRoute", "Order route", orderRows],
+  ["notifyRoute", "Notify route", notifyRows],
+  ["signing", "Signing (per gateway rule)", signingRows],
+  ["redis", "Redis store, two instances", redisRows],
+];
+
+export function formatReport(results) {
+  const lines = [];
+  const { machine, settings } = results;
+  lines.push(`paybridge bench — ${machine.date}`);
+  lines.push(`${machine.cores} x ${machine.cpuModel}, Node ${machine.node}, ${machine.platform}`);
+  lines.push(`HTTP: ${settings.connections} connections, ${settings.runSeconds} s runs after ${settings.warmupSeconds} s warm-up, gateway ${settings.gateway} on the sandbox`);
+  for (const [key, title, rowsOf] of SECTIONS) {
+    lines.push("", title);
+    const section = results[key];
+    const rows = section?.error ? [["FAILED", section.error, ""]] : rowsOf(section);
+    const widths = [0, 1].map((column) => Math.max(...rows.map((row) => row[column].length)));
+    for (const row of rows) lines.push(`  ${row[0].padEnd(widths[0])}  ${row[1].padEnd(widths[1])}  ${row[2]}`.trimEnd());
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,54 @@
+/**
+ * paybridge (dist) mounted at /pay, every channel routed to the bench gateway on the sandbox.
+ * Config: { sandboxUrl, publicUrl, gateway, amountFen, redis?: { url, keyPrefix } }.
+ * Handlers: `paidCounts` (onPaid calls per order), `logCounts` (warn/error lines logged).
+ */
+import express from "express";
+import { closeServer, listenOnLoopback, serveParent } from "../lib/child.mjs";
+import { distFiles } from "../lib/paths.mjs";
+
+const { paybridge, RedisOrderStore } = await import(distFiles.middleware);
+const { sandboxAdapters } = await import(distFiles.sandbox);
+
+const PRINTED_LOG_LINES = 5;
+
+serveParent(async ({ sandboxUrl, publicUrl, gateway, amountFen, redis }) => {
+  const paidCounts = new Map();
+  const logged = { warn: 0, error: 0 };
+  const logAt = (level) => (message, fields) => {
+    logged[level] += 1;
+    if (logged[level] <= PRINTED_LOG_LINES) console.error(`[paybridge ${level}] ${message}`, fields ?? "");
+  };
+  // The store opens (and on close, closes) its own connection from the URL.
+  const store = redis ? new RedisOrderStore({ redis: redis.url, keyPrefix: redis.keyPrefix }) : undefined;
+
+  const app = express();
+  app.use(
+    "/pay",
+    paybridge({
+      gateways: sandboxAdapters(sandboxUrl),
+      routing: () => gateway,
+      publicUrl,
+      resolveOrder: async () => ({ amountFen }),
+      onPaid: async (payment) => {
+        paidCounts.set(payment.orderNo, (paidCounts.get(payment.orderNo) ?? 0) + 1);
+      },
+      statusTokenSecret: "paybridge-bench-status-token-secret-0123456789",
+      ...(store ? { store } : {}),
+      logger: { info: () => {}, warn: logAt("warn"), error: logAt("error") },
+    }),
+  );
+
+  const { server, url } = await listenOnLoopback(app);
+  return {
+    url: `${url}/pay`,
+    handlers: {
+      paidCounts: () => Object.fromEntries(paidCounts),
+      logCounts: () => ({ ...logged }),
+    },
+    close: async () => {
+      await closeServer(server);
+      await store?.close?.();
+    },
+  };
+});

@@ -1,0 +1,157 @@
+// @ts-check
+/**
+ * The runnable demo: paybridge mounted at /pay, the gateway sandbox at /sandbox, an H5
+ * checkout page at /. `startDemo()` is what server.mjs runs and what the tests start.
+ */
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import express from "express";
+import { paybridge, RedisOrderStore } from "@paybridge/server-middleware";
+import { createSandbox, sandboxAdapters } from "@paybridge/server-middleware/sandbox";
+import { amountFenOf } from "./amount.mjs";
+import { isGatewayId, realAdapter } from "./gateways.mjs";
+
+/** The payer id the sandbox accepts; real gateways need the payer's own (see README). */
+const SANDBOX_OPEN_ID = "sandbox-openid-0001";
+
+/**
+ * @typedef {object} DemoOptions
+ * @property {number} [port] Default 3000; 0 picks a free port.
+ * @property {string} [host] Default 127.0.0.1.
+ * @property {string} [gateway] One of upaas, lianke, xiangma, fubei, vbao. Default upaas (all three channels).
+ * @property {Readonly<Record<string, string | undefined>>} [env] Where PAYBRIDGE_* settings and credentials are read. Default process.env.
+ * @property {(line: string) => void} [printLine] Receives each paid JSON line. Default: stdout.
+ * @property {(message: string) => void} [log] Receives diagnostics. Default: stderr.
+ */
+
+/**
+ * @typedef {object} RunningDemo
+ * @property {string} url The demo's origin, e.g. http://127.0.0.1:3000.
+ * @property {string} gateway
+ * @property {boolean} sandbox Whether the gateway in use is the sandbox's.
+ * @property {() => Promise<void>} close
+ */
+
+/** @param {DemoOptions} [options] @returns {Promise<RunningDemo>} */
+export async function startDemo(options = {}) {
+  const env = options.env ?? process.env;
+  const gateway = options.gateway ?? env.PAYBRIDGE_GATEWAY ?? "upaas";
+  if (!isGatewayId(gateway)) throw new Error(`unknown gateway "${gateway}": use upaas, lianke, xiangma, fubei or vbao`);
+  const real = realAdapter(gateway, env);
+  if (real && !env.PAYBRIDGE_PUBLIC_URL) {
+    throw new Error("set PAYBRIDGE_PUBLIC_URL (where the gateway reaches /pay) to use a real gateway");
+  }
+  const log = options.log ?? ((message) => void process.stderr.write(`${message}\n`));
+  const printLine = options.printLine ?? ((line) => void process.stdout.write(`${line}\n`));
+  const clientAssets = clientDistDirectory();
+
+  // The sandbox adapters need the port, known only once listening: listen first, route after.
+  const server = createServer();
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 3000, options.host ?? "127.0.0.1", () => resolve(undefined));
+  });
+  const address = /** @type {import("node:net").AddressInfo} */ (server.address());
+  const url = `http://${address.address}:${address.port}`;
+  const closeServer = () =>
+    new Promise((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve(undefined)));
+      server.closeAllConnections();
+    });
+
+  const sandbox = createSandbox();
+  // Several demo instances share orders through Redis; a single one keeps them in memory.
+  const store = env.PAYBRIDGE_REDIS_URL ? new RedisOrderStore({ redis: env.PAYBRIDGE_REDIS_URL }) : undefined;
+  try {
+    const adapter = real ?? findAdapter(sandboxAdapters(`${url}/sandbox`), gateway);
+    const pay = paybridge({
+      gateways: [adapter],
+      routing: () => gateway,
+      publicUrl: real ? String(env.PAYBRIDGE_PUBLIC_URL) : `${url}/pay`,
+      statusTokenSecret: env.PAYBRIDGE_STATUS_TOKEN_SECRET ?? randomBytes(32).toString("hex"),
+      resolveOrder: ({ orderNo }) => ({
+        amountFen: amountFenOf(orderNo),
+        description: "paybridge demo",
+        ...(real ? {} : { openId: SANDBOX_OPEN_ID }),
+      }),
+      onPaid: (payment) => {
+        printLine(JSON.stringify({ event: "paid", orderNo: payment.orderNo, amountFen: payment.amountFen, gateway: payment.gateway }));
+      },
+      logger: stderrLogger(log),
+      ...(store ? { store } : {}),
+    });
+    server.on("request", demoApp({ pay, sandbox, adapter, sandboxMode: real === null, clientAssets }));
+  } catch (error) {
+    sandbox.close();
+    await Promise.all([closeServer(), store?.close()]);
+    throw error;
+  }
+
+  log(`paybridge demo on ${url} (gateway ${gateway}, ${real ? "real" : "sandbox"})`);
+  return {
+    url,
+    gateway,
+    sandbox: real === null,
+    close: async () => {
+      sandbox.close();
+      await closeServer();
+      await store?.close();
+    },
+  };
+}
+
+/**
+ * @param {{ pay: import("express").Router, sandbox: import("express").Express, adapter: import("@paybridge/server-middleware").GatewayAdapter, sandboxMode: boolean, clientAssets: string }} parts
+ */
+function demoApp({ pay, sandbox, adapter, sandboxMode, clientAssets }) {
+  const app = express();
+  app.disable("x-powered-by");
+  app.use("/pay", pay);
+  app.use("/sandbox", sandbox);
+  // What the checkout page shows: the gateway, its channels, and the amount the server will charge.
+  app.get("/demo/config", (req, res) => {
+    const orderNo = typeof req.query.orderNo === "string" ? req.query.orderNo : undefined;
+    res.json({
+      gateway: adapter.id,
+      sandbox: sandboxMode,
+      channels: adapter.supports,
+      ...(orderNo ? { order: { orderNo, amountFen: amountFenOf(orderNo) } } : {}),
+    });
+  });
+  app.use("/assets", express.static(clientAssets));
+  app.use(express.static(fileURLToPath(new URL("./public/", import.meta.url))));
+  return app;
+}
+
+/**
+ * The built client (dist/, with paybridge.iife.js and the sandbox bridges' IIFE), found
+ * through the package so the demo serves what a merchant would install.
+ */
+function clientDistDirectory() {
+  try {
+    return dirname(createRequire(import.meta.url).resolve("@paybridge/client/iife"));
+  } catch (cause) {
+    throw new Error("the browser client is not built: run `npx pnpm@10 build` first", { cause });
+  }
+}
+
+/**
+ * @param {readonly import("@paybridge/server-middleware").GatewayAdapter[]} adapters
+ * @param {string} id
+ */
+function findAdapter(adapters, id) {
+  const adapter = adapters.find((candidate) => candidate.id === id);
+  if (!adapter) throw new Error(`the sandbox has no ${id} adapter`);
+  return adapter;
+}
+
+/** paybridge's logger, on stderr so stdout carries only the paid lines. */
+function stderrLogger(/** @type {(message: string) => void} */ log) {
+  /** @param {string} level */
+  const at = (level) => (/** @type {string} */ message, /** @type {unknown} */ fields) =>
+    log(`[paybridge] ${level} ${message}${fields === undefined ? "" : ` ${JSON.stringify(fields)}`}`);
+  return { info: at("info"), warn: at("warn"), error: at("error") };
+}

@@ -1,0 +1,2 @@
+// The mini-program's entry. Payment lives on pages/pay/index; nothing app-wide is needed.
+App({});

@@ -1,0 +1,23 @@
+export { createPayClient, PayClient } from "./client.js";
+export type { OrderCreatedEvent, PayClientEvents, PayClientOptions, PayOptions, PayResult } from "./client.js";
+export { PayError } from "./errors.js";
+export type { PayErrorDetails } from "./errors.js";
+export { detectEnvironment } from "./environment.js";
+export type { Environment, EnvironmentKind } from "./environment.js";
+export { runLaunchFlow } from "./launch-flow.js";
+export type { LaunchFlowOptions, LaunchFlowResult } from "./launch-flow.js";
+export type { Transport, TransportRequest, TransportResponse } from "./transport.js";
+export { kyTransport } from "./transports/ky.js";
+export type { KyTransportOptions } from "./transports/ky.js";
+export { wxTransport } from "./transports/wx.js";
+export { myTransport } from "./transports/my.js";
+export type * from "./platform.js";
+export type {
+  Channel,
+  CreateOrderResponse,
+  ErrorCode,
+  OrderStatus,
+  PayAction,
+  Scene,
+  WechatPayParams,
+} from "@paybridge/shared";

@@ -1,0 +1,19 @@
+import { miniCall } from "../mini-call.js";
+import { savePendingOrder } from "../pending-order.js";
+import type { LaunchContext, LaunchOutcome } from "./types.js";
+
+/**
+ * A web-view inside a WeChat mini-program may not pay by JSAPI: open the mini-program's own
+ * pay page (which calls `pay({ orderNo })` with a wx transport) carrying the order, and
+ * `resume()` here when the payer comes back. `wx.miniProgram` comes with the WeChat JS-SDK.
+ */
+export async function launchMiniProgramHandoff(context: LaunchContext): Promise<LaunchOutcome> {
+  const miniProgram = context.globals.wx?.miniProgram;
+  const { orderNo, statusToken, channel } = context.order;
+  const query = `orderNo=${encodeURIComponent(orderNo)}&statusToken=${encodeURIComponent(statusToken)}&channel=${channel}`;
+  savePendingOrder(context.order);
+  await miniCall(miniProgram?.navigateTo.bind(miniProgram), "wx.miniProgram.navigateTo", {
+    url: `${context.miniProgramPayPage}?${query}`,
+  });
+  return "handed-off";
+}

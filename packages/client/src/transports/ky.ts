@@ -1,0 +1,21 @@
+import ky from "ky";
+import type { Transport } from "../transport.js";
+
+export interface KyTransportOptions {
+  /** A fetch of your own (tests, odd environments); default the global fetch. */
+  fetch?: typeof fetch;
+}
+
+/** The browser transport. No retries here (the confirmation loop does its own); ky's 10 s timeout. */
+export function kyTransport(options: KyTransportOptions = {}): Transport {
+  return async ({ method, url, body }) => {
+    const response = await ky(url, {
+      method,
+      json: body,
+      retry: 0,
+      throwHttpErrors: false,
+      ...(options.fetch && { fetch: options.fetch }),
+    });
+    return { status: response.status, body: await response.json().catch(() => undefined) };
+  };
+}

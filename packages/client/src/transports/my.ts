@@ -1,0 +1,26 @@
+import type { Transport } from "../transport.js";
+import { PayError } from "../errors.js";
+import { miniCall } from "../mini-call.js";
+import { defaultGlobals, type MiniProgramError, type MyApi } from "../platform.js";
+
+/** A transport on `my.request`, for Alipay mini-programs (which have no fetch). */
+export function myTransport(my: MyApi | undefined = defaultGlobals().my): Transport {
+  return async ({ method, url, body }) => {
+    try {
+      const result = await miniCall(my?.request?.bind(my), "my.request", {
+        url,
+        method,
+        // my.request form-encodes an object: JSON goes as text.
+        data: body && JSON.stringify(body),
+        headers: { "content-type": "application/json" },
+        dataType: "json" as const,
+      });
+      return { status: result.status, body: result.data };
+    } catch (error) {
+      // An HTTP error status fails the call (error 19), with the answer attached.
+      const failure = (error as PayError).bridgeResult as MiniProgramError | undefined;
+      if (typeof failure?.status === "number") return { status: failure.status, body: failure.data };
+      throw error;
+    }
+  };
+}

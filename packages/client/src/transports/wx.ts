@@ -1,0 +1,16 @@
+import type { Transport } from "../transport.js";
+import { miniCall } from "../mini-call.js";
+import { defaultGlobals, type WxApi } from "../platform.js";
+
+/** A transport on `wx.request`, for WeChat mini-programs (which have no fetch). */
+export function wxTransport(wx: WxApi | undefined = defaultGlobals().wx): Transport {
+  return async ({ method, url, body }) => {
+    const result = await miniCall(wx?.request?.bind(wx), "wx.request", {
+      url,
+      method,
+      data: body,
+      header: { "content-type": "application/json" },
+    });
+    return { status: result.statusCode, body: result.data };
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * The settings every adapter factory takes (id, signing-rule overrides, response-signature
+ * check, state words, paths), checked at once: a bad one throws ConfigError naming
+ * `gateways.<id>.<option>`, never echoing a value.
+ */
+import { ConfigError } from "../errors.js";
+import type { SignRule } from "../signing.js";
+import { isJsonObject, type GatewayStatusTable } from "./wire.js";
+
+/** Settings every adapter takes. */
+export interface GatewayConfigBase {
+  /** The id used in routing and in the notify path; default the gateway's id. */
+  id?: string;
+  /** Overrides of the gateway's default signing rule (see docs/gateways.md). */
+  signRule?: Partial<SignRule>;
+  /** Check the signature a response carries (default true). */
+  verifyResponseSign?: boolean;
+  /** Overrides of how the gateway's order-state words read (e.g. `{ PAYING: "pending" }`). */
+  statuses?: GatewayStatusTable;
+}
+
+/** What every factory reads from the common settings, checked. */
+export interface BaseSettings {
+  id: string;
+  /** `gateways.<id>.<name>`: how a ConfigError names an option. */
+  option: (name: string) => string;
+  verifyResponseSign: boolean;
+  statuses: GatewayStatusTable;
+}
+
+export function baseSettings(config: GatewayConfigBase, gateway: string, statuses: GatewayStatusTable): BaseSettings {
+  // Checked at run time too: configuration often comes from untyped JavaScript or JSON.
+  if (!isJsonObject(config as unknown)) throw new ConfigError(`gateways.${gateway}`, "must be an object");
+  const id = config.id ?? gateway;
+  // The id is a path segment of the notify URL.
+  if (typeof id !== "string" || !/^[A-Za-z0-9_-]{1,32}$/.test(id)) {
+    throw new ConfigError(`gateways.${gateway}.id`, "must be 1-32 letters, digits, '-' or '_'");
+  }
+  const option = (name: string): string => `gateways.${id}.${name}`;
+  for (const name of ["signRule", "statuses"] as const) {
+    if (config[name] !== undefined && !isJsonObject(config[name] as unknown)) throw new ConfigError(option(name), "must be an object");
+  }
+  if (config.verifyResponseSign !== undefined && typeof config.verifyResponseSign !== "boolean") {
+    throw new ConfigError(option("verifyResponseSign"), "must be a boolean");
+  }
+  return {
+    id,
+    option,
+    verifyResponseSign: config.verifyResponseSign ?? true,
+    statuses: Object.freeze({ ...statuses, ...config.statuses }),
+  };
+}
+
+/** Path settings merged over their defaults; each must be a non-empty string. */
+export function pathSettings<K extends string>(
+  given: Partial<Record<K, string>> | undefined,
+  defaults: Readonly<Record<K, string>>,
+  option: string,
+): Readonly<Record<K, string>> {
+  if (given !== undefined && !isJsonObject(given)) throw new ConfigError(option, "must be an object");
+  const merged = { ...defaults, ...given };
+  for (const [name, value] of Object.entries(merged)) {
+    if (typeof value !== "string" || value.length === 0) throw new ConfigError(`${option}.${name}`, "must be a non-empty string");
+  }
+  return Object.freeze(merged);
+}

@@ -1,0 +1,161 @@
+/**
+ * upaas — the UnionPay upaas open platform (also served as mayihaike), gateway document 000:
+ * `POST /v2/pay/jsapi` for WeChat JSAPI / mini-program, Alipay (incl. mini-program) and a
+ * UnionPay pre-order. Amount: a 2-decimal yuan string. The signing rule, `notify_url`, the
+ * query API and the notify body are not public: they are the assumptions of docs/gateways.md,
+ * each a setting here.
+ */
+import { fenToYuanString, yuanStringToFen, type Channel, type PayAction } from "@paybridge/shared";
+import { GatewayError, InvalidRequestError, NotifyRejectedError } from "../errors.js";
+import { COMMON_SIGN_RULE, createSigner, type SignRule } from "../signing.js";
+import { configText, configUrl, optionalConfigText, requiredFen, requiredText } from "../validate.js";
+import type { CreateOrderInput, GatewayAdapter, GatewayHttp, QueryResult } from "./types.js";
+import {
+  JSON_HEADERS,
+  convertAmount,
+  joinUrl,
+  nestedObject,
+  notifyFields,
+  notifyOutcome,
+  plainTextReply,
+  redirectUrl,
+  requiredNotifyText,
+  requiredResponseText,
+  responseObject,
+  shanghaiTimeToIso,
+  statusOf,
+  textOf,
+  wechatParams,
+  type JsonObject,
+} from "./wire.js";
+import { baseSettings, pathSettings, type GatewayConfigBase } from "./settings.js";
+
+export interface UpaasConfig extends GatewayConfigBase {
+  /** Default `https://cqopen.upaas.unionpay.com` (or `https://openapi.mayihaike.com`). */
+  baseUrl?: string;
+  /** `store_num`, 7 characters. */
+  storeNum: string;
+  key: string;
+  /** `wx_appid` for WeChat JSAPI when the browser gives no appId. */
+  wxAppId?: string;
+  /** `sub_appid` for WeChat mini-program pay when the browser gives no appId. */
+  subAppId?: string;
+  /** `sub_app_name`, required by WeChat mini-program pay. */
+  subAppName?: string;
+  /** *Assumed*: create `/v2/pay/jsapi` (documented), query `/v2/pay/query`. */
+  paths?: Partial<Record<"create" | "query", string>>;
+}
+
+const GATEWAY = "upaas";
+const DEFAULT_BASE_URL = "https://cqopen.upaas.unionpay.com";
+const DEFAULT_PATHS = { create: "/v2/pay/jsapi", query: "/v2/pay/query" };
+/** *Assumed*: the common rule with lower-case hex (the response's sign is lower-case hex). */
+const DEFAULT_SIGN_RULE: SignRule = { ...COMMON_SIGN_RULE, hexCase: "lower" };
+const MODE_CODES: Readonly<Record<Channel, string>> = { wechat: "weixin", alipay: "alipay", unionpay: "unionpay" };
+const SUCCESS_CODE = "000000";
+/** *Assumed*: `status` of the query's `data` and of the notify. */
+const STATUSES = { SUCCESS: "paid", PAYING: "pending", NOTPAY: "pending", FAIL: "failed", CLOSED: "closed" } as const;
+/** Document 000: the field lengths that matter for what we send. */
+const APP_ID_MAX = 36;
+
+export function upaas(config: UpaasConfig): GatewayAdapter {
+  const settings = baseSettings(config, GATEWAY, STATUSES);
+  const { id, option } = settings;
+  const baseUrl = configUrl(config.baseUrl ?? DEFAULT_BASE_URL, option("baseUrl"));
+  const storeNum = configText(config.storeNum, option("storeNum"), 7);
+  const signer = createSigner(configText(config.key, option("key")), { ...DEFAULT_SIGN_RULE, ...config.signRule });
+  const wxAppId = optionalConfigText(config.wxAppId, option("wxAppId"), APP_ID_MAX);
+  const subAppId = optionalConfigText(config.subAppId, option("subAppId"), APP_ID_MAX);
+  const subAppName = optionalConfigText(config.subAppName, option("subAppName"), 36);
+  const paths = pathSettings(config.paths, DEFAULT_PATHS, option("paths"));
+
+  /** The fields each WeChat scene adds; a browser-given appId wins over the configured one. */
+  function wechatAppFields(input: CreateOrderInput): JsonObject {
+    if (input.scene === "jsapi") {
+      return { wx_appid: requiredText(input.appId || wxAppId, "appId", { max: APP_ID_MAX }) };
+    }
+    if (subAppName === undefined) throw new InvalidRequestError("sub_app_name is required for WeChat mini-program pay", "sub_app_name");
+    return { sub_appid: requiredText(input.appId || subAppId, "appId", { max: APP_ID_MAX }), sub_app_name: subAppName };
+  }
+
+  async function post(http: GatewayHttp, path: string, fields: JsonObject): Promise<JsonObject> {
+    const response = await http({
+      url: joinUrl(baseUrl, path),
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ ...fields, sign: signer.sign(fields) }),
+    });
+    const body = responseObject(id, response);
+    const code = textOf(body.code);
+    if (code !== SUCCESS_CODE) {
+      throw new GatewayError(id, textOf(body.message) ?? `${id} answered HTTP ${response.status} without a message`, {
+        gatewayCode: code,
+      });
+    }
+    const data = nestedObject(body.data);
+    if (data === undefined) throw new GatewayError(id, `${id} response lacks data`);
+    if (settings.verifyResponseSign && !signer.verify(data, data[signer.rule.signField])) {
+      throw new GatewayError(id, `${id} response signature does not verify`);
+    }
+    return data;
+  }
+
+  function actionOf(channel: Channel, data: JsonObject): PayAction {
+    if (channel === "wechat") {
+      const params = nestedObject(data.pre_pay_info);
+      if (params === undefined) throw new GatewayError(id, `${id} response lacks pre_pay_info`);
+      return { type: "wechat", params: wechatParams(id, params) };
+    }
+    if (channel === "alipay") return { type: "alipay", tradeNO: requiredResponseText(id, data, "pre_pay_no") };
+    return { type: "redirect", url: redirectUrl(id, data.pre_pay_url, "pre_pay_url") };
+  }
+
+  return {
+    id,
+    supports: { wechat: ["jsapi", "mini"], alipay: ["jsapi", "mini"], unionpay: ["h5"] },
+
+    async createOrder(input, http) {
+      const fields: JsonObject = {
+        store_num: storeNum,
+        mode_code: MODE_CODES[input.channel],
+        amount: fenToYuanString(requiredFen(input.amountFen, "amountFen")),
+        open_id: requiredText(input.openId, "openId", { max: 36 }),
+        merchant_order_no: requiredText(input.orderNo, "orderNo", { max: 64 }),
+        notify_url: input.notifyUrl,
+        ...(input.channel === "wechat" ? wechatAppFields(input) : {}),
+      };
+      const data = await post(http, paths.create, fields);
+      return { gatewayOrderNo: requiredResponseText(id, data, "order_number"), action: actionOf(input.channel, data) };
+    },
+
+    verifyNotify(input) {
+      const fields = notifyFields(input);
+      if (!signer.verify(fields, fields[signer.rule.signField])) throw new NotifyRejectedError(`${id} notify signature does not verify`);
+      const status = statusOf(settings.statuses, fields.status);
+      if (status === undefined) throw new NotifyRejectedError(`${id} notify has an unknown status`);
+      const amount = requiredNotifyText(fields, "amount");
+      return {
+        orderNo: requiredNotifyText(fields, "merchant_order_no"),
+        gatewayOrderNo: textOf(fields.order_number),
+        amountFen: convertAmount(() => yuanStringToFen(amount), (message) => new NotifyRejectedError(message)),
+        outcome: notifyOutcome(status),
+        paidAt: shanghaiTimeToIso(fields.pay_time),
+      };
+    },
+
+    notifyReply: { success: plainTextReply(200, "SUCCESS"), failure: plainTextReply(400, "FAIL") },
+
+    async queryOrder(input, http): Promise<QueryResult> {
+      const data = await post(http, paths.query, { store_num: storeNum, merchant_order_no: input.orderNo });
+      const status = statusOf(settings.statuses, data.status);
+      if (status === undefined) throw new GatewayError(id, `${id} query answered an unknown status`);
+      const amount = textOf(data.amount);
+      return {
+        status,
+        amountFen:
+          amount === undefined ? undefined : convertAmount(() => yuanStringToFen(amount), (message) => new GatewayError(id, message)),
+        gatewayOrderNo: textOf(data.order_number),
+        paidAt: shanghaiTimeToIso(data.pay_time),
+      };
+    },
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * Gateway-neutral wire helpers the adapters share: response JSON, notify bodies and replies,
+ * WeChat launch parameters, amounts, timestamps, state words. Nothing here names a gateway;
+ * each adapter passes its id.
+ */
+import type { WechatPayParams } from "@paybridge/shared";
+import { GatewayError, NotifyRejectedError } from "../errors.js";
+import type { GatewayResponse, NotifyInput, NotifyReply, QueryResult, VerifiedNotify } from "./types.js";
+
+export type JsonObject = Record<string, unknown>;
+
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The response body as a JSON object; anything else is a GatewayError. */
+export function responseObject(gateway: string, response: GatewayResponse): JsonObject {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(response.body);
+  } catch {
+    throw new GatewayError(gateway, `${gateway} answered HTTP ${response.status} with a body that is not JSON`);
+  }
+  if (!isJsonObject(parsed)) throw new GatewayError(gateway, `${gateway} answered with JSON that is not an object`);
+  return parsed;
+}
+
+/** A nested object that may arrive as an object or as its JSON text. */
+export function nestedObject(value: unknown): JsonObject | undefined {
+  if (isJsonObject(value)) return value;
+  if (typeof value !== "string") return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return isJsonObject(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A non-empty string, or a finite number as its text; else undefined. */
+export function textOf(value: unknown): string | undefined {
+  if (typeof value === "string") return value === "" ? undefined : value;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+/** A field the gateway must have sent: a GatewayError names it otherwise. */
+export function requiredResponseText(gateway: string, source: JsonObject, key: string): string {
+  const text = textOf(source[key]);
+  if (text === undefined) throw new GatewayError(gateway, `${gateway} response lacks ${key}`);
+  return text;
+}
+
+/**
+ * A notify body's fields: a JSON object, or application/x-www-form-urlencoded pairs (all
+ * strings). Anything else is rejected.
+ */
+export function notifyFields(input: NotifyInput): JsonObject {
+  const text = input.rawBody.toString("utf8");
+  const contentType = input.headers["content-type"] ?? "";
+  if (contentType.includes("application/x-www-form-urlencoded") || !text.trimStart().startsWith("{")) {
+    const fields: JsonObject = {};
+    for (const [key, value] of new URLSearchParams(text)) fields[key] = value;
+    if (Object.keys(fields).length === 0) throw new NotifyRejectedError("notify body is empty");
+    return fields;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new NotifyRejectedError("notify body is not JSON");
+  }
+  if (!isJsonObject(parsed)) throw new NotifyRejectedError("notify body is not a JSON object");
+  return parsed;
+}
+
+/** A notify field that must be present and non-empty. */
+export function requiredNotifyText(source: JsonObject, key: string): string {
+  const text = textOf(source[key]);
+  if (text === undefined) throw new NotifyRejectedError(`notify lacks ${key}`);
+  return text;
+}
+
+/** Runs a money conversion, turning its RangeError into the caller's error. */
+export function convertAmount<T>(convert: () => T, fail: (message: string) => Error): T {
+  try {
+    return convert();
+  } catch (error) {
+    throw fail(error instanceof Error ? error.message : "unreadable amount");
+  }
+}
+
+const WECHAT_PARAM_KEYS = ["appId", "timeStamp", "nonceStr", "package", "signType", "paySign"] as const;
+
+/**
+ * WeChat JSAPI / mini-program launch parameters. The six the bridge needs must be present;
+ * other scalar fields pass through unchanged (some gateways add their own).
+ */
+export function wechatParams(gateway: string, source: JsonObject): WechatPayParams {
+  const params: WechatPayParams = { appId: "", timeStamp: "", nonceStr: "", package: "", signType: "", paySign: "" };
+  for (const [key, value] of Object.entries(source)) {
+    // `__proto__` from JSON.parse is an own key; assigning it would change the prototype.
+    if (key !== "__proto__" && (value === null || ["string", "number", "boolean"].includes(typeof value))) {
+      params[key] = value as string | number | boolean | null;
+    }
+  }
+  for (const key of WECHAT_PARAM_KEYS) params[key] = requiredResponseText(gateway, source, key);
+  return params;
+}
+
+/** A Unix timestamp in seconds, 10 digits; a 13-digit milliseconds value is cut to seconds. */
+export function secondsTimestamp(gateway: string, value: string): string {
+  if (/^\d{10}$/.test(value)) return value;
+  if (/^\d{13}$/.test(value)) return value.slice(0, 10);
+  throw new GatewayError(gateway, `${gateway} sent a timeStamp that is neither seconds nor milliseconds`);
+}
+
+const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
+
+/** `yyyyMMddHHmmss` in Asia/Shanghai (UTC+8 all year) for a moment. */
+export function shanghaiCompactTime(at: Date): string {
+  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().replace(/\D/g, "").slice(0, 14);
+}
+
+/**
+ * A gateway time in Asia/Shanghai (`yyyyMMddHHmmss` or `yyyy-MM-dd HH:mm:ss`) as ISO 8601 UTC;
+ * undefined when absent or in another form (the time is informative, never decisive).
+ */
+export function shanghaiTimeToIso(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const match = /^(\d{4})-?(\d{2})-?(\d{2})[ T]?(\d{2}):?(\d{2}):?(\d{2})$/.exec(value);
+  if (!match) return undefined;
+  const [, y, mo, d, h, mi, s] = match.map(Number) as [number, number, number, number, number, number, number];
+  const utc = Date.UTC(y, mo - 1, d, h, mi, s) - SHANGHAI_OFFSET_MS;
+  return Number.isNaN(utc) ? undefined : new Date(utc).toISOString();
+}
+
+/** An order state a gateway reports, by the gateway's own word for it. */
+export type GatewayStatusTable = Readonly<Record<string, QueryResult["status"]>>;
+
+/** The state a gateway's word means, or undefined for a word the table does not know. */
+export function statusOf(table: GatewayStatusTable, word: unknown): QueryResult["status"] | undefined {
+  return typeof word === "string" && Object.hasOwn(table, word) ? table[word] : undefined;
+}
+
+/** A notify's outcome: a closed order is, to the notify route, a failed payment. */
+export function notifyOutcome(status: QueryResult["status"]): VerifiedNotify["outcome"] {
+  return status === "closed" ? "failed" : status;
+}
+
+/** `base` + `path`, with exactly one slash between. */
+export function joinUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
+}
+
+/** A notify answer in plain text. */
+export function plainTextReply(status: number, body: string): NotifyReply {
+  return Object.freeze({ status, contentType: "text/plain; charset=utf-8", body });
+}
+
+/**
+ * A page the browser is sent to. Only the given schemes are accepted (never `javascript:`),
+ * by default http(s).
+ */
+export function redirectUrl(gateway: string, value: unknown, key: string, schemes: readonly string[] = ["https:", "http:"]): string {
+  const text = textOf(value);
+  if (text !== undefined && URL.canParse(text) && schemes.includes(new URL(text).protocol)) return text;
+  throw new GatewayError(gateway, `${gateway} response lacks a ${schemes.join(" / ")} URL in ${key}`);
+}
+
+export const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ "content-type": "application/json; charset=utf-8" });

@@ -1,0 +1,413 @@
+/**
+ * The order service: create, status and settle, independent of HTTP and of any one gateway.
+ * Every state change is a compare-and-set loop on the store, so concurrent requests — or
+ * several processes sharing a store — never both move an order out of the same state, and
+ * the merchant's onPaid runs once per order unless it throws.
+ */
+import { EventEmitter } from "node:events";
+import type { Channel, CreateOrderRequest, CreateOrderResponse, OrderStatusResponse, Scene } from "@paybridge/shared";
+import { isFen } from "@paybridge/shared";
+import { ConfigError, GatewayError, GatewayTimeoutError, InvalidRequestError, NotifyRejectedError, PaybridgeError } from "./errors.js";
+import type { GatewayAdapter, GatewayHttp, NotifyInput, NotifyReply, VerifiedNotify } from "./gateways/types.js";
+import { createGatewayHttp } from "./http.js";
+import type { Payment, ResolvedOptions, ResolveOrderInput, ResolvedOrder } from "./options.js";
+import { createStatusTokens, type StatusTokens } from "./status-token.js";
+import type { OrderRecord } from "./store/types.js";
+
+/** The events on `router.events`. Listeners that throw are logged and do not disturb an order. */
+export interface PaybridgeEventMap {
+  "order.created": [order: { orderNo: string; gateway: string; gatewayOrderNo: string; channel: Channel; amountFen: number }];
+  "order.paid": [payment: Payment];
+  "order.failed": [order: { orderNo: string; gateway: string; status: "failed" | "closed" }];
+  "notify.rejected": [notice: { gateway: string; reason: string; orderNo?: string }];
+  "gateway.error": [fault: { gateway: string; orderNo: string; operation: "create" | "query"; error: PaybridgeError }];
+}
+export type PaybridgeEvents = EventEmitter<PaybridgeEventMap>;
+
+/** How long one caller may run onPaid before another may take the order over (its process died). */
+const FULFILMENT_LEASE_MS = 60_000;
+/** How often a request for an order another request is creating looks again. */
+const CREATION_POLL_MS = 25;
+
+export interface CreateResult {
+  /** 201 for a new gateway order, 200 for an existing one. */
+  httpStatus: 200 | 201;
+  body: CreateOrderResponse;
+}
+
+type RecordFields = Omit<OrderRecord, "version">;
+type Fulfilment = "done" | "busy" | "failed";
+
+const notFound = (): PaybridgeError => new PaybridgeError("order_not_found", "order not found");
+
+export class OrderService {
+  readonly events: PaybridgeEvents = new EventEmitter<PaybridgeEventMap>();
+  readonly #options: ResolvedOptions;
+  readonly #adapters: ReadonlyMap<string, GatewayAdapter>;
+  readonly #http: ReadonlyMap<string, GatewayHttp>;
+  readonly #tokens: StatusTokens;
+
+  constructor(options: ResolvedOptions) {
+    this.#options = options;
+    this.#adapters = new Map(options.gateways.map((adapter) => [adapter.id, adapter]));
+    this.#http = new Map(options.gateways.map((adapter) => [adapter.id, createGatewayHttp(adapter.id, options.timeoutMs)]));
+    this.#tokens = createStatusTokens(options.statusTokenSecret);
+  }
+
+  hasGateway(id: string): boolean {
+    return this.#adapters.has(id);
+  }
+
+  async create(request: CreateOrderRequest, req: ResolveOrderInput["req"]): Promise<CreateResult> {
+    const { orderNo } = request;
+    const resolved = checkResolved(await this.#options.resolveOrder({ orderNo, req }));
+    if (!resolved) throw notFound();
+    const channel = request.channel ?? this.#options.defaultChannel;
+    const adapter = await this.#route({ orderNo, amountFen: resolved.amountFen, channel, ...(request.scene ? { scene: request.scene } : {}) });
+    const scenes = adapter.supports[channel] ?? [];
+    const scene: Scene | undefined = request.scene ?? scenes[0];
+    if (!scene || !scenes.includes(scene)) {
+      throw new InvalidRequestError(`scene must be one of ${scenes.join(", ")} for ${channel} at ${adapter.id}`, "scene");
+    }
+    const record: RecordFields = {
+      orderNo,
+      status: "pending",
+      amountFen: resolved.amountFen,
+      gateway: adapter.id,
+      channel,
+      scene,
+      ...optional("description", resolved.description),
+      ...optional("attach", resolved.attach),
+      ...optional("openId", resolved.openId ?? request.openId),
+      createdAt: new Date().toISOString(),
+      fulfilment: "none",
+    };
+    for (;;) {
+      if (await this.#options.store.insert(record)) return this.#createAtGateway(record, adapter, request.appId);
+      const existing = await this.#awaitCreated(orderNo);
+      // Gone: its creator failed at the gateway (or died); this request creates it afresh.
+      if (existing) return this.#answerExisting(existing, request.channel);
+    }
+  }
+
+  async status(orderNo: string, token: unknown): Promise<OrderStatusResponse> {
+    // A bad token answers exactly as an unknown order, so order numbers cannot be probed.
+    if (!this.#tokens.verify(orderNo, token)) throw notFound();
+    let record = await this.#options.store.get(orderNo);
+    if (!record) throw notFound();
+    if (record.status === "pending") record = await this.#queryFallback(record);
+    return {
+      orderNo,
+      status: record.status,
+      amountFen: record.amountFen,
+      ...optional("paidAt", record.paidAt),
+      ...optional("gatewayOrderNo", record.gatewayOrderNo),
+    };
+  }
+
+  /** Handles a notify for a configured gateway; answers with that gateway's exact reply. */
+  async notify(gatewayId: string, input: NotifyInput): Promise<NotifyReply> {
+    const adapter = this.#adapter(gatewayId);
+    const reject = (reason: string, orderNo?: string): NotifyReply => this.rejectNotify(gatewayId, reason, orderNo);
+    let notice: VerifiedNotify;
+    try {
+      notice = adapter.verifyNotify(input);
+    } catch (error) {
+      if (error instanceof NotifyRejectedError) return reject(error.message);
+      this.#logError("verifyNotify threw", error, { gateway: gatewayId });
+      return reject("unreadable notify");
+    }
+    const record = await this.#options.store.get(notice.orderNo);
+    if (!record) return reject("unknown order", notice.orderNo);
+    if (record.gateway !== gatewayId) return reject(`order belongs to gateway ${record.gateway}`, notice.orderNo);
+    if (record.amountFen !== notice.amountFen) return reject("amount does not match the order", notice.orderNo);
+
+    if (notice.outcome === "failed") await this.#markClosed(record.orderNo, "failed");
+    if (notice.outcome !== "paid") return adapter.notifyReply.success;
+    await this.#markPaid(record.orderNo, notice);
+    const fulfilment = await this.#fulfil(record.orderNo);
+    if (fulfilment === "done") return adapter.notifyReply.success;
+    // The gateway retries a failure reply: then onPaid runs again (or finishes in the meantime).
+    return { ...adapter.notifyReply.failure, status: retryStatus(adapter.notifyReply.failure.status) };
+  }
+
+  /** The gateway's failure reply with a 4xx, for a notify that changes nothing. */
+  rejectNotify(gatewayId: string, reason: string, orderNo?: string): NotifyReply {
+    const { failure } = this.#adapter(gatewayId).notifyReply;
+    this.#options.logger.warn("notify rejected", { gateway: gatewayId, reason, ...optional("orderNo", orderNo) });
+    this.#emit("notify.rejected", { gateway: gatewayId, reason, ...optional("orderNo", orderNo) });
+    return { ...failure, status: clientErrorStatus(failure.status) };
+  }
+
+  async #route(order: { orderNo: string; amountFen: number; channel: Channel; scene?: Scene }): Promise<GatewayAdapter> {
+    const { routing } = this.#options;
+    const gatewayId = typeof routing === "function" ? await routing(order) : routing[order.channel];
+    if (gatewayId === undefined) throw new InvalidRequestError(`channel ${order.channel} is not offered`, "channel");
+    const adapter = this.#adapters.get(gatewayId);
+    if (!adapter) throw new ConfigError("routing", `chose "${String(gatewayId)}", which is not a configured gateway`);
+    if (!adapter.supports[order.channel]?.length) {
+      throw new InvalidRequestError(`channel ${order.channel} is not offered by ${adapter.id}`, "channel");
+    }
+    return adapter;
+  }
+
+  async #createAtGateway(record: RecordFields, adapter: GatewayAdapter, appId: string | undefined): Promise<CreateResult> {
+    let created;
+    try {
+      created = await adapter.createOrder(
+        {
+          orderNo: record.orderNo,
+          amountFen: record.amountFen,
+          channel: record.channel,
+          scene: record.scene,
+          ...optional("description", record.description),
+          ...optional("attach", record.attach),
+          ...optional("openId", record.openId),
+          ...optional("appId", appId),
+          notifyUrl: `${this.#options.publicUrl}/notify/${adapter.id}`,
+        },
+        this.#httpFor(adapter.id),
+      );
+    } catch (error) {
+      await this.#discardUncreated(record.orderNo);
+      if (error instanceof GatewayError || error instanceof GatewayTimeoutError) {
+        this.#reportGatewayError(adapter.id, record.orderNo, "create", error);
+      }
+      throw error;
+    }
+    const { action, gatewayOrderNo } = created;
+    const { record: stored, changed } = await this.#transition(record.orderNo, (current) =>
+      current.status === "pending" && !current.action ? { action, gatewayOrderNo } : undefined,
+    );
+    if (changed) {
+      this.#emit("order.created", { orderNo: record.orderNo, gateway: adapter.id, gatewayOrderNo, channel: record.channel, amountFen: record.amountFen });
+    } else if (stored) {
+      // Settled meanwhile by a notify, or taken over as abandoned and created again.
+      return this.#answerExisting(stored, record.channel);
+    }
+    return { httpStatus: 201, body: this.#createBody({ ...record, action, gatewayOrderNo }) };
+  }
+
+  /** After a failed create: delete the record so the order can be posted again. */
+  async #discardUncreated(orderNo: string): Promise<void> {
+    for (;;) {
+      const current = await this.#options.store.get(orderNo);
+      if (!current || current.status !== "pending" || current.action) return;
+      if (await this.#options.store.compareAndDelete(orderNo, current.version)) return;
+    }
+  }
+
+  /** Waits while another request creates the gateway order; null if the record went away. */
+  async #awaitCreated(orderNo: string): Promise<OrderRecord | null> {
+    // A creator waits at most two gateway requests (vbao's mini scene sends two); past that it died.
+    const creationLeaseMs = 2 * this.#options.timeoutMs + 1_000;
+    for (;;) {
+      const current = await this.#options.store.get(orderNo);
+      if (!current || current.action || current.status !== "pending") return current;
+      if (Date.now() - Date.parse(current.createdAt) > creationLeaseMs) {
+        if (await this.#options.store.compareAndDelete(orderNo, current.version)) return null;
+        continue;
+      }
+      await new Promise((resolve) => setTimeout(resolve, CREATION_POLL_MS));
+    }
+  }
+
+  #answerExisting(record: OrderRecord, requestedChannel: Channel | undefined): CreateResult {
+    if (record.status === "paid") return { httpStatus: 200, body: this.#createBody(record) };
+    if (record.status !== "pending") throw new PaybridgeError("order_closed", `order is ${record.status}`);
+    if (requestedChannel !== undefined && requestedChannel !== record.channel) {
+      throw new InvalidRequestError(`order is already pending in channel ${record.channel}`, "channel");
+    }
+    return { httpStatus: 200, body: this.#createBody(record) };
+  }
+
+  #createBody(record: RecordFields): CreateOrderResponse {
+    return {
+      orderNo: record.orderNo,
+      status: record.status,
+      gateway: record.gateway,
+      ...optional("gatewayOrderNo", record.gatewayOrderNo),
+      amountFen: record.amountFen,
+      channel: record.channel,
+      // A paid order is not paid again.
+      ...(record.status === "pending" ? optional("action", record.action) : {}),
+      statusToken: this.#tokens.issue(record.orderNo),
+    };
+  }
+
+  /** The status route's fallback when no notify has come: ask the gateway, at most once per interval per order. */
+  async #queryFallback(record: OrderRecord): Promise<OrderRecord> {
+    const adapter = this.#adapters.get(record.gateway);
+    if (!adapter?.queryOrder || !record.action) return record;
+    const now = Date.now();
+    const { queryIntervalMs } = this.#options;
+    // Claiming by compare-and-set means one query per interval, however many instances poll.
+    const claim = await this.#transition(record.orderNo, (current) =>
+      current.status === "pending" && (current.lastQueriedAt === undefined || now - current.lastQueriedAt >= queryIntervalMs)
+        ? { lastQueriedAt: now }
+        : undefined,
+    );
+    if (!claim.changed || !claim.record) return claim.record ?? record;
+    let result;
+    try {
+      result = await adapter.queryOrder(
+        { orderNo: record.orderNo, ...optional("gatewayOrderNo", record.gatewayOrderNo) },
+        this.#httpFor(adapter.id),
+      );
+    } catch (error) {
+      if (error instanceof PaybridgeError) this.#reportGatewayError(adapter.id, record.orderNo, "query", error);
+      else this.#logError("queryOrder threw", error, { gateway: adapter.id, orderNo: record.orderNo });
+      return claim.record;
+    }
+    if (result.amountFen !== undefined && result.amountFen !== record.amountFen) {
+      this.#options.logger.warn("query amount does not match the order", { gateway: adapter.id, orderNo: record.orderNo });
+      return claim.record;
+    }
+    if (result.status === "paid") {
+      await this.#markPaid(record.orderNo, result);
+      await this.#fulfil(record.orderNo);
+    } else if (result.status !== "pending") {
+      await this.#markClosed(record.orderNo, result.status);
+    }
+    return (await this.#options.store.get(record.orderNo)) ?? claim.record;
+  }
+
+  /**
+   * Moves the order to paid. A verified payment wins over `failed`/`closed` too: a payer may
+   * retry after a failed attempt, and money taken must reach onPaid.
+   */
+  async #markPaid(orderNo: string, paid: { gatewayOrderNo?: string; paidAt?: string }): Promise<void> {
+    const { record, changed } = await this.#transition(orderNo, (current) =>
+      current.status === "paid"
+        ? undefined
+        : {
+            status: "paid",
+            paidAt: paid.paidAt ?? new Date().toISOString(),
+            ...optional("gatewayOrderNo", paid.gatewayOrderNo ?? current.gatewayOrderNo),
+          },
+    );
+    if (changed && record) this.#emit("order.paid", paymentOf(record));
+  }
+
+  async #markClosed(orderNo: string, status: "failed" | "closed"): Promise<void> {
+    const { record, changed } = await this.#transition(orderNo, (current) => (current.status === "pending" ? { status } : undefined));
+    if (changed && record) this.#emit("order.failed", { orderNo, gateway: record.gateway, status });
+  }
+
+  /** Runs onPaid for a paid order unless it has run, or another caller holds a live claim. */
+  async #fulfil(orderNo: string): Promise<Fulfilment> {
+    const now = Date.now();
+    const claim = await this.#transition(orderNo, (current) => {
+      if (current.status !== "paid" || current.fulfilment === "done") return undefined;
+      if (current.fulfilment === "running" && (current.fulfilmentLeaseUntil ?? 0) > now) return undefined;
+      return { fulfilment: "running", fulfilmentLeaseUntil: now + FULFILMENT_LEASE_MS };
+    });
+    if (!claim.changed || !claim.record) return claim.record?.fulfilment === "done" ? "done" : "busy";
+    try {
+      await this.#options.onPaid(paymentOf(claim.record));
+    } catch (error) {
+      this.#logError("onPaid threw; the gateway's retry runs it again", error, { orderNo });
+      await this.#transition(orderNo, (current) =>
+        current.fulfilment === "running" ? { fulfilment: "none", fulfilmentLeaseUntil: undefined } : undefined,
+      );
+      return "failed";
+    }
+    await this.#transition(orderNo, (current) =>
+      current.fulfilment === "done" ? undefined : { fulfilment: "done", fulfilmentLeaseUntil: undefined },
+    );
+    return "done";
+  }
+
+  /** Compare-and-set loop: applies `change` to the latest record until it sticks, or `change` declines. */
+  async #transition(
+    orderNo: string,
+    change: (current: OrderRecord) => Partial<RecordFields> | undefined,
+  ): Promise<{ record: OrderRecord | null; changed: boolean }> {
+    for (;;) {
+      const current = await this.#options.store.get(orderNo);
+      if (!current) return { record: null, changed: false };
+      const patch = change(current);
+      if (!patch) return { record: current, changed: false };
+      const { version, ...fields } = current;
+      const stored = await this.#options.store.compareAndSet(orderNo, version, { ...fields, ...patch });
+      if (stored) return { record: stored, changed: true };
+    }
+  }
+
+  #adapter(id: string): GatewayAdapter {
+    const adapter = this.#adapters.get(id);
+    if (!adapter) throw notFound();
+    return adapter;
+  }
+
+  #httpFor(id: string): GatewayHttp {
+    const http = this.#http.get(id);
+    if (!http) throw new ConfigError("gateways", `no HTTP client for gateway "${id}"`);
+    return http;
+  }
+
+  #reportGatewayError(gateway: string, orderNo: string, operation: "create" | "query", error: PaybridgeError): void {
+    this.#options.logger.warn(`gateway ${operation} failed`, { gateway, orderNo, code: error.code, message: error.message });
+    this.#emit("gateway.error", { gateway, orderNo, operation, error });
+  }
+
+  #logError(message: string, error: unknown, fields: Readonly<Record<string, string>>): void {
+    this.#options.logger.error(message, { ...fields, ...describeError(error) });
+  }
+
+  #emit<K extends keyof PaybridgeEventMap>(event: K, ...args: PaybridgeEventMap[K]): void {
+    try {
+      // Node's typings cannot relate a generic K to its own argument list; the signature above does.
+      (this.events.emit as (event: K, ...args: PaybridgeEventMap[K]) => boolean)(event, ...args);
+    } catch (error) {
+      this.#logError(`a listener of ${event} threw`, error, {});
+    }
+  }
+}
+
+/** What resolveOrder returned, checked: the amount must be a whole, positive number of fen. */
+function checkResolved(resolved: ResolvedOrder | null): ResolvedOrder | null {
+  if (resolved === null || resolved === undefined) return null;
+  if (typeof resolved !== "object") throw new TypeError("resolveOrder must return an object or null");
+  if (!isFen(resolved.amountFen) || resolved.amountFen < 1) {
+    throw new InvalidRequestError("resolveOrder's amountFen must be a whole number of fen, at least 1", "amountFen");
+  }
+  for (const field of ["description", "attach", "openId"] as const) {
+    if (resolved[field] !== undefined && typeof resolved[field] !== "string") {
+      throw new InvalidRequestError(`resolveOrder's ${field} must be a string`, field);
+    }
+  }
+  return resolved;
+}
+
+function paymentOf(record: OrderRecord): Payment {
+  return {
+    orderNo: record.orderNo,
+    amountFen: record.amountFen,
+    gateway: record.gateway,
+    ...optional("gatewayOrderNo", record.gatewayOrderNo),
+    channel: record.channel,
+    paidAt: record.paidAt ?? new Date().toISOString(),
+    ...optional("attach", record.attach),
+  };
+}
+
+/** `{ [key]: value }` when value is defined, else `{}`: keeps absent fields absent in JSON and in records. */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** A rejected notify is the gateway's fault: a 4xx, whatever status the adapter's failure reply has. */
+function clientErrorStatus(status: number): number {
+  return status >= 400 && status < 500 ? status : 400;
+}
+
+/** A failure the gateway should retry (onPaid threw, or is still running elsewhere). */
+function retryStatus(status: number): number {
+  return status >= 400 ? status : 500;
+}
+
+/** Name and message only: a stack is for the merchant's own tools, not the log line's reader. */
+function describeError(error: unknown): Record<string, string> {
+  return error instanceof Error ? { error: error.name, reason: error.message } : { error: typeof error };
+}

@@ -1,0 +1,122 @@
+/**
+ * `paybridge(options)`: the Express Router of the HTTP contract. Routes only — request
+ * checks, body parsing and error bodies; the order service does the rest, and no gateway
+ * is named here.
+ */
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Router } from "express";
+import { CHANNELS, SCENES, isChannel, isScene, type CreateOrderRequest } from "@paybridge/shared";
+import { InvalidRequestError, PaybridgeError } from "./errors.js";
+import { validateOptions, type Logger, type PaybridgeOptions } from "./options.js";
+import { OrderService, type PaybridgeEvents } from "./orders.js";
+import type { OrderStore } from "./store/types.js";
+
+export interface PaybridgeRouter extends Router {
+  /** order.created, order.paid, order.failed, notify.rejected, gateway.error. */
+  readonly events: PaybridgeEvents;
+  /** The order store in use (the default MemoryOrderStore unless one was given). */
+  readonly store: OrderStore;
+}
+
+const ORDER_NO = /^[A-Za-z0-9_\-.|*@]{1,64}$/;
+
+export function paybridge(options: PaybridgeOptions): PaybridgeRouter {
+  const resolved = validateOptions(options);
+  const orders = new OrderService(resolved);
+  const router = express.Router();
+  const parseJson = express.json({ limit: resolved.bodyLimit });
+  // Any content type, kept as bytes: adapters verify signatures over exactly what arrived.
+  const parseRaw = express.raw({ type: () => true, limit: resolved.bodyLimit });
+
+  router.post("/orders", parseJson, async (req, res) => {
+    const { httpStatus, body } = await orders.create(parseCreateRequest(req.body), req);
+    res.status(httpStatus).set("Cache-Control", "no-store").json(body);
+  });
+
+  router.get("/orders/:orderNo", async (req, res) => {
+    res.set("Cache-Control", "no-store").json(await orders.status(req.params.orderNo, req.query.token));
+  });
+
+  const knownGateway: RequestHandler<{ gateway: string }> = (req, res, next) => {
+    if (orders.hasGateway(req.params.gateway)) next();
+    else res.status(404).type("text/plain").send("unknown gateway");
+  };
+  const readNotifyBody: RequestHandler<{ gateway: string }> = (req, res, next) => {
+    parseRaw(req, res, (error?: unknown) => {
+      if (error === undefined) return next();
+      const reply = orders.rejectNotify(req.params.gateway, bodyErrorMessage(error));
+      res.status(reply.status).type(reply.contentType).send(reply.body);
+    });
+  };
+  router.post("/notify/:gateway", knownGateway, readNotifyBody, async (req, res) => {
+    const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const reply = await orders.notify(req.params.gateway, { rawBody, headers: headersOf(req) });
+    res.status(reply.status).type(reply.contentType).send(reply.body);
+  });
+
+  router.use(errorHandler(resolved.logger));
+  return Object.assign(router, { events: orders.events, store: resolved.store });
+}
+
+/** The create request, checked field by field; the error names the first field at fault. */
+function parseCreateRequest(body: unknown): CreateOrderRequest {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new InvalidRequestError("body must be a JSON object", "body");
+  }
+  const fields = body as Record<string, unknown>;
+  const { orderNo, channel, scene, openId, appId } = fields;
+  if (typeof orderNo !== "string" || !ORDER_NO.test(orderNo)) {
+    throw new InvalidRequestError("orderNo must be 1-64 letters, digits or _-.|*@", "orderNo");
+  }
+  if (channel !== undefined && !isChannel(channel)) throw new InvalidRequestError(`channel must be one of ${CHANNELS.join(", ")}`, "channel");
+  if (scene !== undefined && !isScene(scene)) throw new InvalidRequestError(`scene must be one of ${SCENES.join(", ")}`, "scene");
+  checkText(openId, "openId", 128);
+  checkText(appId, "appId", 64);
+  return {
+    orderNo,
+    ...(channel !== undefined ? { channel } : {}),
+    ...(scene !== undefined ? { scene } : {}),
+    ...(openId !== undefined ? { openId } : {}),
+    ...(appId !== undefined ? { appId } : {}),
+  };
+}
+
+function checkText(value: unknown, field: string, maxLength: number): asserts value is string | undefined {
+  if (value !== undefined && (typeof value !== "string" || value.length === 0 || value.length > maxLength)) {
+    throw new InvalidRequestError(`${field} must be a string of 1-${maxLength} characters`, field);
+  }
+}
+
+function headersOf(req: Request): Record<string, string | undefined> {
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+  return headers;
+}
+
+/** body-parser's errors carry a `type` such as `entity.too.large` and a 4xx status. */
+function isBodyError(error: unknown): error is { type: string; status: number } {
+  const candidate = error as { type?: unknown; status?: unknown } | null;
+  return typeof candidate?.type === "string" && typeof candidate.status === "number" && candidate.status >= 400 && candidate.status < 500;
+}
+
+function bodyErrorMessage(error: unknown): string {
+  if (!isBodyError(error)) return "body could not be read";
+  if (error.type === "entity.too.large") return "body is larger than the limit";
+  if (error.type === "entity.parse.failed") return "body is not valid JSON";
+  return "body could not be read";
+}
+
+function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) return next(error);
+    if (error instanceof PaybridgeError) {
+      res.status(error.status).json(error.toBody());
+    } else if (isBodyError(error)) {
+      res.status(400).json(new InvalidRequestError(bodyErrorMessage(error), "body").toBody());
+    } else {
+      // Neither the message nor the stack leaves the server; the log gets name and message only.
+      const { name, message } = error instanceof Error ? error : { name: typeof error, message: "" };
+      logger.error("internal error", { method: req.method, path: req.path, error: name, reason: message });
+      res.status(500).json({ error: { code: "internal", message: "internal error" } });
+    }
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * fubei (doc 003 + official SDKs): one endpoint, the method in a signed envelope whose
+ * `biz_content` is a JSON string. Envelope sign: the seven envelope fields, skip empty, sort,
+ * secret appended directly, MD5, uppercase. Notify: every field but `sign`, same rule.
+ * Errors: `{ result_code: 400, result_message, sub_code }`. Responses are unsigned, as documented.
+ */
+import { Router, type Response } from "express";
+import { fenToYuanNumber, yuanNumberToFen } from "@paybridge/shared";
+import { createSigner, type SignRule } from "../../signing.js";
+import type { SandboxCredentials } from "../credentials.js";
+import { checkFields, parseJsonObject, type FieldTable, type JsonObject } from "../fields.js";
+import { dashedTime, epochSeconds, gatewayOrderNumber, randomDigits, randomHex } from "../ids.js";
+import { OrderBook, type SandboxOrder } from "../orders.js";
+import type { GatewaySimulator } from "../simulator.js";
+
+const ENVELOPE_KEYS = ["app_id", "method", "format", "sign_method", "nonce", "version", "biz_content"] as const;
+const NOTIFY_RULE: SignRule = { skip: "empty", secretJoiner: "", hexCase: "upper", algorithm: "md5", signField: "sign" };
+const CREATE_METHOD = "openapi.payment.order.mina";
+const QUERY_METHOD = "openapi.payment.order.query";
+
+const ENVELOPE_FIELDS: FieldTable = {
+  app_id: { type: "string", required: true, maxLength: 32 },
+  method: { type: "string", required: true, oneOf: [CREATE_METHOD, QUERY_METHOD] },
+  format: { type: "string", required: true, oneOf: ["json"] },
+  sign_method: { type: "string", required: true, oneOf: ["md5"] },
+  nonce: { type: "string", required: true, maxLength: 64 },
+  version: { type: "string", required: true, oneOf: ["1.0"] },
+  biz_content: { type: "string", required: true },
+  sign: { type: "string", required: true },
+};
+
+const CREATE_FIELDS: FieldTable = {
+  merchant_order_sn: { type: "string", required: true, maxLength: 32, pattern: /^\S(.*\S)?$/, patternHint: "without leading or trailing spaces" },
+  sub_openid: { type: "string", required: true, maxLength: 32 },
+  total_fee: { type: "number", required: true, min: 0.01 },
+  store_id: { type: "integer", required: true, min: 0, max: 9_999_999_999 },
+  call_back_url: { type: "string", maxLength: 256 },
+  body: { type: "string", maxLength: 128 },
+  attach: { type: "string", maxLength: 127 },
+};
+
+const QUERY_FIELDS: FieldTable = {
+  merchant_order_sn: { type: "string", maxLength: 32 },
+  order_sn: { type: "string", maxLength: 32 },
+};
+
+const TRADE_STATE = { pending: "NOTPAY", paid: "SUCCESS", failed: "PAYERROR" } as const;
+
+/** total_fee: a yuan number with at most 2 decimals and at most 10 characters (the doc's length). */
+function readTotalFee(value: number): number | null {
+  if (String(value).length > 10) return null;
+  try {
+    return yuanNumberToFen(value);
+  } catch {
+    return null;
+  }
+}
+
+/** cashier_id is an int in the table but a string in the doc's own example: take either. */
+function isCashierId(value: unknown): boolean {
+  return value === undefined || (typeof value === "number" && Number.isSafeInteger(value)) ||
+    (typeof value === "string" && /^\d{1,10}$/.test(value));
+}
+
+export function fubeiSimulator(credentials: SandboxCredentials["fubei"]): GatewaySimulator {
+  const envelopeSigner = createSigner(credentials.appSecret, { ...NOTIFY_RULE, fields: ENVELOPE_KEYS });
+  const notifySigner = createSigner(credentials.appSecret, NOTIFY_RULE);
+  const orders = new OrderBook();
+  const router = Router();
+
+  /** Answers the gateway's error shape; null so a reader can `return fail(...)`. */
+  const fail = (res: Response, subCode: string, message: string): null => {
+    res.json({ result_message: message, result_code: 400, sub_code: subCode });
+    return null;
+  };
+  const succeed = (res: Response, data: JsonObject): null => {
+    res.json({ result_message: "成功", data, result_code: 200 });
+    return null;
+  };
+
+  router.post("/gateway", (req, res) => {
+    const envelope = parseJsonObject(req.body);
+    if (!envelope) return fail(res, "INVALID_REQUEST", "请求不是 JSON 对象");
+    const problem = checkFields(envelope, ENVELOPE_FIELDS);
+    if (problem) return fail(res, "INVALID_PARAMETER", `参数错误: ${problem.message}`);
+    if (!envelopeSigner.verify(envelope, envelope.sign)) return fail(res, "INVALID_SIGN", "签名错误");
+    if (envelope.app_id !== credentials.appId) return fail(res, "INVALID_APP_ID", "app_id 不存在");
+    const biz = parseJsonObject(envelope.biz_content);
+    if (!biz) return fail(res, "INVALID_PARAMETER", "参数错误: biz_content must be a JSON object text");
+    if (envelope.method === CREATE_METHOD) return create(biz, res);
+    return query(biz, res);
+  });
+
+  function create(biz: JsonObject, res: Response): null {
+    const problem = checkFields(biz, CREATE_FIELDS);
+    if (problem) return fail(res, "INVALID_PARAMETER", `参数错误: ${problem.message}`);
+    if (!isCashierId(biz.cashier_id)) return fail(res, "INVALID_PARAMETER", "参数错误: cashier_id must be of type int");
+    const amountFen = readTotalFee(biz.total_fee as number);
+    if (amountFen === null) return fail(res, "INVALID_PARAMETER", "参数错误: total_fee must be yuan with at most 2 decimals");
+    if (biz.store_id !== credentials.storeId) return fail(res, "INVALID_STORE", "门店不存在: store_id");
+    const order: SandboxOrder = {
+      orderNo: biz.merchant_order_sn as string,
+      gatewayOrderNo: gatewayOrderNumber("", 20),
+      amountFen,
+      channel: "wechat",
+      notifyUrl: (biz.call_back_url as string | undefined) || undefined,
+      attach: (biz.attach as string | undefined) || undefined,
+      openId: biz.sub_openid as string,
+      status: "pending",
+      createdAt: new Date(),
+      extra: { cashier_id: biz.cashier_id === undefined ? "" : String(biz.cashier_id) },
+    };
+    if (!orders.add(order)) return fail(res, "ORDER_EXISTS", "订单号重复: merchant_order_sn");
+
+    const prepayId = `wx${randomDigits(32)}`;
+    const cashierId = order.extra.cashier_id ? Number(order.extra.cashier_id) : 0;
+    const pay = {
+      appId: "wx0sandbox0fubei",
+      timeStamp: epochSeconds(order.createdAt),
+      nonceStr: randomHex(7),
+      package: `prepay_id=${prepayId}`,
+      signType: "RSA",
+    };
+    return succeed(res, {
+      prepay_id: prepayId,
+      order_sn: order.gatewayOrderNo,
+      merchant_order_sn: order.orderNo,
+      // The doc's sign package carries extra fields of fubei's own; the adapter passes them through.
+      sign_params: { ...pay, paySign: notifySigner.sign(pay), store_id: credentials.storeId, cashier_id: cashierId, user_id: "" },
+      cashier_id: cashierId,
+      user_id: order.openId,
+    });
+  }
+
+  function query(biz: JsonObject, res: Response): null {
+    const problem = checkFields(biz, QUERY_FIELDS);
+    if (problem) return fail(res, "INVALID_PARAMETER", `参数错误: ${problem.message}`);
+    if (!biz.merchant_order_sn && !biz.order_sn) return fail(res, "INVALID_PARAMETER", "参数错误: merchant_order_sn is required");
+    const order = biz.order_sn
+      ? orders.byGatewayOrderNo(biz.order_sn as string)
+      : orders.byOrderNo(biz.merchant_order_sn as string);
+    if (!order) return fail(res, "ORDER_NOT_EXIST", "订单不存在");
+    return succeed(res, tradeFields(order, credentials.storeId));
+  }
+
+  return {
+    id: "fubei",
+    router,
+    orders,
+    notify(order) {
+      const fields = { result_code: 200, result_message: "成功", data: JSON.stringify(tradeFields(order, credentials.storeId)) };
+      return { contentType: "application/json", body: JSON.stringify({ ...fields, sign: notifySigner.sign(fields) }) };
+    },
+    isAcknowledged: (answer) => answer.status < 300 && answer.body.trim().toLowerCase() === "success",
+  };
+}
+
+function tradeFields(order: SandboxOrder, storeId: number): JsonObject {
+  const fields: JsonObject = {
+    merchant_order_sn: order.orderNo,
+    order_sn: order.gatewayOrderNo,
+    total_fee: fenToYuanNumber(order.amountFen),
+    trade_state: TRADE_STATE[order.status],
+    store_id: storeId,
+    user_id: order.openId ?? "",
+  };
+  if (order.status === "paid" && order.completedAt) fields.finish_time = dashedTime(order.completedAt);
+  if (order.attach) fields.attach = order.attach;
+  return fields;
+}
+

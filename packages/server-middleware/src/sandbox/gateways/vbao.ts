@@ -1,0 +1,157 @@
+/**
+ * vbao (doc 004 + docs/gateways.md): server calls are `{ customerNo, reqmsg }` where reqmsg is
+ * RSA-encrypted at the real gateway; the sandbox speaks the adapters' default codec, plain JSON
+ * text, so the customer number and a readable reqmsg stand in for the request's authentication.
+ * The documented in-mini-program step is served at the interfaceUrl handed out by the create.
+ * Notifies are signed with the common rule, uppercase, with `key`. Errors: `{ code: "400", msg }`.
+ */
+import { Router, type Request, type Response } from "express";
+import { MAX_FEN, type Channel } from "@paybridge/shared";
+import { createSigner, COMMON_SIGN_RULE } from "../../signing.js";
+import type { SandboxCredentials } from "../credentials.js";
+import { checkFields, parseJsonObject, type FieldTable, type JsonObject } from "../fields.js";
+import { dashedTime, epochSeconds, gatewayOrderNumber, randomDigits, randomHex } from "../ids.js";
+import { OrderBook, type SandboxOrder } from "../orders.js";
+import { pageUrl, type GatewaySimulator, type SimulatorContext } from "../simulator.js";
+
+const PAY_TYPE_CHANNEL: Record<string, Channel> = { WECHAT: "wechat", ALIPAY: "alipay" };
+const INTERFACE_PATH = "/api/vborder/order/standard/miniPay";
+
+const ENVELOPE_FIELDS: FieldTable = {
+  customerNo: { type: "string", required: true, maxLength: 32 },
+  reqmsg: { type: "string", required: true },
+};
+
+const CREATE_FIELDS: FieldTable = {
+  orderNo: { type: "string", required: true, maxLength: 64 },
+  amount: { type: "integer", required: true, min: 1, max: MAX_FEN },
+  payType: { type: "string", required: true, oneOf: Object.keys(PAY_TYPE_CHANNEL) },
+  subject: { type: "string", maxLength: 128 },
+  notifyUrl: { type: "string", maxLength: 256 },
+};
+
+const QUERY_FIELDS: FieldTable = {
+  orderNo: { type: "string", required: true, maxLength: 64 },
+};
+
+// The documented request of the in-mini-program step.
+const INTERFACE_FIELDS: FieldTable = {
+  payInfo: { type: "string", required: true, maxLength: 1024 },
+  code: { type: "string", maxLength: 64 },
+  identifyId: { type: "string", maxLength: 64 },
+};
+
+export function vbaoSimulator(credentials: SandboxCredentials["vbao"], context: SimulatorContext): GatewaySimulator {
+  const signer = createSigner(credentials.key, COMMON_SIGN_RULE);
+  const orders = new OrderBook();
+  const router = Router();
+
+  /** Answers the gateway's error shape; null so a reader can `return fail(...)`. */
+  const fail = (res: Response, msg: string): null => {
+    res.json({ msg, code: "400" });
+    return null;
+  };
+  const succeed = (res: Response, data: JsonObject): null => {
+    res.json({ code: "200", msg: "操作成功", data });
+    return null;
+  };
+
+  /** Reads `{ customerNo, reqmsg }` and the fields of reqmsg; answers the error itself. */
+  function readRequest(req: Request, res: Response, table: FieldTable): JsonObject | null {
+    const envelope = parseJsonObject(req.body);
+    if (!envelope) return fail(res, "请求不是 JSON 对象");
+    const problem = checkFields(envelope, ENVELOPE_FIELDS);
+    if (problem) return fail(res, `参数错误: ${problem.message}`);
+    if (envelope.customerNo !== credentials.customerNo) return fail(res, "商户不存在: customerNo");
+    const message = parseJsonObject(envelope.reqmsg);
+    if (!message) return fail(res, "reqmsg 解密失败");
+    const fieldProblem = checkFields(message, table);
+    if (fieldProblem) return fail(res, `参数错误: ${fieldProblem.message}`);
+    return message;
+  }
+
+  router.post("/api/vborder/order/standard/miniOrder", (req, res) => {
+    const message = readRequest(req, res, CREATE_FIELDS);
+    if (!message) return;
+    const order: SandboxOrder = {
+      orderNo: message.orderNo as string,
+      gatewayOrderNo: gatewayOrderNumber("VB", 30),
+      amountFen: message.amount as number,
+      channel: PAY_TYPE_CHANNEL[message.payType as string] as Channel,
+      notifyUrl: (message.notifyUrl as string | undefined) || undefined,
+      status: "pending",
+      createdAt: new Date(),
+      extra: { payInfo: `PI${randomHex(24)}`, payStatus: "WAIT" },
+    };
+    if (!orders.add(order)) return fail(res, "订单号重复: orderNo");
+    const sandboxUrl = context.sandboxUrl(req);
+    const interfaceUrl = `${sandboxUrl}/vbao${INTERFACE_PATH}`;
+    const launch = new URLSearchParams({ interfaceUrl, payInfo: order.extra.payInfo as string });
+    succeed(res, {
+      vbOrderNo: order.gatewayOrderNo,
+      payInfo: order.extra.payInfo,
+      interfaceUrl,
+      launchUrl: `${pageUrl(sandboxUrl, "vbao", order.gatewayOrderNo)}?${launch.toString()}`,
+    });
+  });
+
+  router.post(INTERFACE_PATH, (req, res) => {
+    const body = parseJsonObject(req.body);
+    if (!body) return fail(res, "请求不是 JSON 对象");
+    const problem = checkFields(body, INTERFACE_FIELDS);
+    if (problem) return fail(res, `参数错误: ${problem.message}`);
+    if (!body.code && !body.identifyId) return fail(res, "参数错误: code 与 identifyId 上送其一");
+    const order = orders.find((candidate) => candidate.extra.payInfo === body.payInfo);
+    if (!order) return fail(res, "payInfo 无效");
+    if (order.status === "paid") return fail(res, "订单已支付成功");
+    if (order.status === "failed") return fail(res, "订单已关闭");
+    order.openId = (body.identifyId as string | undefined) ?? `o${randomHex(14)}`;
+    order.extra.payStatus = "PAYING";
+    if (order.channel === "alipay") return succeed(res, { tradeNo: `2022${randomDigits(24)}`, codeUrl: null });
+    const pay = {
+      appId: "wx0sandbox0vbao",
+      timeStamp: epochSeconds(new Date()),
+      nonceStr: randomHex(16),
+      signType: "RSA",
+      package: `prepay_id=wx${randomDigits(28)}`,
+    };
+    succeed(res, { ...pay, paySign: Buffer.from(signer.sign(pay)).toString("base64"), codeUrl: null });
+  });
+
+  router.post("/api/vborder/order/standard/qrcodeQuery", (req, res) => {
+    const message = readRequest(req, res, QUERY_FIELDS);
+    if (!message) return;
+    const order = orders.byOrderNo(message.orderNo as string);
+    if (!order) return fail(res, "订单不存在");
+    succeed(res, {
+      orderNo: order.orderNo,
+      vbOrderNo: order.gatewayOrderNo,
+      amount: order.amountFen,
+      payStatus: payStatus(order),
+      ...(order.status === "paid" && order.completedAt ? { payTime: dashedTime(order.completedAt) } : {}),
+    });
+  });
+
+  return {
+    id: "vbao",
+    router,
+    orders,
+    notify(order) {
+      const fields = {
+        orderNo: order.orderNo,
+        vbOrderNo: order.gatewayOrderNo,
+        amount: order.amountFen,
+        payStatus: payStatus(order),
+        payTime: dashedTime(order.completedAt ?? order.createdAt),
+      };
+      return { contentType: "application/json", body: JSON.stringify({ ...fields, sign: signer.sign(fields) }) };
+    },
+    isAcknowledged: (answer) => answer.status < 300 && answer.body.trim() === "OK",
+  };
+}
+
+function payStatus(order: SandboxOrder): string {
+  if (order.status === "paid") return "SUCCESS";
+  if (order.status === "failed") return "FAIL";
+  return order.extra.payStatus ?? "WAIT";
+}

@@ -1,0 +1,183 @@
+/**
+ * xiangma (doc 002 + official guide): POST /api/openpay/v3/h5pay and /xypay/v3/queryorder, JSON.
+ * Everything, errors included, is signed: skip `sign` and null (empty strings ARE signed),
+ * `&key=`, MD5, lowercase. Errors: `{ return_code: "FAIL", return_msg, sign }`.
+ * With an open_id a WeChat request gets the JSAPI fields (`packages`, millisecond `timeStamp`,
+ * as the doc warns some systems send) and an Alipay one `ali_trade_no`; otherwise `code_url`.
+ */
+import { Router, type Request, type Response } from "express";
+import { fenStringToFen, type Channel } from "@paybridge/shared";
+import { createSigner } from "../../signing.js";
+import type { SandboxCredentials } from "../credentials.js";
+import { checkFields, parseJsonObject, type FieldTable, type JsonObject } from "../fields.js";
+import { compactTime, gatewayOrderNumber, randomDigits, randomHex } from "../ids.js";
+import { OrderBook, type SandboxOrder } from "../orders.js";
+import { pageUrl, type GatewaySimulator, type SimulatorContext } from "../simulator.js";
+
+const PAY_TYPE_CHANNEL: Record<string, Channel> = { "300": "alipay", "400": "wechat", "600": "unionpay" };
+
+const CREATE_FIELDS: FieldTable = {
+  inst_no: { type: "string", required: true, maxLength: 32 },
+  mch_no: { type: "string", required: true, maxLength: 32 },
+  pay_type: { type: "string", required: true, oneOf: Object.keys(PAY_TYPE_CHANNEL) },
+  pay_trace_no: { type: "string", required: true, maxLength: 32 },
+  pay_time: { type: "string", required: true, pattern: /^\d{14}$/, patternHint: "yyyyMMddHHmmss" },
+  total_amount: { type: "string", required: true, pattern: /^[1-9]\d{0,9}$/, patternHint: "an amount of fen as a digit string" },
+  open_id: { type: "string", maxLength: 128 },
+  notify_url: { type: "string", maxLength: 256 },
+  attach: { type: "string", maxLength: 128 },
+  sign: { type: "string", required: true },
+};
+
+const QUERY_FIELDS: FieldTable = {
+  inst_no: { type: "string", required: true, maxLength: 32 },
+  mch_no: { type: "string", required: true, maxLength: 32 },
+  query_trace_no: { type: "string", maxLength: 32 },
+  trade_no: { type: "string", maxLength: 32 },
+  sign: { type: "string", required: true },
+};
+
+const RESULT = { pending: "PAY_IN_PROCESS", paid: "PAY_SUCCESS", failed: "PAY_FAIL" } as const;
+
+/** A real calendar time: 20230230120000 is refused. */
+function isCompactTime(text: string): boolean {
+  const [y, mo, d, h, mi, s] = [0, 4, 6, 8, 10, 12].map((at, i) => Number(text.slice(at, i === 0 ? 4 : at + 2)));
+  const date = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo! - 1 && date.getUTCDate() === d &&
+    date.getUTCHours() === h && date.getUTCMinutes() === mi && date.getUTCSeconds() === s;
+}
+
+export function xiangmaSimulator(credentials: SandboxCredentials["xiangma"], context: SimulatorContext): GatewaySimulator {
+  const signer = createSigner(credentials.key, {
+    skip: "null",
+    secretJoiner: "&key=",
+    hexCase: "lower",
+    algorithm: "md5",
+    signField: "sign",
+  });
+  const orders = new OrderBook();
+  const router = Router();
+  const signed = (fields: JsonObject) => ({ ...fields, sign: signer.sign(fields) });
+
+  /** Answers the gateway's (signed) error shape; null so a reader can `return fail(...)`. */
+  const fail = (res: Response, message: string): null => {
+    res.json(signed({ return_code: "FAIL", return_msg: message }));
+    return null;
+  };
+
+  function readRequest(req: Request, res: Response, table: FieldTable): JsonObject | null {
+    const body = parseJsonObject(req.body);
+    if (!body) return fail(res, "参数不合法: 请求不是 JSON 对象");
+    const problem = checkFields(body, table);
+    if (problem) return fail(res, `参数不合法: ${problem.message}`);
+    if (!signer.verify(body, body.sign)) return fail(res, "签名错误");
+    if (body.inst_no !== credentials.instNo) return fail(res, "机构不存在: inst_no");
+    if (body.mch_no !== credentials.mchNo) return fail(res, "商户不存在: mch_no");
+    return body;
+  }
+
+  /** The doc's response shape, every field present (null where it does not apply). */
+  function orderFields(order: SandboxOrder, message: string): JsonObject {
+    return {
+      return_code: "SUCCESS",
+      return_msg: message,
+      result_code: RESULT[order.status],
+      pay_type: order.extra.pay_type,
+      mch_name: "沙箱商户",
+      shop_name: "",
+      mch_no: credentials.mchNo,
+      shop_no: "",
+      pay_trace_no: order.orderNo,
+      pay_time: order.extra.pay_time,
+      total_amount: String(order.amountFen),
+      trade_no: order.gatewayOrderNo,
+      appId: null,
+      timeStamp: null,
+      nonceStr: null,
+      packages: null,
+      signType: null,
+      paySign: null,
+      ali_trade_no: null,
+      attach: order.attach ?? null,
+      code_url: null,
+    };
+  }
+
+  router.post("/api/openpay/v3/h5pay", (req, res) => {
+    const body = readRequest(req, res, CREATE_FIELDS);
+    if (!body) return;
+    if (!isCompactTime(body.pay_time as string)) return fail(res, "参数不合法: pay_time must be a real time yyyyMMddHHmmss");
+    const channel = PAY_TYPE_CHANNEL[body.pay_type as string] as Channel;
+    const order: SandboxOrder = {
+      orderNo: body.pay_trace_no as string,
+      gatewayOrderNo: gatewayOrderNumber("200001102F", 29),
+      amountFen: fenStringToFen(body.total_amount as string),
+      channel,
+      notifyUrl: (body.notify_url as string | undefined) || undefined,
+      attach: (body.attach as string | undefined) || undefined,
+      openId: (body.open_id as string | undefined) || undefined,
+      status: "pending",
+      createdAt: new Date(),
+      extra: { pay_type: body.pay_type as string, pay_time: body.pay_time as string },
+    };
+    if (!orders.add(order)) return fail(res, "请求流水号重复: pay_trace_no");
+
+    const fields = orderFields(order, "预支付成功");
+    // The create answer's result_code is not a payment result: the doc's example says PAY_SUCCESS here.
+    fields.result_code = "PAY_SUCCESS";
+    if (channel === "wechat" && order.openId) {
+      const pay = {
+        appId: "wx0sandbox0xiangma",
+        // Milliseconds, as the doc warns some systems send.
+        timeStamp: String(order.createdAt.getTime()),
+        nonceStr: randomHex(16),
+        packages: `prepay_id=wx${randomDigits(28)}`,
+        signType: "MD5",
+      };
+      Object.assign(fields, pay, { paySign: signer.sign(pay).toUpperCase() });
+    } else if (channel === "alipay" && order.openId) {
+      fields.ali_trade_no = `2023${randomDigits(24)}`;
+    } else {
+      fields.code_url = pageUrl(context.sandboxUrl(req), "xiangma", order.gatewayOrderNo);
+    }
+    res.json(signed(fields));
+  });
+
+  router.post("/xypay/v3/queryorder", (req, res) => {
+    const body = readRequest(req, res, QUERY_FIELDS);
+    if (!body) return;
+    if (!body.query_trace_no && !body.trade_no) return fail(res, "参数不合法: query_trace_no or trade_no is required");
+    const order = body.trade_no
+      ? orders.byGatewayOrderNo(body.trade_no as string)
+      : orders.byOrderNo(body.query_trace_no as string);
+    if (!order || (body.query_trace_no && body.query_trace_no !== order.orderNo)) return fail(res, "订单不存在");
+    res.json(signed(orderFields(order, "查询成功")));
+  });
+
+  return {
+    id: "xiangma",
+    router,
+    orders,
+    notify(order) {
+      const fields: JsonObject = {
+        return_code: "SUCCESS",
+        return_msg: order.status === "paid" ? "支付成功" : "支付失败",
+        result_code: RESULT[order.status],
+        inst_no: credentials.instNo,
+        mch_no: credentials.mchNo,
+        pay_type: order.extra.pay_type,
+        pay_trace_no: order.orderNo,
+        pay_time: compactTime(order.completedAt ?? order.createdAt),
+        total_amount: String(order.amountFen),
+        trade_no: order.gatewayOrderNo,
+        attach: order.attach ?? null,
+      };
+      return { contentType: "application/json", body: JSON.stringify(signed(fields)) };
+    },
+    isAcknowledged(answer) {
+      if (answer.status >= 300) return false;
+      const reply = parseJsonObject(answer.body);
+      return reply?.return_code === "SUCCESS";
+    },
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * An order store in Redis, so several server instances share orders and the notify that one
+ * instance receives settles an order another created. Each record is one JSON string; insert is
+ * SET NX, and compare-and-set / compare-and-delete are Lua scripts, which Redis runs atomically.
+ *
+ * ioredis is an optional peer dependency: it is imported only as a type here, and loaded with a
+ * dynamic import only when the store has to build its own connection.
+ */
+import { createHash } from "node:crypto";
+import type { Redis, RedisOptions } from "ioredis";
+import { ConfigError } from "../errors.js";
+import type { OrderRecord, OrderStore } from "./types.js";
+
+export interface RedisOrderStoreOptions {
+  /** A connected ioredis client (left open by close()), or a URL / options to open one with. */
+  redis: Redis | RedisOptions | string;
+  /** Prepended to the order number to make the key. Default `paybridge:order:`. */
+  keyPrefix?: string;
+  /** A record expires this long after its last change. Default 7 days. */
+  ttlSeconds?: number;
+}
+
+const DEFAULT_KEY_PREFIX = "paybridge:order:";
+const DEFAULT_TTL_SECONDS = 7 * 24 * 60 * 60;
+
+interface LuaScript {
+  source: string;
+  sha1: string;
+}
+const luaScript = (source: string): LuaScript => ({ source, sha1: createHash("sha1").update(source).digest("hex") });
+
+/** KEYS[1] order key; ARGV expected version, next record JSON, TTL seconds. 1 if replaced. */
+const COMPARE_AND_SET = luaScript(`
+local stored = redis.call('GET', KEYS[1])
+if not stored or cjson.decode(stored).version ~= tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1`);
+
+/** KEYS[1] order key; ARGV expected version. 1 if deleted. */
+const COMPARE_AND_DELETE = luaScript(`
+local stored = redis.call('GET', KEYS[1])
+if not stored or cjson.decode(stored).version ~= tonumber(ARGV[1]) then return 0 end
+redis.call('DEL', KEYS[1])
+return 1`);
+
+export class RedisOrderStore implements OrderStore {
+  readonly #client: Promise<Redis>;
+  /** Only a connection this store opened is closed by close(). */
+  readonly #ownsClient: boolean;
+  readonly #keyPrefix: string;
+  readonly #ttlSeconds: number;
+
+  constructor(options: RedisOrderStoreOptions) {
+    const { redis, keyPrefix = DEFAULT_KEY_PREFIX, ttlSeconds = DEFAULT_TTL_SECONDS } = options;
+    if (redis === undefined || redis === null || (typeof redis !== "string" && typeof redis !== "object")) {
+      throw new ConfigError("redis", "must be an ioredis client, a redis:// URL or ioredis options");
+    }
+    if (typeof keyPrefix !== "string") throw new ConfigError("keyPrefix", "must be a string");
+    if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) {
+      throw new ConfigError("ttlSeconds", "must be a positive whole number of seconds");
+    }
+    this.#keyPrefix = keyPrefix;
+    this.#ttlSeconds = ttlSeconds;
+    this.#ownsClient = !isClient(redis);
+    this.#client = isClient(redis) ? Promise.resolve(redis) : connect(redis);
+    // A failed import surfaces on the first call; do not also crash the process meanwhile.
+    this.#client.catch(() => undefined);
+  }
+
+  async get(orderNo: string): Promise<OrderRecord | null> {
+    const json = await (await this.#client).get(this.#key(orderNo));
+    return json === null ? null : (JSON.parse(json) as OrderRecord);
+  }
+
+  async insert(record: Omit<OrderRecord, "version">): Promise<boolean> {
+    const json = JSON.stringify({ ...record, version: 1 });
+    const reply = await (await this.#client).set(this.#key(record.orderNo), json, "EX", this.#ttlSeconds, "NX");
+    return reply === "OK";
+  }
+
+  async compareAndSet(
+    orderNo: string,
+    expectedVersion: number,
+    next: Omit<OrderRecord, "version">,
+  ): Promise<OrderRecord | null> {
+    // The key is the order number; a `next` naming another order must not move it.
+    const json = JSON.stringify({ ...next, orderNo, version: expectedVersion + 1 });
+    const replaced = await this.#run(COMPARE_AND_SET, orderNo, [expectedVersion, json, this.#ttlSeconds]);
+    return replaced === 1 ? (JSON.parse(json) as OrderRecord) : null;
+  }
+
+  async compareAndDelete(orderNo: string, expectedVersion: number): Promise<boolean> {
+    return (await this.#run(COMPARE_AND_DELETE, orderNo, [expectedVersion])) === 1;
+  }
+
+  async close(): Promise<void> {
+    if (this.#ownsClient) await (await this.#client).quit();
+  }
+
+  #key(orderNo: string): string {
+    return this.#keyPrefix + orderNo;
+  }
+
+  /** EVALSHA, loading the script with EVAL the first time a server has not seen it. */
+  async #run(script: LuaScript, orderNo: string, args: Array<string | number>): Promise<unknown> {
+    const client = await this.#client;
+    const key = this.#key(orderNo);
+    try {
+      return await client.evalsha(script.sha1, 1, key, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
+      return client.eval(script.source, 1, key, ...args);
+    }
+  }
+}
+
+function isClient(redis: Redis | RedisOptions | string): redis is Redis {
+  return typeof redis === "object" && typeof (redis as { evalsha?: unknown }).evalsha === "function";
+}
+
+async function connect(target: RedisOptions | string): Promise<Redis> {
+  let Client: typeof Redis;
+  try {
+    ({ Redis: Client } = await import("ioredis"));
+  } catch (cause) {
+    throw new ConfigError("redis", `RedisOrderStore needs the ioredis package (npm install ioredis): ${String(cause)}`);
+  }
+  return typeof target === "string" ? new Client(target) : new Client(target);
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { verifySign } from "../../src/signing.js";
+import { SANDBOX_CREDENTIALS } from "@paybridge/server-middleware/sandbox";
+import { complete, startNotifyReceiver, startSandbox } from "./support.js";
+import { FUBEI_NOTIFY_RULE, fubeiBiz, fubeiEnvelope, withoutSign, type Fields } from "./requests.js";
+
+const { appSecret, storeId } = SANDBOX_CREDENTIALS.fubei;
+const GATEWAY = "/fubei/gateway";
+const MINA = "openapi.payment.order.mina";
+const QUERY = "openapi.payment.order.query";
+
+describe("fubei simulator", () => {
+  it("answers a valid mina create with sign_params and its extra fields, as in the doc's example", async () => {
+    const running = await startSandbox();
+    const biz = fubeiBiz({ total_fee: 12.34, cashier_id: "34566", attach: "订单:123456", body: "abcd" });
+    const { json } = await running.post(GATEWAY, fubeiEnvelope(MINA, biz));
+    expect(json).toMatchObject({ result_code: 200, result_message: "成功" });
+    const data = json.data as Fields;
+    expect(data.merchant_order_sn).toBe(biz.merchant_order_sn);
+    expect(String(data.order_sn)).toMatch(/^\d{20}$/);
+    const params = data.sign_params as Fields;
+    expect(params).toMatchObject({ signType: "RSA", package: `prepay_id=${String(data.prepay_id)}`, store_id: storeId, cashier_id: 34566, user_id: "" });
+    expect(params.timeStamp).toMatch(/^\d{10}$/);
+  });
+
+  it.each([
+    ["a missing biz field", { sub_openid: undefined }, "sub_openid"],
+    ["an over-long merchant_order_sn", { merchant_order_sn: "x".repeat(33) }, "merchant_order_sn"],
+    ["an over-long body", { body: "x".repeat(129) }, "body"],
+    ["total_fee as a yuan string", { total_fee: "0.01" }, "total_fee"],
+    ["total_fee with 3 decimals", { total_fee: 0.001 }, "total_fee"],
+    ["store_id as a string", { store_id: String(storeId) }, "store_id"],
+    ["a wrong store_id", { store_id: storeId + 1 }, "store_id"],
+  ])("rejects %s with result_code 400, result_message and sub_code", async (_case, change, field) => {
+    const running = await startSandbox();
+    const { json } = await running.post(GATEWAY, fubeiEnvelope(MINA, fubeiBiz(change)));
+    expect(json.result_code).toBe(400);
+    expect(json.result_message).toContain(field);
+    expect(typeof json.sub_code).toBe("string");
+  });
+
+  it("rejects envelope mistakes: biz_content as an object, a missing nonce, a bad signature, a duplicate order", async () => {
+    const running = await startSandbox();
+    const objectBiz = { ...fubeiEnvelope(MINA, fubeiBiz()), biz_content: fubeiBiz() };
+    expect((await running.post(GATEWAY, objectBiz)).json.result_message).toContain("biz_content");
+    expect((await running.post(GATEWAY, fubeiEnvelope(MINA, fubeiBiz(), { nonce: "" }))).json.result_message).toContain("nonce");
+
+    const request = fubeiEnvelope(MINA, fubeiBiz());
+    const forged = await running.post(GATEWAY, { ...request, nonce: "another" });
+    expect(forged.json).toMatchObject({ result_code: 400, sub_code: "INVALID_SIGN" });
+
+    expect((await running.post(GATEWAY, request)).json.result_code).toBe(200);
+    const duplicate = await running.post(GATEWAY, request);
+    expect(duplicate.json.result_code).toBe(400);
+    expect(duplicate.json.result_message).toContain("merchant_order_sn");
+  });
+
+  it("answers the query before and after completion, and notifies with a verifiable signature", async () => {
+    const running = await startSandbox();
+    const receiver = await startNotifyReceiver([{ status: 200, body: "success" }]);
+    const biz = fubeiBiz({ total_fee: 0.29, call_back_url: receiver.url });
+    const created = (await running.post(GATEWAY, fubeiEnvelope(MINA, biz))).json.data as Fields;
+    const query = () => running.post(GATEWAY, fubeiEnvelope(QUERY, { merchant_order_sn: biz.merchant_order_sn }));
+
+    const before = (await query()).json;
+    expect(before.result_code).toBe(200);
+    expect(before.data as Fields).toMatchObject({ trade_state: "NOTPAY", total_fee: 0.29, order_sn: created.order_sn });
+
+    const result = await complete(running, { gateway: "fubei", gatewayOrderNo: created.order_sn, outcome: "paid" });
+    expect(result.json).toEqual({ delivered: true, attempts: 1, reply: "success" });
+    const notify = JSON.parse(receiver.received[0]?.body ?? "") as Fields;
+    expect(notify.sign).toMatch(/^[0-9A-F]{32}$/);
+    expect(verifySign(withoutSign(notify), FUBEI_NOTIFY_RULE, appSecret, notify.sign)).toBe(true);
+    expect(notify.result_code).toBe(200);
+    expect(typeof notify.data).toBe("string");
+    expect(JSON.parse(notify.data as string)).toMatchObject({
+      merchant_order_sn: biz.merchant_order_sn,
+      order_sn: created.order_sn,
+      total_fee: 0.29,
+      trade_state: "SUCCESS",
+    });
+
+    expect(((await query()).json.data as Fields).trade_state).toBe("SUCCESS");
+    const unknown = await running.post(GATEWAY, fubeiEnvelope(QUERY, { merchant_order_sn: "nope" }));
+    expect(unknown.json).toMatchObject({ result_code: 400, sub_code: "ORDER_NOT_EXIST" });
+  });
+});

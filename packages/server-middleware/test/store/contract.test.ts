@@ -1,0 +1,186 @@
+/**
+ * The OrderStore contract, run against every store: the order service relies on exactly these
+ * semantics to change state only by compare-and-set and to run onPaid once.
+ */
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MemoryOrderStore } from "../../src/store/memory.js";
+import { RedisOrderStore } from "../../src/store/redis.js";
+import type { OrderRecord, OrderStore } from "../../src/store/types.js";
+import { redisServerMissing, startRedisServer, type RedisServer } from "../../../../test/support/redis-server.js";
+
+interface StoreUnderTest {
+  /** Two handles on the same stored data (for Redis: two connections). */
+  stores: [OrderStore, OrderStore];
+  close(): Promise<void>;
+}
+
+let orderSeq = 0;
+function newOrder(overrides: Partial<Omit<OrderRecord, "version">> = {}): Omit<OrderRecord, "version"> {
+  orderSeq += 1;
+  return {
+    orderNo: `T${process.pid}-${orderSeq}`,
+    status: "pending",
+    amountFen: 1999,
+    gateway: "test-gateway",
+    channel: "wechat",
+    scene: "jsapi",
+    action: {
+      type: "wechat",
+      params: { appId: "wx1", timeStamp: "1505107369", nonceStr: "n", package: "prepay_id=p", signType: "RSA", paySign: "s" },
+    },
+    gatewayOrderNo: "G-1",
+    description: "两杯咖啡",
+    attach: "cart=7",
+    openId: "o-1",
+    createdAt: "2026-11-22T02:00:00.000Z",
+    fulfilment: "none",
+    ...overrides,
+  };
+}
+
+function describeStoreContract(open: () => Promise<StoreUnderTest>): void {
+  let subject: StoreUnderTest;
+  let store: OrderStore;
+  let otherStore: OrderStore;
+  beforeAll(async () => {
+    subject = await open();
+    [store, otherStore] = subject.stores;
+  });
+  afterAll(() => subject?.close());
+
+  it("stores a new order with version 1 and reads it back, from any handle", async () => {
+    const order = newOrder();
+    expect(await store.insert(order)).toBe(true);
+    expect(await store.get(order.orderNo)).toEqual({ ...order, version: 1 });
+    expect(await otherStore.get(order.orderNo)).toEqual({ ...order, version: 1 });
+  });
+
+  it("answers null for an unknown order", async () => {
+    expect(await store.get("no-such-order")).toBeNull();
+  });
+
+  it("refuses to insert an order that exists, leaving it unchanged", async () => {
+    const order = newOrder();
+    await store.insert(order);
+    expect(await otherStore.insert({ ...order, amountFen: 1, status: "paid" })).toBe(false);
+    expect(await store.get(order.orderNo)).toEqual({ ...order, version: 1 });
+  });
+
+  it("compareAndSet from the stored version replaces the record and bumps the version", async () => {
+    const order = newOrder({ action: undefined, gatewayOrderNo: undefined });
+    await store.insert(order);
+    const withAction = newOrder({ orderNo: order.orderNo, gatewayOrderNo: "G-42" });
+    const second = await store.compareAndSet(order.orderNo, 1, withAction);
+    expect(second).toEqual({ ...withAction, version: 2 });
+    const paid = { ...withAction, status: "paid" as const, paidAt: "2026-11-22T02:01:00.000Z" };
+    const third = await otherStore.compareAndSet(order.orderNo, 2, paid);
+    expect(third).toEqual({ ...paid, version: 3 });
+    expect(await store.get(order.orderNo)).toEqual({ ...paid, version: 3 });
+  });
+
+  it("compareAndSet from a stale version loses: null, and the record is unchanged", async () => {
+    const order = newOrder();
+    await store.insert(order);
+    const paid = { ...order, status: "paid" as const };
+    expect(await store.compareAndSet(order.orderNo, 1, paid)).not.toBeNull();
+    expect(await otherStore.compareAndSet(order.orderNo, 1, { ...order, status: "failed" })).toBeNull();
+    expect(await store.compareAndSet(order.orderNo, 3, { ...order, status: "closed" })).toBeNull();
+    expect(await store.get(order.orderNo)).toEqual({ ...paid, version: 2 });
+  });
+
+  it("compareAndSet on a missing order loses and does not create it", async () => {
+    const order = newOrder();
+    expect(await store.compareAndSet(order.orderNo, 1, order)).toBeNull();
+    expect(await store.get(order.orderNo)).toBeNull();
+  });
+
+  it("compareAndSet keeps the record under its own order number", async () => {
+    const order = newOrder();
+    await store.insert(order);
+    const other = newOrder();
+    const updated = await store.compareAndSet(order.orderNo, 1, { ...other, amountFen: 5 });
+    expect(updated?.orderNo).toBe(order.orderNo);
+    expect((await store.get(order.orderNo))?.amountFen).toBe(5);
+    expect(await store.get(other.orderNo)).toBeNull();
+  });
+
+  it("compareAndDelete removes only at the expected version, so a failed create can be retried", async () => {
+    const order = newOrder();
+    await store.insert(order);
+    await store.compareAndSet(order.orderNo, 1, order);
+    expect(await otherStore.compareAndDelete(order.orderNo, 1)).toBe(false);
+    expect(await store.get(order.orderNo)).toEqual({ ...order, version: 2 });
+    expect(await otherStore.compareAndDelete(order.orderNo, 2)).toBe(true);
+    expect(await store.get(order.orderNo)).toBeNull();
+    expect(await store.compareAndDelete(order.orderNo, 2)).toBe(false);
+    expect(await store.insert(order)).toBe(true);
+    expect(await store.get(order.orderNo)).toEqual({ ...order, version: 1 });
+  });
+
+  it("never shares objects with callers: changing what went in or came out changes nothing stored", async () => {
+    const order = newOrder();
+    await store.insert(order);
+    order.amountFen = 1;
+    if (order.action?.type === "wechat") order.action.params.paySign = "tampered";
+
+    const read = await store.get(order.orderNo);
+    expect(read?.amountFen).toBe(1999);
+    expect(read?.action).toMatchObject({ params: { paySign: "s" } });
+    read!.status = "paid";
+    if (read?.action?.type === "wechat") read.action.params.paySign = "tampered";
+    expect(await store.get(order.orderNo)).toEqual({ ...newOrder({ orderNo: order.orderNo }), version: 1 });
+
+    const next = newOrder({ orderNo: order.orderNo });
+    const updated = await store.compareAndSet(order.orderNo, 1, next);
+    next.status = "closed";
+    if (next.action?.type === "wechat") next.action.params.paySign = "tampered";
+    updated!.amountFen = 2;
+    if (updated?.action?.type === "wechat") updated.action.params.paySign = "tampered";
+
+    const stored = await store.get(order.orderNo);
+    expect(stored).toMatchObject({ status: "pending", amountFen: 1999, version: 2 });
+    expect(stored?.action).toMatchObject({ params: { paySign: "s" } });
+  });
+
+  it("of 200 concurrent compareAndSets from the same version exactly one wins", async () => {
+    const order = newOrder();
+    await store.insert(order);
+    const attempts = Array.from({ length: 200 }, (_, i) =>
+      (i % 2 === 0 ? store : otherStore).compareAndSet(order.orderNo, 1, { ...order, status: "paid", attach: `attempt-${i}` }),
+    );
+    const results = await Promise.all(attempts);
+    const winners = results.filter((result) => result !== null);
+    expect(winners).toHaveLength(1);
+    expect(await store.get(order.orderNo)).toEqual(winners[0]);
+    expect(winners[0]).toMatchObject({ version: 2, status: "paid" });
+  });
+}
+
+describe("MemoryOrderStore", () => {
+  describeStoreContract(async () => {
+    const store = new MemoryOrderStore();
+    return { stores: [store, store], close: async () => undefined };
+  });
+});
+
+describe.skipIf(redisServerMissing)("RedisOrderStore", () => {
+  let server: RedisServer;
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterAll(() => server?.stop());
+
+  describeStoreContract(async () => {
+    const ownConnection = new RedisOrderStore({ redis: server.url });
+    const givenClient = new Redis(server.url);
+    const onGivenClient = new RedisOrderStore({ redis: givenClient });
+    return {
+      stores: [ownConnection, onGivenClient],
+      async close() {
+        await ownConnection.close();
+        await givenClient.quit();
+      },
+    };
+  });
+});

@@ -1,0 +1,141 @@
+/**
+ * Every adapter against the sandbox's independent simulator of its gateway, through the real
+ * router: for each gateway × channel × scene it supports, create an order over HTTP, complete
+ * the payment at the sandbox (which sends a signed notify), and read the order paid, with
+ * onPaid run exactly once.
+ */
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import express from "express";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Channel, CreateOrderResponse, OrderStatusResponse, Scene } from "@paybridge/shared";
+import { paybridge, type GatewayAdapter, type Payment } from "@paybridge/server-middleware";
+import { createSandbox, sandboxAdapters, type Sandbox } from "@paybridge/server-middleware/sandbox";
+
+const AMOUNT_FEN = 29;
+
+function listen(app: express.Express): Promise<{ server: Server; url: string }> {
+  return new Promise((resolve) => {
+    const server = app.listen(0, "127.0.0.1", () => {
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    });
+  });
+}
+
+function close(server: Server | undefined): Promise<void> {
+  return new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
+}
+
+async function postJson(url: string, body: unknown): Promise<{ status: number; json: unknown }> {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return { status: response.status, json: await response.json() };
+}
+
+let sandbox: Sandbox;
+let sandboxServer: Server | undefined;
+let shopServer: Server | undefined;
+let payUrl: string;
+let sandboxUrl: string;
+let adapters: GatewayAdapter[] = [];
+const paid: Payment[] = [];
+
+beforeAll(async () => {
+  sandbox = createSandbox({ notifyRetryDelaysMs: [] });
+  ({ server: sandboxServer, url: sandboxUrl } = await listen(express().use("/sandbox", sandbox)));
+  sandboxUrl += "/sandbox";
+  const shop = express();
+  let shopUrl: string;
+  ({ server: shopServer, url: shopUrl } = await listen(shop));
+  payUrl = `${shopUrl}/pay`;
+  // The WeChat app ids upaas and lianke need come from the merchant's configuration.
+  adapters = sandboxAdapters(sandboxUrl, {
+    upaas: { wxAppId: "wx-sandbox-oa", subAppId: "wx-sandbox-mini", subAppName: "Sandbox Shop" },
+    lianke: { appId: "wx-sandbox-oa" },
+  });
+  shop.use(
+    "/pay",
+    paybridge({
+      gateways: adapters,
+      // Order numbers start with the gateway id.
+      routing: (order) => order.orderNo.split("-")[0] as string,
+      publicUrl: payUrl,
+      resolveOrder: ({ orderNo }) => ({ amountFen: AMOUNT_FEN, description: `order ${orderNo}`, openId: "o-sandbox-payer-1" }),
+      onPaid: (payment) => {
+        paid.push(payment);
+      },
+      statusTokenSecret: "gateways-sandbox-test-secret-0123456789",
+    }),
+  );
+});
+
+afterAll(async () => {
+  sandbox?.close();
+  await Promise.all([close(shopServer), close(sandboxServer)]);
+});
+
+/** Every (gateway, channel, scene) the adapters say they support; sandboxAdapters builds the same five. */
+const CASES: Array<[string, Channel, Scene]> = sandboxAdapters("http://127.0.0.1:1/sandbox").flatMap((adapter) =>
+  Object.entries(adapter.supports).flatMap(([channel, scenes]) =>
+    (scenes ?? []).map((scene): [string, Channel, Scene] => [adapter.id, channel as Channel, scene]),
+  ),
+);
+
+/** What the browser is told to do: the wallet's own bridge in-app, a page for UnionPay and vbao's H5 launch. */
+function expectedActions(gateway: string, channel: Channel, scene: Scene): string[] {
+  if (channel === "unionpay") return ["redirect"];
+  // xiangma's h5pay answers WeChat / Alipay parameters or a code_url page, at its choice.
+  if (gateway === "xiangma") return [channel, "redirect"];
+  if (gateway === "vbao" && scene === "h5") return ["redirect"];
+  return [channel];
+}
+
+describe("router × sandbox, every gateway × channel × scene", () => {
+  it("covers all five gateways", () => {
+    expect(new Set(CASES.map(([gateway]) => gateway))).toEqual(new Set(["upaas", "lianke", "xiangma", "fubei", "vbao"]));
+  });
+
+  it.each(CASES)("%s %s %s: create → complete at the sandbox → paid, onPaid once", async (gateway, channel, scene) => {
+    const orderNo = `${gateway}-${channel}-${scene}-1`;
+    const created = await postJson(`${payUrl}/orders`, { orderNo, channel, scene });
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
+    const order = created.json as CreateOrderResponse;
+    expect(order).toMatchObject({ orderNo, status: "pending", gateway, channel, amountFen: AMOUNT_FEN });
+    expect(expectedActions(gateway, channel, scene)).toContain(order.action?.type);
+    expect(order.gatewayOrderNo).toEqual(expect.any(String));
+
+    const completed = await postJson(`${sandboxUrl}/control/complete`, { gateway, gatewayOrderNo: order.gatewayOrderNo, outcome: "paid" });
+    expect(completed.status, JSON.stringify(completed.json)).toBe(200);
+
+    const status = await fetch(`${payUrl}/orders/${orderNo}?token=${encodeURIComponent(order.statusToken)}`);
+    expect(status.status).toBe(200);
+    const body = (await status.json()) as OrderStatusResponse;
+    expect(body).toMatchObject({ orderNo, status: "paid", amountFen: AMOUNT_FEN, gatewayOrderNo: order.gatewayOrderNo });
+    const calls = paid.filter((payment) => payment.orderNo === orderNo);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ gateway, channel, amountFen: AMOUNT_FEN });
+  });
+});
+
+describe("router × sandbox, the query fallback when no notify comes", () => {
+  const FIRST_CASES = [...new Map(CASES.map((entry) => [entry[0], entry])).values()];
+
+  it.each(FIRST_CASES)("%s %s %s: paid without a notify → GET status asks the gateway → paid, onPaid once", async (gateway, channel, scene) => {
+    const orderNo = `${gateway}-${channel}-${scene}-quiet`;
+    const created = await postJson(`${payUrl}/orders`, { orderNo, channel, scene });
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
+    const order = created.json as CreateOrderResponse;
+
+    const completed = await postJson(`${sandboxUrl}/control/complete`, {
+      gateway,
+      gatewayOrderNo: order.gatewayOrderNo,
+      outcome: "paid",
+      notify: false,
+    });
+    expect(completed.json).toMatchObject({ delivered: false });
+    expect(paid.filter((payment) => payment.orderNo === orderNo)).toHaveLength(0);
+
+    const status = await fetch(`${payUrl}/orders/${orderNo}?token=${encodeURIComponent(order.statusToken)}`);
+    expect(await status.json()).toMatchObject({ orderNo, status: "paid", amountFen: AMOUNT_FEN });
+    expect(paid.filter((payment) => payment.orderNo === orderNo)).toHaveLength(1);
+  });
+});
