@@ -7,7 +7,8 @@
 import { writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { CONNECTIONS, RUN_SECONDS, WARMUP_SECONDS, round } from "./lib/load.mjs";
-import { describeMachine } from "./lib/machine.mjs";
+import { ROUNDS } from "./lib/compare.mjs";
+import { describeMachine, loadAverage } from "./lib/machine.mjs";
 import { formatReport } from "./lib/report.mjs";
 import { BENCH_GATEWAY } from "./lib/targets.mjs";
 import { measureClientSize } from "./sections/client-size.mjs";
@@ -36,7 +37,7 @@ watchdog.unref();
 const started = performance.now();
 const results = {
   machine: describeMachine(),
-  settings: { connections: CONNECTIONS, runSeconds: RUN_SECONDS, warmupSeconds: WARMUP_SECONDS, gateway: BENCH_GATEWAY },
+  settings: { connections: CONNECTIONS, runSeconds: RUN_SECONDS, rounds: ROUNDS, warmupSeconds: WARMUP_SECONDS, gateway: BENCH_GATEWAY },
 };
 let failed = false;
 for (const [key, measure] of SECTIONS) {
@@ -50,6 +51,7 @@ for (const [key, measure] of SECTIONS) {
   }
 }
 results.totalSeconds = round((performance.now() - started) / 1000, 1);
+results.loadAverageAtEnd = loadAverage();
 
 await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
 console.log(formatReport(results));

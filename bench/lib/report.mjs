@@ -4,7 +4,12 @@ const number = (value) => (typeof value === "number" ? value.toLocaleString("en-
 const verdict = (ok) => (ok ? "ok" : "BELOW GOAL");
 
 function httpRow(label, run) {
-  return [label, `${number(run.requestsPerSecond)} req/s`, `p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, ${number(run.requests)} requests`];
+  const cpu = run.cpuMsPerRequest === undefined ? "" : `, server CPU ${run.cpuMsPerRequest} ms/request`;
+  return [label, `${number(run.requestsPerSecond)} req/s`, `p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, ${number(run.requests)} requests${cpu}`];
+}
+
+function ratioRow(label, ratio, goal) {
+  return [label, String(ratio), `goal >= ${goal}: ${verdict(ratio >= goal)}`];
 }
 
 function clientRows(client) {
@@ -20,7 +25,8 @@ function orderRows(order) {
   return [
     httpRow(`paybridge POST /orders (${order.gateway})`, order.paybridge),
     httpRow("baseline hand-written route", order.baseline),
-    ["ratio paybridge / baseline", String(order.ratio), `goal >= ${order.goal}: ${verdict(order.ratio >= order.goal)}`],
+    ratioRow("ratio paybridge / baseline (req/s)", order.ratio, order.goal),
+    ["ratio by server CPU per request", String(order.cpuRatio), "baseline ms / paybridge ms"],
   ];
 }
 
@@ -29,8 +35,9 @@ function notifyRows(notify) {
     httpRow(`paybridge notify, first time (${notify.gateway})`, notify.paybridgeFirstTime),
     httpRow("paybridge notify, already paid", notify.paybridgeAlreadyPaid),
     httpRow("baseline verify-and-reply route", notify.baseline),
-    ["ratio already paid / baseline", String(notify.ratioAlreadyPaid), `goal >= ${notify.goal}: ${verdict(notify.ratioAlreadyPaid >= notify.goal)}`],
-    ["ratio first time / baseline", String(notify.ratioFirstTime), `goal >= ${notify.goal}: ${verdict(notify.ratioFirstTime >= notify.goal)}`],
+    ratioRow("ratio already paid / baseline (req/s)", notify.ratioAlreadyPaid, notify.goal),
+    ratioRow("ratio first time / baseline (req/s)", notify.ratioFirstTime, notify.goal),
+    ["ratio by server CPU per request", `${notify.cpuRatioAlreadyPaid} / ${notify.cpuRatioFirstTime}`, "already paid / first time; baseline ms / paybridge ms"],
     ["onPaid calls", `${number(notify.onPaid.onPaidCalls)} for ${number(notify.onPaid.orders)} orders`, notify.onPaid.exactlyOnce ? "exactly once each" : "NOT EXACTLY ONCE"],
   ];
 }
@@ -68,7 +75,11 @@ export function formatReport(results) {
   const { machine, settings } = results;
   lines.push(`paybridge bench — ${machine.date}`);
   lines.push(`${machine.cores} x ${machine.cpuModel}, Node ${machine.node}, ${machine.platform}`);
-  lines.push(`HTTP: ${settings.connections} connections, ${settings.runSeconds} s runs after ${settings.warmupSeconds} s warm-up, gateway ${settings.gateway} on the sandbox`);
+  lines.push(`load average at start ${machine.loadAverageAtStart.join(" ")}, at end ${results.loadAverageAtEnd.join(" ")}`);
+  if (Math.max(machine.loadAverageAtStart[0], results.loadAverageAtEnd[0]) > machine.cores / 2) {
+    lines.push("WARNING: the machine was busy with other work; req/s figures are noisy (CPU per request less so)");
+  }
+  lines.push(`HTTP: ${settings.connections} connections, ${settings.rounds} runs of ${settings.runSeconds} s per side (A B B A) after ${settings.warmupSeconds} s warm-up, gateway ${settings.gateway} on the sandbox`);
   for (const [key, title, rowsOf] of SECTIONS) {
     lines.push("", title);
     const section = results[key];

@@ -5,6 +5,7 @@
  * would write for one gateway without paybridge, so paybridge's overhead can be measured.
  */
 export const GATEWAY_ID = "xiangma";
+/** Relative to the sandbox mount (its xiangma simulator lives under /xiangma). */
 export const CREATE_PATH = "/xiangma/api/openpay/v3/h5pay";
 
 /** Sort ASCII, skip `sign` and null (empty strings ARE signed), `&key=`, MD5, lowercase. */
@@ -17,7 +18,7 @@ const PAY_TYPE_WECHAT = "400";
 const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
 
 /** `yyyyMMddHHmmss` in Asia/Shanghai (no daylight saving there, so a fixed offset is exact). */
-export function shanghaiTimestamp(now = Date.now()) {
+function shanghaiTimestamp(now = Date.now()) {
   return new Date(now + SHANGHAI_OFFSET_MS).toISOString().replace(/\D/g, "").slice(0, 14);
 }
 

@@ -1,7 +1,8 @@
 /**
  * The baseline: minimal hand-written Express routes for one gateway, doing the same wire work
  * paybridge does (build, sign, send to the sandbox, verify the response, answer the action;
- * verify a notify and reply), and nothing else. Config: { sandboxUrl, notifyUrl, amountFen }.
+ * verify a notify and reply), and nothing else. Same URLs as paybridge mounted at /pay, so the
+ * requests are byte for byte alike. Config: { sandboxUrl, notifyUrl, amountFen }.
  */
 import express from "express";
 import { closeServer, listenOnLoopback, serveParent } from "../lib/child.mjs";
@@ -15,7 +16,7 @@ serveParent(async ({ sandboxUrl, notifyUrl, amountFen }) => {
   const credentials = await sandboxCredentials(xiangma.GATEWAY_ID);
   const app = express();
 
-  app.post("/orders", express.json(), async (req, res) => {
+  app.post("/pay/orders", express.json(), async (req, res) => {
     const orderNo = req.body?.orderNo;
     if (typeof orderNo !== "string") return res.status(400).json({ error: { code: "invalid_request", message: "orderNo", field: "orderNo" } });
     try {
@@ -32,7 +33,7 @@ serveParent(async ({ sandboxUrl, notifyUrl, amountFen }) => {
     }
   });
 
-  app.post("/notify/xiangma", express.raw({ type: () => true, limit: 16 * 1024 }), (req, res) => {
+  app.post(`/pay/notify/${xiangma.GATEWAY_ID}`, express.raw({ type: () => true, limit: 16 * 1024 }), (req, res) => {
     let body;
     try {
       body = JSON.parse(req.body.toString("utf8"));
@@ -44,5 +45,5 @@ serveParent(async ({ sandboxUrl, notifyUrl, amountFen }) => {
   });
 
   const { server, url } = await listenOnLoopback(app);
-  return { url, close: () => closeServer(server) };
+  return { url: `${url}/pay`, close: () => closeServer(server) };
 });

@@ -107,5 +107,5 @@ function text(env, name) {
  * @returns {{ [K in keyof T]?: string }}
  */
 function present(values) {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value));
+  return /** @type {{ [K in keyof T]?: string }} */ (Object.fromEntries(Object.entries(values).filter(([, value]) => value)));
 }

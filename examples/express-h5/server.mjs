@@ -12,7 +12,6 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 try {
   const demo = await startDemo({ port });
-  process.stderr.write(`open ${demo.url}/ to pay (Ctrl-C stops)\n`);
   const stop = () => void demo.close().then(() => process.exit(0));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

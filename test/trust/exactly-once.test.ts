@@ -9,7 +9,7 @@ import { SANDBOX_CREDENTIALS } from "@paybridge/server-middleware/sandbox";
 import type { Payment } from "@paybridge/server-middleware";
 import { expectNotifyAccepted, recordOf } from "./support/expectations.js";
 import { GATEWAY_IDS, orderNumber, secretsOf, startHarness, type HttpAnswer, type Harness } from "./support/harness.js";
-import type { GatewayId } from "./support/notify-signers.js";
+import { notifySigner, type GatewayId, type NotifyFields } from "./support/notify-signers.js";
 
 const DUPLICATES = 200;
 
@@ -140,4 +140,47 @@ describe.each(GATEWAY_IDS)("a %s notify", (gateway) => {
     expect(await recordOf(harness, orderNo)).toMatchObject({ status: "paid", fulfilment: "done" });
     expect(paidEvents.get(orderNo)).toBe(1);
   });
+
+  it("that says the payment failed, validly signed, never takes a paid order back", async () => {
+    const signer = notifySigner(gateway, SANDBOX_CREDENTIALS);
+    const orderNo = orderNumber(gateway, "unpay");
+    const created = await harness.createOrder(gateway, orderNo);
+    const notify = await harness.captureNotify(gateway, created.gatewayOrderNo as string);
+    expectNotifyAccepted(harness, gateway, await harness.postNotify(gateway, notify.body, notify.contentType));
+    const paid = await recordOf(harness, orderNo);
+
+    const failed = signer.sign(signer.withFailure(JSON.parse(notify.body) as NotifyFields));
+    const answer = await harness.postNotify(gateway, JSON.stringify(failed), notify.contentType);
+    expect(answer.status).toBeLessThan(500);
+    expect(await recordOf(harness, orderNo)).toEqual(paid);
+    expect(callsFor(orderNo)).toHaveLength(1);
+  });
+
+  it("that says the payment failed, validly signed, closes a pending order without onPaid (control)", async () => {
+    const signer = notifySigner(gateway, SANDBOX_CREDENTIALS);
+    const orderNo = orderNumber(gateway, "fails");
+    const created = await harness.createOrder(gateway, orderNo);
+    const notify = await harness.captureNotify(gateway, created.gatewayOrderNo as string);
+    const failed = signer.sign(signer.withFailure(JSON.parse(notify.body) as NotifyFields));
+    expectNotifyAccepted(harness, gateway, await harness.postNotify(gateway, JSON.stringify(failed), notify.contentType));
+    expect((await recordOf(harness, orderNo)).status).toBe("failed");
+    expect(callsFor(orderNo)).toHaveLength(0);
+  });
 });
+
+describe.each(GATEWAY_IDS)("an order at %s posted many times at once", (gateway) => {
+  it("is created at the gateway once, and every answer carries that one gateway order", async () => {
+    const orderNo = orderNumber(gateway, "create50");
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        harness.request("POST", "/orders", { body: JSON.stringify({ orderNo, channel: "wechat", openId: "oOpenId1", appId: "wx01" }) }),
+      ),
+    );
+    // The sandbox, like the gateways, refuses a second order with the same merchant number (a 502 here).
+    expect(answers.map((answer) => answer.status).sort((a, b) => a - b)).toEqual([...Array<number>(49).fill(200), 201]);
+    const gatewayOrderNos = new Set(answers.map((answer) => (JSON.parse(answer.text) as { gatewayOrderNo: string }).gatewayOrderNo));
+    expect(gatewayOrderNos.size).toBe(1);
+    expect((await recordOf(harness, orderNo)).gatewayOrderNo).toBe([...gatewayOrderNos][0]);
+  });
+});
+

@@ -105,7 +105,7 @@ function openPage(wx: unknown, query: Record<string, string>): { page: PageInsta
   const page = {
     ...definition,
     data: { ...(definition.data as PageInstance["data"]) },
-    setData(patch: Partial<PageInstance["data"]>) {
+    setData(this: { data: PageInstance["data"] }, patch: Partial<PageInstance["data"]>) {
       Object.assign(this.data, patch);
     },
   } as unknown as PageInstance;

@@ -73,7 +73,10 @@ export class PayClient extends EventEmitter<PayClientEvents> {
 
   /**
    * Creates (or re-reads) the order on the server, launches the wallet and resolves with the
-   * server-confirmed result. A second call for the same order while one runs gets the same promise.
+   * server-confirmed result: paid only when the server says so, pending when it has not by
+   * `confirmTimeoutMs`, and pending at once after a redirect or a mini-program hand-off (then
+   * `resume()` finishes on the page the payer comes back to). A second call for the same order
+   * while one runs gets the same promise; one for another order rejects.
    */
   pay(options: PayOptions): Promise<PayResult> {
     return this.#once(options.orderNo, () => this.#pay(options));

@@ -226,7 +226,7 @@ function byteMutation(body: Buffer, random: Random): { kind: string; body: Buffe
 export function mutateNotify(original: string, signField: string, random: Random): Mutation {
   const count = random.next() < 0.8 ? 1 : 2 + random.int(2);
   const kinds: string[] = [];
-  let body = Buffer.from(original, "utf8");
+  let body: Buffer = Buffer.from(original, "utf8");
   for (let i = 0; i < count; i += 1) {
     const fields = parseObject(body.toString("utf8"));
     if (fields && Object.keys(fields).length > 0 && random.next() < 0.6) {

@@ -18,10 +18,11 @@ export interface NotifySigner {
   readonly rule: SignRule;
   /** The fields with a fresh `sign`, as the gateway would send them. */
   sign(fields: NotifyFields): NotifyFields;
-  orderNo(fields: NotifyFields): string;
   /** Copies with the order number / amount changed (unsigned: call sign() to re-sign). */
   withOrderNo(fields: NotifyFields, orderNo: string): NotifyFields;
   withAmountFen(fields: NotifyFields, amountFen: number): NotifyFields;
+  /** A copy saying the payment failed, in the gateway's own words. */
+  withFailure(fields: NotifyFields): NotifyFields;
 }
 
 interface Layout {
@@ -32,6 +33,9 @@ interface Layout {
   orderNoField: string;
   amountField: string;
   amountFromFen(fen: number): unknown;
+  /** Where the outcome is, and the gateway's word for a failed payment. */
+  statusField: string;
+  failedWord: string;
 }
 
 function layouts(credentials: SandboxCredentials): Record<GatewayId, Layout> {
@@ -42,6 +46,8 @@ function layouts(credentials: SandboxCredentials): Record<GatewayId, Layout> {
       orderNoField: "merchant_order_no",
       amountField: "amount",
       amountFromFen: fenToYuanString,
+      statusField: "status",
+      failedWord: "FAIL",
     },
     lianke: {
       rule: COMMON_SIGN_RULE,
@@ -49,6 +55,8 @@ function layouts(credentials: SandboxCredentials): Record<GatewayId, Layout> {
       orderNoField: "order_no",
       amountField: "total_amount",
       amountFromFen: (fen) => fen,
+      statusField: "transaction_status",
+      failedWord: "FAIL",
     },
     xiangma: {
       rule: { skip: "null", secretJoiner: "&key=", hexCase: "lower", algorithm: "md5", signField: "sign" },
@@ -56,6 +64,8 @@ function layouts(credentials: SandboxCredentials): Record<GatewayId, Layout> {
       orderNoField: "pay_trace_no",
       amountField: "total_amount",
       amountFromFen: (fen) => String(fen),
+      statusField: "result_code",
+      failedWord: "PAY_FAIL",
     },
     fubei: {
       rule: { skip: "empty", secretJoiner: "", hexCase: "upper", algorithm: "md5", signField: "sign" },
@@ -64,6 +74,8 @@ function layouts(credentials: SandboxCredentials): Record<GatewayId, Layout> {
       orderNoField: "merchant_order_sn",
       amountField: "total_fee",
       amountFromFen: fenToYuanNumber,
+      statusField: "trade_state",
+      failedWord: "PAYERROR",
     },
     vbao: {
       rule: COMMON_SIGN_RULE,
@@ -71,6 +83,8 @@ function layouts(credentials: SandboxCredentials): Record<GatewayId, Layout> {
       orderNoField: "orderNo",
       amountField: "amount",
       amountFromFen: (fen) => fen,
+      statusField: "payStatus",
+      failedWord: "FAIL",
     },
   };
 }
@@ -91,8 +105,8 @@ export function notifySigner(gateway: GatewayId, credentials: SandboxCredentials
       const { [layout.rule.signField]: _sign, ...unsigned } = fields;
       return { ...unsigned, [layout.rule.signField]: computeSign(unsigned, layout.rule, layout.secret) };
     },
-    orderNo: (fields) => String(inner(fields)[layout.orderNoField]),
     withOrderNo: (fields, orderNo) => withInner(fields, (data) => ({ ...data, [layout.orderNoField]: orderNo })),
     withAmountFen: (fields, fen) => withInner(fields, (data) => ({ ...data, [layout.amountField]: layout.amountFromFen(fen) })),
+    withFailure: (fields) => withInner(fields, (data) => ({ ...data, [layout.statusField]: layout.failedWord })),
   };
 }

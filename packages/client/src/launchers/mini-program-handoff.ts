@@ -11,9 +11,10 @@ export async function launchMiniProgramHandoff(context: LaunchContext): Promise<
   const miniProgram = context.globals.wx?.miniProgram;
   const { orderNo, statusToken, channel } = context.order;
   const query = `orderNo=${encodeURIComponent(orderNo)}&statusToken=${encodeURIComponent(statusToken)}&channel=${channel}`;
-  savePendingOrder(context.order);
   await miniCall(miniProgram?.navigateTo.bind(miniProgram), "wx.miniProgram.navigateTo", {
     url: `${context.miniProgramPayPage}?${query}`,
   });
+  // This page stays open under the native one, so saving after the navigation is in time.
+  savePendingOrder(context.order);
   return "handed-off";
 }

@@ -14,7 +14,7 @@ export function kyTransport(options: KyTransportOptions = {}): Transport {
       json: body,
       retry: 0,
       throwHttpErrors: false,
-      ...(options.fetch && { fetch: options.fetch }),
+      fetch: options.fetch, // undefined: ky takes the global fetch
     });
     return { status: response.status, body: await response.json().catch(() => undefined) };
   };

@@ -49,6 +49,7 @@ export class RedisOrderStore implements OrderStore {
   readonly #ownsClient: boolean;
   readonly #keyPrefix: string;
   readonly #ttlSeconds: number;
+  #closed: Promise<void> | undefined;
 
   constructor(options: RedisOrderStoreOptions) {
     const { redis, keyPrefix = DEFAULT_KEY_PREFIX, ttlSeconds = DEFAULT_TTL_SECONDS } = options;
@@ -93,8 +94,10 @@ export class RedisOrderStore implements OrderStore {
     return (await this.#run(COMPARE_AND_DELETE, orderNo, [expectedVersion])) === 1;
   }
 
-  async close(): Promise<void> {
-    if (this.#ownsClient) await (await this.#client).quit();
+  /** Quits the connection this store opened (never one it was given); safe to call twice. */
+  close(): Promise<void> {
+    this.#closed ??= this.#ownsClient ? this.#client.then((client) => client.quit()).then(() => undefined) : Promise.resolve();
+    return this.#closed;
   }
 
   #key(orderNo: string): string {
@@ -125,5 +128,9 @@ async function connect(target: RedisOptions | string): Promise<Redis> {
   } catch (cause) {
     throw new ConfigError("redis", `RedisOrderStore needs the ioredis package (npm install ioredis): ${String(cause)}`);
   }
-  return typeof target === "string" ? new Client(target) : new Client(target);
+  const client = typeof target === "string" ? new Client(target) : new Client(target);
+  // ioredis reconnects by itself and a failed command rejects to its caller (which logs it);
+  // without a listener it would also print every failed reconnect attempt to stderr.
+  client.on("error", () => undefined);
+  return client;
 }
