@@ -141,6 +141,25 @@ describe.each(GATEWAY_IDS)("a %s notify", (gateway) => {
     expect(paidEvents.get(orderNo)).toBe(1);
   });
 
+  it("racing the status route's query fallback still runs onPaid once", async () => {
+    const orderNo = orderNumber(gateway, "race-query");
+    const created = await harness.createOrder(gateway, orderNo);
+    // Captured, so the sandbox now says "paid" to queries while the notify has not arrived.
+    const notify = await harness.captureNotify(gateway, created.gatewayOrderNo as string);
+    harness.onPaid = () => delay(10);
+
+    await Promise.all([
+      ...Array.from({ length: 20 }, () => harness.postNotify(gateway, notify.body, notify.contentType)),
+      ...Array.from({ length: 20 }, () => harness.status(orderNo, created.statusToken)),
+    ]);
+    // Whatever was answered "retry" above, the gateway's next delivery settles it.
+    expectNotifyAccepted(harness, gateway, await harness.postNotify(gateway, notify.body, notify.contentType));
+
+    expect(callsFor(orderNo)).toHaveLength(1);
+    expect(paidEvents.get(orderNo)).toBe(1);
+    expect(await recordOf(harness, orderNo)).toMatchObject({ status: "paid", fulfilment: "done" });
+  });
+
   it("that says the payment failed, validly signed, never takes a paid order back", async () => {
     const signer = notifySigner(gateway, SANDBOX_CREDENTIALS);
     const orderNo = orderNumber(gateway, "unpay");
