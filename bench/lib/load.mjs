@@ -22,7 +22,7 @@ export const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
 export async function load({ url, path, bodyAt, seconds = RUN_SECONDS, amount, contentType = "application/json", connections = CONNECTIONS }) {
   let counter = 0;
   const started = performance.now();
-  const result = await autocannon({
+  const tracker = autocannon({
     url,
     connections,
     pipelining: 1,
@@ -37,8 +37,14 @@ export async function load({ url, path, bodyAt, seconds = RUN_SECONDS, amount, c
       },
     ],
   });
-  // Wall time, not autocannon's `duration`, which is coarse for count-bounded runs.
-  return summarize(result, (performance.now() - started) / 1000);
+  // Until the last response, not autocannon's `duration`: a run only ends at its next
+  // one-second sample tick, which would round a count-bounded run up to whole seconds.
+  let lastResponseAt = started;
+  tracker.on("response", () => {
+    lastResponseAt = performance.now();
+  });
+  const result = await tracker;
+  return summarize(result, (lastResponseAt - started) / 1000);
 }
 
 function summarize(result, seconds) {

@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 const callsFor = (orderNo: string): Payment[] => harness.onPaidCalls.filter((payment) => payment.orderNo === orderNo);
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Either the gateway's success reply, or its failure reply (which makes the gateway retry). */
 function successOrRetry(gateway: GatewayId, answer: HttpAnswer): "success" | "retry" {
