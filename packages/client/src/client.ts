@@ -22,7 +22,7 @@ export interface PayClientOptions {
   confirmTimeoutMs?: number;
   /** How long to wait for WeixinJSBridgeReady / AlipayJSBridgeReady. Default 5 000. */
   readyTimeoutMs?: number;
-  /** The native page a WeChat mini-program web-view hands payment to. Default "/pages/pay/pay". */
+  /** The native page a WeChat mini-program web-view hands payment to. Default "/pages/pay/index" (the example's page). */
   miniProgramPayPage?: string;
   /** How to leave for a payment page; default `location.assign`. */
   navigate?: (url: string) => void;
@@ -63,7 +63,7 @@ export class PayClient extends EventEmitter<PayClientEvents> {
       globals = defaultGlobals(),
       confirmTimeoutMs = 10_000,
       readyTimeoutMs = 5_000,
-      miniProgramPayPage = "/pages/pay/pay",
+      miniProgramPayPage = "/pages/pay/index",
       navigate = (url) => globals.location?.assign(url),
     } = options;
     this.#confirmTimeoutMs = confirmTimeoutMs;

@@ -17,6 +17,10 @@ export interface PaybridgeRouter extends Router {
   readonly store: OrderStore;
 }
 
+const RAW_BODY_REQUIRED =
+  "the notify body was parsed before paybridge saw it; signatures are verified on the raw bytes, " +
+  "so mount paybridge before express.json() / express.urlencoded(), or keep them off its notify path";
+
 const ORDER_NO = /^[A-Za-z0-9_\-.|*@]{1,64}$/;
 
 export function paybridge(options: PaybridgeOptions): PaybridgeRouter {
@@ -48,7 +52,14 @@ export function paybridge(options: PaybridgeOptions): PaybridgeRouter {
     });
   };
   router.post("/notify/:gateway", knownGateway, readNotifyBody, async (req, res) => {
-    const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (req.body !== undefined && !Buffer.isBuffer(req.body)) {
+      // A body parser mounted before paybridge consumed the bytes the signature is over. Say so,
+      // and answer 500 so the gateway retries once the merchant has fixed the mounting order.
+      const reply = orders.rejectNotify(req.params.gateway, RAW_BODY_REQUIRED);
+      res.status(500).type(reply.contentType).send(reply.body);
+      return;
+    }
+    const rawBody = req.body ?? Buffer.alloc(0);
     const reply = await orders.notify(req.params.gateway, { rawBody, headers: headersOf(req) });
     res.status(reply.status).type(reply.contentType).send(reply.body);
   });

@@ -1,7 +1,10 @@
 import { createServer, type Server } from "node:net";
 import type { Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { fakeGateway, startHarness, type Harness } from "./support/fake-adapter.js";
+import express from "express";
+import supertest from "supertest";
+import { paybridge } from "../src/index.js";
+import { STATUS_TOKEN_SECRET, fakeGateway, startHarness, type Harness } from "./support/fake-adapter.js";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -292,6 +295,34 @@ describe("POST /notify/:gateway", () => {
     await api.post("/pay/orders").send({ orderNo: "N2" }).expect(201);
     await api.post("/pay/notify/fake").type("text/plain").send(gateway.notify({ orderNo: "N2", amountFen: 100 })).expect(200, "SUCCESS");
     expect(paid.map((payment) => payment.orderNo)).toEqual(["N2"]);
+  });
+
+  it("says the raw body is required when a JSON parser mounted before paybridge consumed it", async () => {
+    const gateway = fakeGateway();
+    const logs: string[] = [];
+    const paid: string[] = [];
+    const app = express();
+    app.use(express.json()); // the merchant's own parser, mounted first: the mistake under test
+    app.use(
+      "/pay",
+      paybridge({
+        gateways: [gateway.adapter],
+        routing: { wechat: "fake" },
+        publicUrl: "https://shop.example/pay",
+        statusTokenSecret: STATUS_TOKEN_SECRET,
+        resolveOrder: () => ({ amountFen: 100 }),
+        onPaid: (payment) => void paid.push(payment.orderNo),
+        logger: { info: () => {}, warn: (message, fields) => void logs.push(`${message} ${JSON.stringify(fields)}`), error: () => {} },
+      }),
+    );
+    const api = supertest(app);
+    await api.post("/pay/orders").send({ orderNo: "RAW1" }).expect(201);
+    // 500, not 4xx: nothing is wrong with the notify, so the gateway must retry once mounting is fixed.
+    const res = await api.post("/pay/notify/fake").type("json").send(gateway.notify({ orderNo: "RAW1", amountFen: 100 }));
+    expect(res.status).toBe(500);
+    expect(res.text).toBe(gateway.adapter.notifyReply.failure.body);
+    expect(paid).toEqual([]);
+    expect(logs.join("\n")).toMatch(/raw bytes.*mount paybridge before express\.json\(\)/);
   });
 
   it("answers an unknown gateway with 404", async () => {

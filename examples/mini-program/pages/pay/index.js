@@ -2,7 +2,7 @@
 //
 // Opened two ways:
 //  - `?orderNo=…` by the merchant's own pages, or by the client's hand-off from a web-view
-//    (pass `miniProgramPayPage: "/pages/pay/index"` to createPayClient there): pay() posts the
+//    (the client's default `miniProgramPayPage`): pay() posts the
 //    order number to the merchant's paybridge server over wx.request, launches
 //    wx.requestPayment, and shows the result the server confirmed;
 //  - `?interfaceUrl=…&payInfo=…` by an app or H5 page through a gateway's mini-program launch
