@@ -1,20 +1,21 @@
 /**
- * A throw-away redis-server on a free loopback port: no persistence, stopped after the run.
- * Resolves null (with the reason) when redis-server is not installed.
+ * A throw-away redis-server on a free loopback port, no persistence, stopped after the run
+ * (as test/support/redis-server.ts does; that file is TypeScript, which `pnpm bench` does not load).
  */
 import { spawn, spawnSync } from "node:child_process";
 import net from "node:net";
 
 const READY_TIMEOUT_MS = 10_000;
 
-export function findRedisServer() {
-  const found = spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" });
-  return found.status === 0 ? found.stdout.trim() : null;
+const REDIS_SERVER = "redis-server";
+
+export function redisServerMissing() {
+  return spawnSync(REDIS_SERVER, ["--version"]).error !== undefined;
 }
 
-export async function startRedisServer(binary) {
+export async function startRedisServer() {
   const port = await freePort();
-  const child = spawn(binary, ["--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no", "--protected-mode", "yes"], {
+  const child = spawn(REDIS_SERVER, ["--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no", "--protected-mode", "yes"], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   // Never leave a redis-server behind, even if the bench crashes.

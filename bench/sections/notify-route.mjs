@@ -15,7 +15,7 @@ import { BENCH_GATEWAY, withSandbox } from "../lib/targets.mjs";
 import { NOTIFY_SUCCESS } from "../lib/xiangma-wire.mjs";
 import { GOAL_RATIO, pathOf, targetConfig } from "./order-route.mjs";
 
-const MEASURED_ORDERS = Number(process.env.BENCH_NOTIFY_ORDERS ?? 3_000);
+const MEASURED_ORDERS = Number(process.env.BENCH_NOTIFY_ORDERS ?? 5_000);
 const WARMUP_ORDERS = 500;
 
 export async function measureNotifyRoute() {

@@ -8,7 +8,7 @@ import { failuresOf, load } from "../lib/load.mjs";
 import { startNotifyCapture } from "../lib/notify-capture.mjs";
 import { ORDER_KIND, captureNotifyTemplate, tallyOnPaid } from "../lib/notify-template.mjs";
 import { createOrders, orderNumbers } from "../lib/orders.mjs";
-import { findRedisServer, startRedisServer } from "../lib/redis-server.mjs";
+import { redisServerMissing, startRedisServer } from "../lib/redis-server.mjs";
 import { BENCH_GATEWAY, withSandbox } from "../lib/targets.mjs";
 import { NOTIFY_SUCCESS } from "../lib/xiangma-wire.mjs";
 import { pathOf, targetConfig } from "./order-route.mjs";
@@ -20,13 +20,12 @@ const COPIES = 4;
 const INSTANCES = 2;
 
 export async function measureRedis() {
-  const binary = findRedisServer();
-  if (!binary) {
-    const reason = "redis-server not found on PATH";
+  if (redisServerMissing()) {
+    const reason = "redis-server is not installed (not found on PATH)";
     console.error(`\n!!!!!!!!!! REDIS BENCH SKIPPED: ${reason} !!!!!!!!!!\n`);
     return { skipped: true, reason };
   }
-  const redis = await startRedisServer(binary);
+  const redis = await startRedisServer();
   const capture = await startNotifyCapture({ successReply: NOTIFY_SUCCESS, contentType: "application/json" });
   try {
     return await withSandbox(async (sandbox) => {

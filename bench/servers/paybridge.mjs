@@ -1,7 +1,7 @@
 /**
  * paybridge (dist) mounted at /pay, every channel routed to the bench gateway on the sandbox.
  * Config: { sandboxUrl, publicUrl, gateway, amountFen, redis?: { url, keyPrefix } }.
- * Handlers: `paidCounts` (onPaid calls per order), `logCounts` (warn/error lines logged).
+ * Handler `paidCounts`: onPaid calls per order. The first few warnings and errors go to stderr.
  */
 import express from "express";
 import { closeServer, listenOnLoopback, serveParent } from "../lib/child.mjs";
@@ -44,7 +44,6 @@ serveParent(async ({ sandboxUrl, publicUrl, gateway, amountFen, redis }) => {
     url: `${url}/pay`,
     handlers: {
       paidCounts: () => Object.fromEntries(paidCounts),
-      logCounts: () => ({ ...logged }),
     },
     close: async () => {
       await closeServer(server);
