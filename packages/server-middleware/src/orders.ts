@@ -96,6 +96,9 @@ export class OrderService {
     let record = await this.#options.store.get(orderNo);
     if (!record) throw notFound();
     if (record.status === "pending") record = await this.#queryFallback(record);
+    // A payment only the query found has no gateway retry behind it: if onPaid threw, the
+    // payer's next poll is what runs it again.
+    else if (record.status === "paid" && record.fulfilment !== "done") await this.#fulfil(orderNo);
     return {
       orderNo,
       status: record.status,

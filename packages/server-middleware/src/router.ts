@@ -103,10 +103,15 @@ function headersOf(req: Request): Record<string, string | undefined> {
   return headers;
 }
 
-/** body-parser's errors carry a `type` such as `entity.too.large` and a 4xx status. */
+/** Express and body-parser mark a request's own faults with a 4xx `status`. */
+function isClientError(error: unknown): error is { status: number } {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === "number" && status >= 400 && status < 500;
+}
+
+/** body-parser's errors also carry a `type` such as `entity.too.large`. */
 function isBodyError(error: unknown): error is { type: string; status: number } {
-  const candidate = error as { type?: unknown; status?: unknown } | null;
-  return typeof candidate?.type === "string" && typeof candidate.status === "number" && candidate.status >= 400 && candidate.status < 500;
+  return isClientError(error) && typeof (error as { type?: unknown }).type === "string";
 }
 
 function bodyErrorMessage(error: unknown): string {
@@ -123,6 +128,9 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(error.status).json(error.toBody());
     } else if (isBodyError(error)) {
       res.status(400).json(new InvalidRequestError(bodyErrorMessage(error), "body").toBody());
+    } else if (isClientError(error)) {
+      // Express's own 4xx, e.g. a path parameter that is not valid percent-encoding.
+      res.status(400).json(new InvalidRequestError("malformed request URL", "path").toBody());
     } else {
       // Neither the message nor the stack leaves the server; the log gets name and message only.
       const { name, message } = error instanceof Error ? error : { name: typeof error, message: "" };

@@ -25,12 +25,18 @@ export class OrderBook {
   readonly #byOrderNo = new Map<string, SandboxOrder>();
   readonly #byGatewayOrderNo = new Map<string, SandboxOrder>();
 
-  /** Resolves false, storing nothing, when the merchant order number was used before. */
-  add(order: SandboxOrder): boolean {
-    if (this.#byOrderNo.has(order.orderNo)) return false;
+  /**
+   * Stores a new order and returns it. A merchant order number used before is refused (null),
+   * unless it is the same unpaid order submitted again — same amount, channel and payer — which
+   * answers the stored order, as WeChat Pay's unified order does: a merchant whose first attempt
+   * timed out or could not be verified can retry without a new order number.
+   */
+  admit(order: SandboxOrder): SandboxOrder | null {
+    const existing = this.#byOrderNo.get(order.orderNo);
+    if (existing) return isResubmission(existing, order) ? existing : null;
     this.#byOrderNo.set(order.orderNo, order);
     this.#byGatewayOrderNo.set(order.gatewayOrderNo, order);
-    return true;
+    return order;
   }
 
   byOrderNo(orderNo: string): SandboxOrder | undefined {
@@ -45,4 +51,13 @@ export class OrderBook {
     for (const order of this.#byOrderNo.values()) if (predicate(order)) return order;
     return undefined;
   }
+}
+
+function isResubmission(existing: SandboxOrder, submitted: SandboxOrder): boolean {
+  return (
+    existing.status === "pending" &&
+    existing.amountFen === submitted.amountFen &&
+    existing.channel === submitted.channel &&
+    existing.openId === submitted.openId
+  );
 }

@@ -45,12 +45,18 @@ describe("fubei simulator", () => {
     expect((await running.post(GATEWAY, objectBiz)).json.result_message).toContain("biz_content");
     expect((await running.post(GATEWAY, fubeiEnvelope(MINA, fubeiBiz(), { nonce: "" }))).json.result_message).toContain("nonce");
 
-    const request = fubeiEnvelope(MINA, fubeiBiz());
+    const biz = fubeiBiz();
+    const request = fubeiEnvelope(MINA, biz);
     const forged = await running.post(GATEWAY, { ...request, nonce: "another" });
     expect(forged.json).toMatchObject({ result_code: 400, sub_code: "INVALID_SIGN" });
 
-    expect((await running.post(GATEWAY, request)).json.result_code).toBe(200);
-    const duplicate = await running.post(GATEWAY, request);
+    const first = (await running.post(GATEWAY, request)).json;
+    expect(first.result_code).toBe(200);
+    // The same unpaid order again (a retry after a timeout) answers the same gateway order.
+    const again = (await running.post(GATEWAY, fubeiEnvelope(MINA, biz))).json;
+    expect(again.result_code).toBe(200);
+    expect(again.data.order_sn).toBe(first.data.order_sn);
+    const duplicate = await running.post(GATEWAY, fubeiEnvelope(MINA, fubeiBiz({ merchant_order_sn: biz.merchant_order_sn, total_fee: 0.02 })));
     expect(duplicate.json.result_code).toBe(400);
     expect(duplicate.json.result_message).toContain("merchant_order_sn");
   });

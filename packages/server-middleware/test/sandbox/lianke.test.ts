@@ -56,8 +56,13 @@ describe("lianke simulator", () => {
     const otherKey = await running.post(CREATE, signed(liankeCreate(), LIANKE_RULE, "not-the-key"));
     expect(otherKey.json.msg).toBe("签名错误");
 
-    expect((await running.post(CREATE, request)).json.code).toBe("SUCCESS");
-    const duplicate = await running.post(CREATE, request);
+    const first = (await running.post(CREATE, request)).json;
+    expect(first.code).toBe("SUCCESS");
+    // The same unpaid order again (a retry after a timeout) answers the same gateway order.
+    const again = (await running.post(CREATE, request)).json;
+    expect(again.code).toBe("SUCCESS");
+    expect(again.data.transaction_no).toBe(first.data.transaction_no);
+    const duplicate = await running.post(CREATE, sign(liankeCreate({ order_no: request.order_no, amount: 2 })));
     expect(duplicate.json.code).not.toBe("SUCCESS");
     expect(duplicate.json.msg).toContain("order_no");
   });

@@ -72,8 +72,13 @@ describe("upaas simulator", () => {
     const store = await running.post(CREATE, sign(upaasCreate({ store_num: "1000002" })));
     expect(store.json.message).toContain("store_num");
 
-    expect((await running.post(CREATE, request)).json.code).toBe("000000");
-    const duplicate = await running.post(CREATE, request);
+    const first = (await running.post(CREATE, request)).json;
+    expect(first.code).toBe("000000");
+    // The same unpaid order again (a retry after a timeout) answers the same gateway order.
+    const again = (await running.post(CREATE, request)).json;
+    expect(again.code).toBe("000000");
+    expect(again.data.order_number).toBe(first.data.order_number);
+    const duplicate = await running.post(CREATE, sign(upaasCreate({ merchant_order_no: request.merchant_order_no, amount: "0.02" })));
     expect(duplicate.json.code).not.toBe("000000");
     expect(duplicate.json.message).toContain("merchant_order_no");
   });

@@ -58,9 +58,15 @@ describe("vbao simulator", () => {
     const running = await startSandbox();
     expect((await running.post(CREATE, vbaoRequest(vbaoCreate(), { customerNo: "VB0" }))).json).toMatchObject({ code: "400" });
     expect((await running.post(CREATE, vbaoRequest(vbaoCreate(), { reqmsg: "bm90IGpzb24=" }))).json.code).toBe("400");
-    const request = vbaoRequest(vbaoCreate());
-    expect((await running.post(CREATE, request)).json.code).toBe("200");
-    const duplicate = (await running.post(CREATE, request)).json;
+    const message = vbaoCreate();
+    const request = vbaoRequest(message);
+    const first = (await running.post(CREATE, request)).json;
+    expect(first.code).toBe("200");
+    // The same unpaid order again (a retry after a timeout) answers the same gateway order.
+    const again = (await running.post(CREATE, request)).json;
+    expect(again.code).toBe("200");
+    expect(again.data.vbOrderNo).toBe(first.data.vbOrderNo);
+    const duplicate = (await running.post(CREATE, vbaoRequest(vbaoCreate({ orderNo: message.orderNo, amount: 2 })))).json;
     expect(duplicate.code).toBe("400");
     expect(duplicate.msg).toContain("orderNo");
   });

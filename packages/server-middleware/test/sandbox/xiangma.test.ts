@@ -78,8 +78,13 @@ describe("xiangma simulator", () => {
 
     expect((await running.post(CREATE, sign(xiangmaCreate({ mch_no: "Y0" })))).json.return_msg).toContain("mch_no");
 
-    expect((await running.post(CREATE, request)).json.return_code).toBe("SUCCESS");
-    const duplicate = await running.post(CREATE, request);
+    const first = (await running.post(CREATE, request)).json;
+    expect(first.return_code).toBe("SUCCESS");
+    // The same unpaid order again (a retry after a timeout) answers the same gateway order.
+    const again = (await running.post(CREATE, request)).json;
+    expect(again.return_code).toBe("SUCCESS");
+    expect(again.trade_no).toBe(first.trade_no);
+    const duplicate = await running.post(CREATE, sign(xiangmaCreate({ pay_trace_no: request.pay_trace_no, total_amount: "2" })));
     expect(duplicate.json.return_code).toBe("FAIL");
     expect(duplicate.json.return_msg).toContain("pay_trace_no");
   });

@@ -98,7 +98,7 @@ export function fubeiSimulator(credentials: SandboxCredentials["fubei"]): Gatewa
     const amountFen = readTotalFee(biz.total_fee as number);
     if (amountFen === null) return fail(res, "INVALID_PARAMETER", "参数错误: total_fee must be yuan with at most 2 decimals");
     if (biz.store_id !== credentials.storeId) return fail(res, "INVALID_STORE", "门店不存在: store_id");
-    const order: SandboxOrder = {
+    const submitted: SandboxOrder = {
       orderNo: biz.merchant_order_sn as string,
       gatewayOrderNo: gatewayOrderNumber("", 20),
       amountFen,
@@ -110,7 +110,8 @@ export function fubeiSimulator(credentials: SandboxCredentials["fubei"]): Gatewa
       createdAt: new Date(),
       extra: { cashier_id: biz.cashier_id === undefined ? "" : String(biz.cashier_id) },
     };
-    if (!orders.add(order)) return fail(res, "ORDER_EXISTS", "订单号重复: merchant_order_sn");
+    const order = orders.admit(submitted);
+    if (!order) return fail(res, "ORDER_EXISTS", "订单号重复: merchant_order_sn");
 
     const prepayId = `wx${randomDigits(32)}`;
     const cashierId = order.extra.cashier_id ? Number(order.extra.cashier_id) : 0;

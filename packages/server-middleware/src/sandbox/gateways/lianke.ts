@@ -72,7 +72,7 @@ export function liankeSimulator(credentials: SandboxCredentials["lianke"]): Gate
     const paytype = (body.paytype as number | undefined) ?? 11;
     const channel = PAYTYPE_CHANNEL[paytype] as Channel;
     if (channel === "wechat" && !body.appid) return fail(res, "参数错误: appid is required for WeChat");
-    const order: SandboxOrder = {
+    const submitted: SandboxOrder = {
       orderNo: body.order_no as string,
       gatewayOrderNo: gatewayOrderNumber("LK", 30),
       amountFen: body.amount as number,
@@ -84,7 +84,8 @@ export function liankeSimulator(credentials: SandboxCredentials["lianke"]): Gate
       createdAt: new Date(),
       extra: { paytype: String(paytype), operator: (body.operator as string | undefined) ?? "WEB" },
     };
-    if (!orders.add(order)) return fail(res, "商户单据号重复: order_no");
+    const order = orders.admit(submitted);
+    if (!order) return fail(res, "商户单据号重复: order_no");
 
     let cloudpayParam: string;
     if (channel === "wechat") {

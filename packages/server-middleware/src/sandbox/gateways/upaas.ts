@@ -74,7 +74,7 @@ export function upaasSimulator(credentials: SandboxCredentials["upaas"], context
     if (channel === "wechat" && body.sub_appid && !body.sub_app_name) {
       return fail(res, "400001", "参数错误: sub_app_name is required with sub_appid");
     }
-    const order: SandboxOrder = {
+    const submitted: SandboxOrder = {
       orderNo: body.merchant_order_no as string,
       gatewayOrderNo: gatewayOrderNumber("32", 29),
       amountFen,
@@ -85,7 +85,8 @@ export function upaasSimulator(credentials: SandboxCredentials["upaas"], context
       createdAt: new Date(),
       extra: {},
     };
-    if (!orders.add(order)) return fail(res, "400004", "商户订单号重复: merchant_order_no");
+    const order = orders.admit(submitted);
+    if (!order) return fail(res, "400004", "商户订单号重复: merchant_order_no");
 
     const data: JsonObject = {
       order_number: order.gatewayOrderNo,

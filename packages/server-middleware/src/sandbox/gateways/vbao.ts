@@ -73,7 +73,7 @@ export function vbaoSimulator(credentials: SandboxCredentials["vbao"], context: 
   router.post("/api/vborder/order/standard/miniOrder", (req, res) => {
     const message = readRequest(req, res, CREATE_FIELDS);
     if (!message) return;
-    const order: SandboxOrder = {
+    const submitted: SandboxOrder = {
       orderNo: message.orderNo as string,
       gatewayOrderNo: gatewayOrderNumber("VB", 30),
       amountFen: message.amount as number,
@@ -83,7 +83,8 @@ export function vbaoSimulator(credentials: SandboxCredentials["vbao"], context: 
       createdAt: new Date(),
       extra: { payInfo: `PI${randomHex(24)}`, payStatus: "WAIT" },
     };
-    if (!orders.add(order)) return fail(res, "订单号重复: orderNo");
+    const order = orders.admit(submitted);
+    if (!order) return fail(res, "订单号重复: orderNo");
     const sandboxUrl = context.sandboxUrl(req);
     const interfaceUrl = `${sandboxUrl}/vbao${INTERFACE_PATH}`;
     const launch = new URLSearchParams({ interfaceUrl, payInfo: order.extra.payInfo as string });

@@ -108,7 +108,7 @@ export function xiangmaSimulator(credentials: SandboxCredentials["xiangma"], con
     if (!body) return;
     if (!isCompactTime(body.pay_time as string)) return fail(res, "参数不合法: pay_time must be a real time yyyyMMddHHmmss");
     const channel = PAY_TYPE_CHANNEL[body.pay_type as string] as Channel;
-    const order: SandboxOrder = {
+    const submitted: SandboxOrder = {
       orderNo: body.pay_trace_no as string,
       gatewayOrderNo: gatewayOrderNumber("200001102F", 29),
       amountFen: fenStringToFen(body.total_amount as string),
@@ -120,7 +120,8 @@ export function xiangmaSimulator(credentials: SandboxCredentials["xiangma"], con
       createdAt: new Date(),
       extra: { pay_type: body.pay_type as string, pay_time: body.pay_time as string },
     };
-    if (!orders.add(order)) return fail(res, "请求流水号重复: pay_trace_no");
+    const order = orders.admit(submitted);
+    if (!order) return fail(res, "请求流水号重复: pay_trace_no");
 
     const fields = orderFields(order, "预支付成功");
     // The create answer's result_code is not a payment result: the doc's example says PAY_SUCCESS here.
