@@ -55,7 +55,7 @@ describe("fubei simulator", () => {
     // The same unpaid order again (a retry after a timeout) answers the same gateway order.
     const again = (await running.post(GATEWAY, fubeiEnvelope(MINA, biz))).json;
     expect(again.result_code).toBe(200);
-    expect(again.data.order_sn).toBe(first.data.order_sn);
+    expect((again.data as Fields).order_sn).toBe((first.data as Fields).order_sn);
     const duplicate = await running.post(GATEWAY, fubeiEnvelope(MINA, fubeiBiz({ merchant_order_sn: biz.merchant_order_sn, total_fee: 0.02 })));
     expect(duplicate.json.result_code).toBe(400);
     expect(duplicate.json.result_message).toContain("merchant_order_sn");

@@ -61,7 +61,7 @@ describe("lianke simulator", () => {
     // The same unpaid order again (a retry after a timeout) answers the same gateway order.
     const again = (await running.post(CREATE, request)).json;
     expect(again.code).toBe("SUCCESS");
-    expect(again.data.transaction_no).toBe(first.data.transaction_no);
+    expect((again.data as Fields).transaction_no).toBe((first.data as Fields).transaction_no);
     const duplicate = await running.post(CREATE, sign(liankeCreate({ order_no: request.order_no, amount: 2 })));
     expect(duplicate.json.code).not.toBe("SUCCESS");
     expect(duplicate.json.msg).toContain("order_no");

@@ -77,7 +77,7 @@ describe("upaas simulator", () => {
     // The same unpaid order again (a retry after a timeout) answers the same gateway order.
     const again = (await running.post(CREATE, request)).json;
     expect(again.code).toBe("000000");
-    expect(again.data.order_number).toBe(first.data.order_number);
+    expect((again.data as Fields).order_number).toBe((first.data as Fields).order_number);
     const duplicate = await running.post(CREATE, sign(upaasCreate({ merchant_order_no: request.merchant_order_no, amount: "0.02" })));
     expect(duplicate.json.code).not.toBe("000000");
     expect(duplicate.json.message).toContain("merchant_order_no");

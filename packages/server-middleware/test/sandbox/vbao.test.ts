@@ -65,7 +65,7 @@ describe("vbao simulator", () => {
     // The same unpaid order again (a retry after a timeout) answers the same gateway order.
     const again = (await running.post(CREATE, request)).json;
     expect(again.code).toBe("200");
-    expect(again.data.vbOrderNo).toBe(first.data.vbOrderNo);
+    expect((again.data as Fields).vbOrderNo).toBe((first.data as Fields).vbOrderNo);
     const duplicate = (await running.post(CREATE, vbaoRequest(vbaoCreate({ orderNo: message.orderNo, amount: 2 })))).json;
     expect(duplicate.code).toBe("400");
     expect(duplicate.msg).toContain("orderNo");
