@@ -6,28 +6,27 @@
  * upper-case hex. Amount: yuan as a JSON number. WeChat mini-program only.
  */
 import { randomBytes } from "node:crypto";
-import { fenToYuanNumber, yuanNumberToFen, yuanStringToFen } from "@paybridge/shared";
-import { GatewayError, NotifyRejectedError } from "../errors.js";
+import { fenToYuanNumber, yuanStringToFen } from "@paybridge/shared";
+import { NotifyRejectedError } from "../errors.js";
 import { createSigner, type SignRule } from "../signing.js";
 import { configInteger, configText, configUrl, optionalText, requiredFen, requiredText } from "../validate.js";
 import type { GatewayAdapter, GatewayHttp, QueryResult } from "./types.js";
 import {
-  JSON_HEADERS,
-  convertAmount,
+  gatewayRefusal,
   nestedObject,
-  notifyFields,
-  notifyOutcome,
   plainTextReply,
-  requiredNotifyText,
+  requiredResponseObject,
   requiredResponseText,
   responseObject,
-  shanghaiTimeToIso,
-  statusOf,
+  signedJsonRequest,
+  signedNotifyFields,
   textOf,
+  verifyResponseSignature,
   wechatParams,
   type JsonObject,
 } from "./wire.js";
 import { baseSettings, pathSettings, type GatewayConfigBase } from "./settings.js";
+import { statusRecordReader, type StatusRecordLayout } from "./status-record.js";
 
 export interface FubeiConfig extends GatewayConfigBase {
   /** The full gateway endpoint; default `https://shq-api.51fubei.com/gateway`. */
@@ -65,6 +64,17 @@ const STATUSES = {
   CLOSED: "closed",
   REVOKED: "closed",
 } as const;
+/** `data` of the query and of the notify; `total_fee` in yuan, a JSON number or its text. */
+const STATUS_RECORD: StatusRecordLayout = {
+  status: "trade_state",
+  orderNo: "merchant_order_sn",
+  gatewayOrderNo: "order_sn",
+  amount: "total_fee",
+  amountToFen: yuanStringToFen,
+  paidAt: "finish_time",
+  // A 200 notify without trade_state is a payment (the SDKs' reading).
+  notifyStatusWhenAbsent: "paid",
+};
 
 export function fubei(config: FubeiConfig): GatewayAdapter {
   const settings = baseSettings(config, GATEWAY, STATUSES);
@@ -79,6 +89,7 @@ export function fubei(config: FubeiConfig): GatewayAdapter {
   const storeId = configInteger(config.storeId, option("storeId"), 10);
   const cashierId = config.cashierId === undefined ? undefined : configInteger(config.cashierId, option("cashierId"), 10);
   const methods = pathSettings(config.methods, DEFAULT_METHODS, option("methods"));
+  const statusRecord = statusRecordReader(id, settings.statuses, STATUS_RECORD);
 
   async function call(http: GatewayHttp, method: string, biz: JsonObject): Promise<JsonObject> {
     const envelope: JsonObject = {
@@ -91,32 +102,14 @@ export function fubei(config: FubeiConfig): GatewayAdapter {
       // Signed as the exact string sent.
       biz_content: JSON.stringify(biz),
     };
-    const response = await http({
-      url: endpoint,
-      headers: JSON_HEADERS,
-      body: JSON.stringify({ ...envelope, sign: requestSigner.sign(envelope) }),
-    });
+    const response = await http(signedJsonRequest(endpoint, envelope, requestSigner));
     const body = responseObject(id, response);
     if (body.result_code !== SUCCESS_CODE && body.result_code !== String(SUCCESS_CODE)) {
-      const message = textOf(body.result_message) ?? `${id} answered HTTP ${response.status} without a message`;
-      throw new GatewayError(id, message, { gatewayCode: textOf(body.sub_code) ?? textOf(body.result_code) });
+      throw gatewayRefusal(id, response, body.result_message, textOf(body.sub_code) ?? textOf(body.result_code));
     }
     // No response signature is documented; one that comes is checked like a notify's.
-    const signature = body[notifySigner.rule.signField];
-    if (settings.verifyResponseSign && signature !== undefined && !notifySigner.verify(body, signature)) {
-      throw new GatewayError(id, `${id} response signature does not verify`);
-    }
-    const data = nestedObject(body.data);
-    if (data === undefined) throw new GatewayError(id, `${id} response lacks data`);
-    return data;
-  }
-
-  /** `total_fee` in yuan: a JSON number, or its text. */
-  function fenOf(value: unknown, fail: (message: string) => Error): number {
-    if (typeof value === "number") return convertAmount(() => yuanNumberToFen(value), fail);
-    const text = textOf(value);
-    if (text === undefined) throw fail("total_fee is missing");
-    return convertAmount(() => yuanStringToFen(text), fail);
+    if (settings.verifyResponseSign && body[notifySigner.rule.signField] !== undefined) verifyResponseSignature(id, notifySigner, body);
+    return requiredResponseObject(id, body, "data");
   }
 
   return {
@@ -136,44 +129,24 @@ export function fubei(config: FubeiConfig): GatewayAdapter {
         attach: optionalText(input.attach, "attach", { max: 127 }),
       };
       const data = await call(http, methods.create, biz);
-      const signParams = nestedObject(data.sign_params);
-      if (signParams === undefined) throw new GatewayError(id, `${id} response lacks data.sign_params`);
+      const signParams = requiredResponseObject(id, data, "sign_params");
       // Document 003: launch with fubei's own sign package, unchanged.
       return { gatewayOrderNo: requiredResponseText(id, data, "order_sn"), action: { type: "wechat", params: wechatParams(id, signParams) } };
     },
 
     verifyNotify(input) {
-      const fields = notifyFields(input);
-      if (!notifySigner.verify(fields, fields[notifySigner.rule.signField])) {
-        throw new NotifyRejectedError(`${id} notify signature does not verify`);
-      }
+      const fields = signedNotifyFields(id, input, notifySigner);
       const data = nestedObject(fields.data);
       if (data === undefined) throw new NotifyRejectedError(`${id} notify lacks data`);
-      const succeeded = String(fields.result_code) === String(SUCCESS_CODE);
-      // A 200 without trade_state is a payment (the SDKs' reading).
-      const status = data.trade_state === undefined ? "paid" : statusOf(settings.statuses, data.trade_state);
-      if (status === undefined) throw new NotifyRejectedError(`${id} notify has an unknown trade_state`);
-      return {
-        orderNo: requiredNotifyText(data, "merchant_order_sn"),
-        gatewayOrderNo: textOf(data.order_sn),
-        amountFen: fenOf(data.total_fee, (message) => new NotifyRejectedError(message)),
-        outcome: succeeded ? notifyOutcome(status) : "failed",
-        paidAt: shanghaiTimeToIso(data.finish_time),
-      };
+      const notify = statusRecord.notify(data);
+      // Whatever `data` says, a notify whose result_code is not 200 is a failed payment.
+      return String(fields.result_code) === String(SUCCESS_CODE) ? notify : { ...notify, outcome: "failed" };
     },
 
     notifyReply: { success: plainTextReply(200, "success"), failure: plainTextReply(400, "fail") },
 
     async queryOrder(input, http): Promise<QueryResult> {
-      const data = await call(http, methods.query, { merchant_order_sn: input.orderNo });
-      const status = statusOf(settings.statuses, data.trade_state);
-      if (status === undefined) throw new GatewayError(id, `${id} query answered an unknown trade_state`);
-      return {
-        status,
-        amountFen: data.total_fee == null ? undefined : fenOf(data.total_fee, (message) => new GatewayError(id, message)),
-        gatewayOrderNo: textOf(data.order_sn),
-        paidAt: shanghaiTimeToIso(data.finish_time),
-      };
+      return statusRecord.query(await call(http, methods.query, { merchant_order_sn: input.orderNo }));
     },
   };
 }

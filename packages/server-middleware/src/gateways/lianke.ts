@@ -6,29 +6,26 @@
  * and the notify reading are the assumptions of docs/gateways.md, each a setting.
  */
 import { fenStringToFen, type Channel, type PayAction } from "@paybridge/shared";
-import { ConfigError, GatewayError, NotifyRejectedError } from "../errors.js";
+import { ConfigError, GatewayError } from "../errors.js";
 import { COMMON_SIGN_RULE, createSigner, type Signer } from "../signing.js";
 import { configText, configUrl, optionalText, requiredFen, requiredText } from "../validate.js";
 import type { GatewayAdapter, GatewayHttp, QueryResult } from "./types.js";
 import {
-  JSON_HEADERS,
-  convertAmount,
+  gatewayRefusal,
   isJsonObject,
   joinUrl,
   nestedObject,
-  notifyFields,
-  notifyOutcome,
   plainTextReply,
-  requiredNotifyText,
   requiredResponseText,
   responseObject,
-  shanghaiTimeToIso,
-  statusOf,
+  signedJsonRequest,
+  signedNotifyFields,
   textOf,
   wechatParams,
   type JsonObject,
 } from "./wire.js";
 import { baseSettings, pathSettings, type GatewayConfigBase } from "./settings.js";
+import { statusRecordReader, type StatusRecordLayout } from "./status-record.js";
 
 export interface LiankeConfig extends GatewayConfigBase {
   /** Required: the gateway has no public host. */
@@ -60,6 +57,15 @@ const STATUSES = {
   CLOSED: "closed",
   REVOKED: "closed",
 } as const;
+/** *Assumed*: PayResultInfo, in the query's `data` and as the notify; amount in fen. */
+const STATUS_RECORD: StatusRecordLayout = {
+  status: "transaction_status",
+  orderNo: "order_no",
+  gatewayOrderNo: "transaction_no",
+  amount: "total_amount",
+  amountToFen: fenStringToFen,
+  paidAt: "transaction_time",
+};
 
 export function lianke(config: LiankeConfig): GatewayAdapter {
   const settings = baseSettings(config, GATEWAY, STATUSES);
@@ -73,20 +79,14 @@ export function lianke(config: LiankeConfig): GatewayAdapter {
   const appId = config.appId === undefined ? undefined : configText(config.appId, option("appId"));
   const operator = configText(config.operator ?? "WEB", option("operator"), 16);
   const paths = pathSettings(config.paths, DEFAULT_PATHS, option("paths"));
+  const statusRecord = statusRecordReader(id, settings.statuses, STATUS_RECORD);
 
   async function post(http: GatewayHttp, path: string, fields: JsonObject): Promise<JsonObject> {
-    const response = await http({
-      url: joinUrl(baseUrl, path),
-      headers: JSON_HEADERS,
-      body: JSON.stringify({ ...fields, sign: signer.sign(fields) }),
-    });
+    const response = await http(signedJsonRequest(joinUrl(baseUrl, path), fields, signer));
     const body = responseObject(id, response);
     const data = isJsonObject(body.data) ? body.data : undefined;
     const code = textOf(body.code);
-    if (code !== SUCCESS_CODE || data === undefined) {
-      const message = textOf(body.msg) ?? textOf(data?.error) ?? `${id} answered HTTP ${response.status} without a message`;
-      throw new GatewayError(id, message, { gatewayCode: code });
-    }
+    if (code !== SUCCESS_CODE || data === undefined) throw gatewayRefusal(id, response, textOf(body.msg) ?? data?.error, code);
     return data;
   }
 
@@ -99,12 +99,6 @@ export function lianke(config: LiankeConfig): GatewayAdapter {
     const action: PayAction = params ? { type: "wechat", params: wechatParams(id, params) } : { type: "alipay", tradeNO: param };
     if (action.type !== channel) throw new GatewayError(id, `${id} answered ${action.type} parameters to a ${channel} order`);
     return action;
-  }
-
-  function fenOf(value: unknown, fail: (message: string) => Error): number {
-    const text = textOf(value);
-    if (text === undefined) throw fail("amount is missing");
-    return convertAmount(() => fenStringToFen(text), fail);
   }
 
   return {
@@ -132,32 +126,14 @@ export function lianke(config: LiankeConfig): GatewayAdapter {
     },
 
     verifyNotify(input) {
-      const fields = notifyFields(input);
-      if (!signer.verify(fields, fields[signer.rule.signField])) throw new NotifyRejectedError(`${id} notify signature does not verify`);
-      const status = statusOf(settings.statuses, fields.transaction_status);
-      if (status === undefined) throw new NotifyRejectedError(`${id} notify has an unknown transaction_status`);
-      return {
-        orderNo: requiredNotifyText(fields, "order_no"),
-        gatewayOrderNo: textOf(fields.transaction_no),
-        amountFen: fenOf(fields.total_amount, (message) => new NotifyRejectedError(message)),
-        outcome: notifyOutcome(status),
-        paidAt: shanghaiTimeToIso(fields.transaction_time),
-      };
+      return statusRecord.notify(signedNotifyFields(id, input, signer));
     },
 
     // Document 001: the gateway accepts "OK" or "SUCCESS" and retries anything else.
     notifyReply: { success: plainTextReply(200, "SUCCESS"), failure: plainTextReply(400, "FAIL") },
 
     async queryOrder(input, http): Promise<QueryResult> {
-      const data = await post(http, paths.query, { store_no: storeNo, order_no: input.orderNo });
-      const status = statusOf(settings.statuses, data.transaction_status);
-      if (status === undefined) throw new GatewayError(id, `${id} query answered an unknown transaction_status`);
-      return {
-        status,
-        amountFen: data.total_amount === undefined ? undefined : fenOf(data.total_amount, (message) => new GatewayError(id, message)),
-        gatewayOrderNo: textOf(data.transaction_no),
-        paidAt: shanghaiTimeToIso(data.transaction_time),
-      };
+      return statusRecord.query(await post(http, paths.query, { store_no: storeNo, order_no: input.orderNo }));
     },
   };
 }

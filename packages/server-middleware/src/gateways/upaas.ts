@@ -6,29 +6,27 @@
  * each a setting here.
  */
 import { fenToYuanString, yuanStringToFen, type Channel, type PayAction } from "@paybridge/shared";
-import { GatewayError, InvalidRequestError, NotifyRejectedError } from "../errors.js";
+import { InvalidRequestError } from "../errors.js";
 import { COMMON_SIGN_RULE, createSigner, type SignRule } from "../signing.js";
 import { configText, configUrl, optionalConfigText, requiredFen, requiredText } from "../validate.js";
 import type { CreateOrderInput, GatewayAdapter, GatewayHttp, QueryResult } from "./types.js";
 import {
-  JSON_HEADERS,
-  convertAmount,
+  gatewayRefusal,
   joinUrl,
-  nestedObject,
-  notifyFields,
-  notifyOutcome,
   plainTextReply,
   redirectUrl,
-  requiredNotifyText,
+  requiredResponseObject,
   requiredResponseText,
   responseObject,
-  shanghaiTimeToIso,
-  statusOf,
+  signedJsonRequest,
+  signedNotifyFields,
   textOf,
+  verifyResponseSignature,
   wechatParams,
   type JsonObject,
 } from "./wire.js";
 import { baseSettings, pathSettings, type GatewayConfigBase } from "./settings.js";
+import { statusRecordReader, type StatusRecordLayout } from "./status-record.js";
 
 export interface UpaasConfig extends GatewayConfigBase {
   /** Default `https://cqopen.upaas.unionpay.com` (or `https://openapi.mayihaike.com`). */
@@ -55,6 +53,15 @@ const MODE_CODES: Readonly<Record<Channel, string>> = { wechat: "weixin", alipay
 const SUCCESS_CODE = "000000";
 /** *Assumed*: `status` of the query's `data` and of the notify. */
 const STATUSES = { SUCCESS: "paid", PAYING: "pending", NOTPAY: "pending", FAIL: "failed", CLOSED: "closed" } as const;
+/** *Assumed*: the notify's fields and the query's `data`; amount in yuan. */
+const STATUS_RECORD: StatusRecordLayout = {
+  status: "status",
+  orderNo: "merchant_order_no",
+  gatewayOrderNo: "order_number",
+  amount: "amount",
+  amountToFen: yuanStringToFen,
+  paidAt: "pay_time",
+};
 /** Document 000: the field lengths that matter for what we send. */
 const APP_ID_MAX = 36;
 
@@ -68,6 +75,7 @@ export function upaas(config: UpaasConfig): GatewayAdapter {
   const subAppId = optionalConfigText(config.subAppId, option("subAppId"), APP_ID_MAX);
   const subAppName = optionalConfigText(config.subAppName, option("subAppName"), 36);
   const paths = pathSettings(config.paths, DEFAULT_PATHS, option("paths"));
+  const statusRecord = statusRecordReader(id, settings.statuses, STATUS_RECORD);
 
   /** The fields each WeChat scene adds; a browser-given appId wins over the configured one. */
   function wechatAppFields(input: CreateOrderInput): JsonObject {
@@ -79,31 +87,18 @@ export function upaas(config: UpaasConfig): GatewayAdapter {
   }
 
   async function post(http: GatewayHttp, path: string, fields: JsonObject): Promise<JsonObject> {
-    const response = await http({
-      url: joinUrl(baseUrl, path),
-      headers: JSON_HEADERS,
-      body: JSON.stringify({ ...fields, sign: signer.sign(fields) }),
-    });
+    const response = await http(signedJsonRequest(joinUrl(baseUrl, path), fields, signer));
     const body = responseObject(id, response);
     const code = textOf(body.code);
-    if (code !== SUCCESS_CODE) {
-      throw new GatewayError(id, textOf(body.message) ?? `${id} answered HTTP ${response.status} without a message`, {
-        gatewayCode: code,
-      });
-    }
-    const data = nestedObject(body.data);
-    if (data === undefined) throw new GatewayError(id, `${id} response lacks data`);
-    if (settings.verifyResponseSign && !signer.verify(data, data[signer.rule.signField])) {
-      throw new GatewayError(id, `${id} response signature does not verify`);
-    }
+    if (code !== SUCCESS_CODE) throw gatewayRefusal(id, response, body.message, code);
+    const data = requiredResponseObject(id, body, "data");
+    if (settings.verifyResponseSign) verifyResponseSignature(id, signer, data);
     return data;
   }
 
   function actionOf(channel: Channel, data: JsonObject): PayAction {
     if (channel === "wechat") {
-      const params = nestedObject(data.pre_pay_info);
-      if (params === undefined) throw new GatewayError(id, `${id} response lacks pre_pay_info`);
-      return { type: "wechat", params: wechatParams(id, params) };
+      return { type: "wechat", params: wechatParams(id, requiredResponseObject(id, data, "pre_pay_info")) };
     }
     if (channel === "alipay") return { type: "alipay", tradeNO: requiredResponseText(id, data, "pre_pay_no") };
     return { type: "redirect", url: redirectUrl(id, data.pre_pay_url, "pre_pay_url") };
@@ -128,34 +123,13 @@ export function upaas(config: UpaasConfig): GatewayAdapter {
     },
 
     verifyNotify(input) {
-      const fields = notifyFields(input);
-      if (!signer.verify(fields, fields[signer.rule.signField])) throw new NotifyRejectedError(`${id} notify signature does not verify`);
-      const status = statusOf(settings.statuses, fields.status);
-      if (status === undefined) throw new NotifyRejectedError(`${id} notify has an unknown status`);
-      const amount = requiredNotifyText(fields, "amount");
-      return {
-        orderNo: requiredNotifyText(fields, "merchant_order_no"),
-        gatewayOrderNo: textOf(fields.order_number),
-        amountFen: convertAmount(() => yuanStringToFen(amount), (message) => new NotifyRejectedError(message)),
-        outcome: notifyOutcome(status),
-        paidAt: shanghaiTimeToIso(fields.pay_time),
-      };
+      return statusRecord.notify(signedNotifyFields(id, input, signer));
     },
 
     notifyReply: { success: plainTextReply(200, "SUCCESS"), failure: plainTextReply(400, "FAIL") },
 
     async queryOrder(input, http): Promise<QueryResult> {
-      const data = await post(http, paths.query, { store_num: storeNum, merchant_order_no: input.orderNo });
-      const status = statusOf(settings.statuses, data.status);
-      if (status === undefined) throw new GatewayError(id, `${id} query answered an unknown status`);
-      const amount = textOf(data.amount);
-      return {
-        status,
-        amountFen:
-          amount === undefined ? undefined : convertAmount(() => yuanStringToFen(amount), (message) => new GatewayError(id, message)),
-        gatewayOrderNo: textOf(data.order_number),
-        paidAt: shanghaiTimeToIso(data.pay_time),
-      };
+      return statusRecord.query(await post(http, paths.query, { store_num: storeNum, merchant_order_no: input.orderNo }));
     },
   };
 }

@@ -8,29 +8,26 @@
  * Create, query and notify fields are the assumptions of docs/gateways.md.
  */
 import { fenStringToFen, type Channel, type PayAction } from "@paybridge/shared";
-import { ConfigError, GatewayError, NotifyRejectedError } from "../errors.js";
+import { ConfigError } from "../errors.js";
 import { COMMON_SIGN_RULE, createSigner } from "../signing.js";
 import { configText, configUrl, optionalText, requiredFen, requiredText } from "../validate.js";
 import type { GatewayAdapter, GatewayHttp, QueryResult } from "./types.js";
 import {
   JSON_HEADERS,
-  convertAmount,
+  gatewayRefusal,
   joinUrl,
-  nestedObject,
-  notifyFields,
-  notifyOutcome,
   plainTextReply,
   redirectUrl,
-  requiredNotifyText,
+  requiredResponseObject,
   requiredResponseText,
   responseObject,
-  shanghaiTimeToIso,
-  statusOf,
+  signedNotifyFields,
   textOf,
   wechatParams,
   type JsonObject,
 } from "./wire.js";
 import { baseSettings, pathSettings, type GatewayConfigBase } from "./settings.js";
+import { statusRecordReader, type StatusRecordLayout } from "./status-record.js";
 
 /** Turns the JSON text of a request into the `reqmsg` sent (e.g. RSA-encrypts it). */
 export interface VbaoCodec {
@@ -57,6 +54,15 @@ const PAY_TYPES: Readonly<Partial<Record<Channel, string>>> = { wechat: "WECHAT"
 const SUCCESS_CODE = "200";
 /** `payStatus` of the query and the notify. */
 const STATUSES = { SUCCESS: "paid", PAYING: "pending", WAIT: "pending", FAIL: "failed", CLOSE: "closed" } as const;
+/** *Assumed*: the notify and the query's `data`; amount in fen. */
+const STATUS_RECORD: StatusRecordLayout = {
+  status: "payStatus",
+  orderNo: "orderNo",
+  gatewayOrderNo: "vbOrderNo",
+  amount: "amount",
+  amountToFen: fenStringToFen,
+  paidAt: "payTime",
+};
 /** A mini-program is opened from H5 by a web page or by the wallet's own URL scheme. */
 const LAUNCH_SCHEMES = ["https:", "http:", "weixin:", "alipays:"];
 const PLAIN_JSON: VbaoCodec = { encode: (json) => json };
@@ -70,18 +76,15 @@ export function vbao(config: VbaoConfig): GatewayAdapter {
   const codec = config.codec ?? PLAIN_JSON;
   if (typeof codec.encode !== "function") throw new ConfigError(option("codec"), "must have an encode function");
   const paths = pathSettings(config.paths, DEFAULT_PATHS, option("paths"));
+  const statusRecord = statusRecordReader(id, settings.statuses, STATUS_RECORD);
 
   /** One exchange answered `{ code: "200", msg, data }`; anything else is the gateway's error. */
   async function exchange(http: GatewayHttp, url: string, payload: JsonObject): Promise<JsonObject> {
     const response = await http({ url, headers: JSON_HEADERS, body: JSON.stringify(payload) });
     const body = responseObject(id, response);
     const code = textOf(body.code);
-    if (code !== SUCCESS_CODE) {
-      throw new GatewayError(id, textOf(body.msg) ?? `${id} answered HTTP ${response.status} without a message`, { gatewayCode: code });
-    }
-    const data = nestedObject(body.data);
-    if (data === undefined) throw new GatewayError(id, `${id} response lacks data`);
-    return data;
+    if (code !== SUCCESS_CODE) throw gatewayRefusal(id, response, body.msg, code);
+    return requiredResponseObject(id, body, "data");
   }
 
   function serverCall(http: GatewayHttp, path: string, request: JsonObject): Promise<JsonObject> {
@@ -95,12 +98,6 @@ export function vbao(config: VbaoConfig): GatewayAdapter {
     const data = await exchange(http, interfaceUrl, { payInfo, identifyId });
     if (channel === "alipay") return { type: "alipay", tradeNO: requiredResponseText(id, data, "tradeNo") };
     return { type: "wechat", params: wechatParams(id, data) };
-  }
-
-  function fenOf(value: unknown, fail: (message: string) => Error): number {
-    const text = textOf(value);
-    if (text === undefined) throw fail("amount is missing");
-    return convertAmount(() => fenStringToFen(text), fail);
   }
 
   return {
@@ -128,31 +125,13 @@ export function vbao(config: VbaoConfig): GatewayAdapter {
     },
 
     verifyNotify(input) {
-      const fields = notifyFields(input);
-      if (!signer.verify(fields, fields[signer.rule.signField])) throw new NotifyRejectedError(`${id} notify signature does not verify`);
-      const status = statusOf(settings.statuses, fields.payStatus);
-      if (status === undefined) throw new NotifyRejectedError(`${id} notify has an unknown payStatus`);
-      return {
-        orderNo: requiredNotifyText(fields, "orderNo"),
-        gatewayOrderNo: textOf(fields.vbOrderNo),
-        amountFen: fenOf(fields.amount, (message) => new NotifyRejectedError(message)),
-        outcome: notifyOutcome(status),
-        paidAt: shanghaiTimeToIso(fields.payTime),
-      };
+      return statusRecord.notify(signedNotifyFields(id, input, signer));
     },
 
     notifyReply: { success: plainTextReply(200, "OK"), failure: plainTextReply(400, "FAIL") },
 
     async queryOrder(input, http): Promise<QueryResult> {
-      const data = await serverCall(http, paths.query, { orderNo: input.orderNo });
-      const status = statusOf(settings.statuses, data.payStatus);
-      if (status === undefined) throw new GatewayError(id, `${id} query answered an unknown payStatus`);
-      return {
-        status,
-        amountFen: data.amount == null ? undefined : fenOf(data.amount, (message) => new GatewayError(id, message)),
-        gatewayOrderNo: textOf(data.vbOrderNo),
-        paidAt: shanghaiTimeToIso(data.payTime),
-      };
+      return statusRecord.query(await serverCall(http, paths.query, { orderNo: input.orderNo }));
     },
   };
 }

@@ -1,11 +1,12 @@
 /**
- * Gateway-neutral wire helpers the adapters share: response JSON, notify bodies and replies,
- * WeChat launch parameters, amounts, timestamps, state words. Nothing here names a gateway;
- * each adapter passes its id.
+ * Gateway-neutral wire helpers the adapters share: signed requests, response JSON and
+ * refusals, notify bodies and replies, WeChat launch parameters, amounts, timestamps, state
+ * words. Nothing here names a gateway; each adapter passes its id.
  */
 import type { WechatPayParams } from "@paybridge/shared";
 import { GatewayError, NotifyRejectedError } from "../errors.js";
-import type { GatewayResponse, NotifyInput, NotifyReply, QueryResult, VerifiedNotify } from "./types.js";
+import type { Signer } from "../signing.js";
+import type { GatewayRequest, GatewayResponse, NotifyInput, NotifyReply, QueryResult, VerifiedNotify } from "./types.js";
 
 export type JsonObject = Record<string, unknown>;
 
@@ -23,6 +24,23 @@ export function responseObject(gateway: string, response: GatewayResponse): Json
   }
   if (!isJsonObject(parsed)) throw new GatewayError(gateway, `${gateway} answered with JSON that is not an object`);
   return parsed;
+}
+
+export const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ "content-type": "application/json; charset=utf-8" });
+
+/** A JSON POST of `fields` with their signature added under the signer's sign field. */
+export function signedJsonRequest(url: string, fields: JsonObject, signer: Signer): GatewayRequest {
+  return { url, headers: JSON_HEADERS, body: JSON.stringify({ ...fields, [signer.rule.signField]: signer.sign(fields) }) };
+}
+
+/** A gateway's refusal: its own message when it sent one, else the HTTP status; with its code. */
+export function gatewayRefusal(gateway: string, response: GatewayResponse, message: unknown, gatewayCode: string | undefined): GatewayError {
+  return new GatewayError(gateway, textOf(message) ?? `${gateway} answered HTTP ${response.status} without a message`, { gatewayCode });
+}
+
+/** Throws a GatewayError unless the response fields carry a signature that verifies. */
+export function verifyResponseSignature(gateway: string, signer: Signer, fields: JsonObject): void {
+  if (!signer.verify(fields, fields[signer.rule.signField])) throw new GatewayError(gateway, `${gateway} response signature does not verify`);
 }
 
 /** A nested object that may arrive as an object or as its JSON text. */
@@ -51,6 +69,13 @@ export function requiredResponseText(gateway: string, source: JsonObject, key: s
   return text;
 }
 
+/** A nested object the gateway must have sent: a GatewayError names it otherwise. */
+export function requiredResponseObject(gateway: string, source: JsonObject, key: string): JsonObject {
+  const nested = nestedObject(source[key]);
+  if (nested === undefined) throw new GatewayError(gateway, `${gateway} response lacks ${key}`);
+  return nested;
+}
+
 /**
  * A notify body's fields: a JSON object, or application/x-www-form-urlencoded pairs (all
  * strings). Anything else is rejected.
@@ -72,6 +97,13 @@ export function notifyFields(input: NotifyInput): JsonObject {
   }
   if (!isJsonObject(parsed)) throw new NotifyRejectedError("notify body is not a JSON object");
   return parsed;
+}
+
+/** A notify's fields, once the signature they carry verifies; a NotifyRejectedError otherwise. */
+export function signedNotifyFields(gateway: string, input: NotifyInput, signer: Signer): JsonObject {
+  const fields = notifyFields(input);
+  if (!signer.verify(fields, fields[signer.rule.signField])) throw new NotifyRejectedError(`${gateway} notify signature does not verify`);
+  return fields;
 }
 
 /** A notify field that must be present and non-empty. */
@@ -167,5 +199,3 @@ export function redirectUrl(gateway: string, value: unknown, key: string, scheme
   if (text !== undefined && URL.canParse(text) && schemes.includes(new URL(text).protocol)) return text;
   throw new GatewayError(gateway, `${gateway} response lacks a ${schemes.join(" / ")} URL in ${key}`);
 }
-
-export const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ "content-type": "application/json; charset=utf-8" });

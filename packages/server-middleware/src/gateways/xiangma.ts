@@ -8,28 +8,27 @@
  * the time it was paid.
  */
 import { fenStringToFen, type PayAction } from "@paybridge/shared";
-import { GatewayError, NotifyRejectedError } from "../errors.js";
+import { GatewayError } from "../errors.js";
 import { createSigner, type SignRule } from "../signing.js";
 import { configText, configUrl, optionalText, requiredFen, requiredText } from "../validate.js";
 import type { GatewayAdapter, GatewayHttp, NotifyReply, QueryResult } from "./types.js";
 import {
-  JSON_HEADERS,
-  convertAmount,
+  gatewayRefusal,
   joinUrl,
-  notifyFields,
-  notifyOutcome,
   redirectUrl,
-  requiredNotifyText,
   requiredResponseText,
   responseObject,
   secondsTimestamp,
   shanghaiCompactTime,
-  statusOf,
+  signedJsonRequest,
+  signedNotifyFields,
   textOf,
+  verifyResponseSignature,
   wechatParams,
   type JsonObject,
 } from "./wire.js";
 import { baseSettings, pathSettings, type GatewayConfigBase } from "./settings.js";
+import { statusRecordReader, type StatusRecordLayout } from "./status-record.js";
 
 export interface XiangmaConfig extends GatewayConfigBase {
   /** Default `http://xipay.xiangma365.com`. */
@@ -51,6 +50,14 @@ const PAY_TYPES = { alipay: "300", wechat: "400", unionpay: "600" } as const;
 const SUCCESS_CODE = "SUCCESS";
 /** `result_code` of the query and the notify (never of the create response). */
 const STATUSES = { PAY_SUCCESS: "paid", PAY_IN_PROCESS: "pending", PAY_FAIL: "failed" } as const;
+/** The notify and the query answer; amount in fen. No paid time: `pay_time` is the request's. */
+const STATUS_RECORD: StatusRecordLayout = {
+  status: "result_code",
+  orderNo: "pay_trace_no",
+  gatewayOrderNo: "trade_no",
+  amount: "total_amount",
+  amountToFen: fenStringToFen,
+};
 /** *Assumed*: `pay_trace_no` has no documented length; 32 as the sibling fields. */
 const ORDER_NO_MAX = 32;
 
@@ -70,23 +77,14 @@ export function xiangma(config: XiangmaConfig): GatewayAdapter {
   const mchNo = configText(config.mchNo, option("mchNo"));
   const signer = createSigner(configText(config.key, option("key")), { ...DEFAULT_SIGN_RULE, ...config.signRule });
   const paths = pathSettings(config.paths, DEFAULT_PATHS, option("paths"));
+  const statusRecord = statusRecordReader(id, settings.statuses, STATUS_RECORD);
 
   async function post(http: GatewayHttp, path: string, fields: JsonObject): Promise<JsonObject> {
-    const response = await http({
-      url: joinUrl(baseUrl, path),
-      headers: JSON_HEADERS,
-      body: JSON.stringify({ ...fields, sign: signer.sign(fields) }),
-    });
+    const response = await http(signedJsonRequest(joinUrl(baseUrl, path), fields, signer));
     const body = responseObject(id, response);
     const code = textOf(body.return_code);
-    if (code !== SUCCESS_CODE) {
-      throw new GatewayError(id, textOf(body.return_msg) ?? `${id} answered HTTP ${response.status} without a message`, {
-        gatewayCode: code,
-      });
-    }
-    if (settings.verifyResponseSign && !signer.verify(body, body[signer.rule.signField])) {
-      throw new GatewayError(id, `${id} response signature does not verify`);
-    }
+    if (code !== SUCCESS_CODE) throw gatewayRefusal(id, response, body.return_msg, code);
+    if (settings.verifyResponseSign) verifyResponseSignature(id, signer, body);
     return body;
   }
 
@@ -101,12 +99,6 @@ export function xiangma(config: XiangmaConfig): GatewayAdapter {
     const aliTradeNo = textOf(body.ali_trade_no);
     if (aliTradeNo !== undefined) return { type: "alipay", tradeNO: aliTradeNo };
     return { type: "redirect", url: redirectUrl(id, body.code_url, "code_url") };
-  }
-
-  function fenOf(value: unknown, fail: (message: string) => Error): number {
-    const text = textOf(value);
-    if (text === undefined) throw fail("total_amount is missing");
-    return convertAmount(() => fenStringToFen(text), fail);
   }
 
   return {
@@ -133,16 +125,7 @@ export function xiangma(config: XiangmaConfig): GatewayAdapter {
     },
 
     verifyNotify(input) {
-      const fields = notifyFields(input);
-      if (!signer.verify(fields, fields[signer.rule.signField])) throw new NotifyRejectedError(`${id} notify signature does not verify`);
-      const status = statusOf(settings.statuses, fields.result_code);
-      if (status === undefined) throw new NotifyRejectedError(`${id} notify has an unknown result_code`);
-      return {
-        orderNo: requiredNotifyText(fields, "pay_trace_no"),
-        gatewayOrderNo: textOf(fields.trade_no),
-        amountFen: fenOf(fields.total_amount, (message) => new NotifyRejectedError(message)),
-        outcome: notifyOutcome(status),
-      };
+      return statusRecord.notify(signedNotifyFields(id, input, signer));
     },
 
     notifyReply: { success: jsonReply(200, "SUCCESS", "成功"), failure: jsonReply(400, "FAIL", "失败") },
@@ -154,13 +137,7 @@ export function xiangma(config: XiangmaConfig): GatewayAdapter {
         query_trace_no: input.orderNo,
         trade_no: input.gatewayOrderNo,
       });
-      const status = statusOf(settings.statuses, body.result_code);
-      if (status === undefined) throw new GatewayError(id, `${id} query answered an unknown result_code`);
-      return {
-        status,
-        amountFen: body.total_amount == null ? undefined : fenOf(body.total_amount, (message) => new GatewayError(id, message)),
-        gatewayOrderNo: textOf(body.trade_no),
-      };
+      return statusRecord.query(body);
     },
   };
 }
