@@ -98,7 +98,7 @@ export class OrderService {
     if (record.status === "pending") record = await this.#queryFallback(record);
     // A payment only the query found has no gateway retry behind it: if onPaid threw, the
     // payer's next poll is what runs it again.
-    else if (record.status === "paid" && record.fulfilment !== "done") await this.#fulfil(orderNo);
+    else if (record.status === "paid" && record.fulfilment !== "done") await this.#settle(record, {});
     return {
       orderNo,
       status: record.status,
@@ -125,10 +125,10 @@ export class OrderService {
     if (record.gateway !== gatewayId) return reject(`order belongs to gateway ${record.gateway}`, notice.orderNo);
     if (record.amountFen !== notice.amountFen) return reject("amount does not match the order", notice.orderNo);
 
-    if (notice.outcome === "failed") await this.#markClosed(record.orderNo, "failed");
+    if (notice.outcome === "failed") await this.#markClosed(record, "failed");
     if (notice.outcome !== "paid") return adapter.notifyReply.success;
-    await this.#markPaid(record.orderNo, notice);
-    const fulfilment = await this.#fulfil(record.orderNo);
+    // Starts from the record just read: a gateway's retry for a paid, fulfilled order costs that one read.
+    const fulfilment = await this.#settle(record, notice);
     if (fulfilment === "done") return adapter.notifyReply.success;
     // The gateway retries a failure reply: then onPaid runs again (or finishes in the meantime).
     return { ...adapter.notifyReply.failure, status: retryStatus(adapter.notifyReply.failure.status) };
@@ -266,74 +266,88 @@ export class OrderService {
       this.#options.logger.warn("query amount does not match the order", { gateway: adapter.id, orderNo: record.orderNo });
       return claim.record;
     }
-    if (result.status === "paid") {
-      await this.#markPaid(record.orderNo, result);
-      await this.#fulfil(record.orderNo);
-    } else if (result.status !== "pending") {
-      await this.#markClosed(record.orderNo, result.status);
-    }
+    if (result.status === "paid") await this.#settle(claim.record, result);
+    else if (result.status !== "pending") await this.#markClosed(claim.record, result.status);
     return (await this.#options.store.get(record.orderNo)) ?? claim.record;
   }
 
   /**
-   * Moves the order to paid. A verified payment wins over `failed`/`closed` too: a payer may
-   * retry after a failed attempt, and money taken must reach onPaid.
+   * Moves the order to paid and claims running onPaid in one compare-and-set, then runs onPaid
+   * unless it has run or another caller holds a live claim. A verified payment wins over
+   * `failed`/`closed` too: a payer may retry after a failed attempt, and money taken must reach onPaid.
    */
-  async #markPaid(orderNo: string, paid: { gatewayOrderNo?: string; paidAt?: string }): Promise<void> {
-    const { record, changed } = await this.#transition(orderNo, (current) =>
-      current.status === "paid"
-        ? undefined
-        : {
-            status: "paid",
-            paidAt: paid.paidAt ?? new Date().toISOString(),
-            ...optional("gatewayOrderNo", paid.gatewayOrderNo ?? current.gatewayOrderNo),
-          },
-    );
-    if (changed && record) this.#emit("order.paid", paymentOf(record));
-  }
-
-  async #markClosed(orderNo: string, status: "failed" | "closed"): Promise<void> {
-    const { record, changed } = await this.#transition(orderNo, (current) => (current.status === "pending" ? { status } : undefined));
-    if (changed && record) this.#emit("order.failed", { orderNo, gateway: record.gateway, status });
-  }
-
-  /** Runs onPaid for a paid order unless it has run, or another caller holds a live claim. */
-  async #fulfil(orderNo: string): Promise<Fulfilment> {
+  async #settle(from: OrderRecord, paid: { gatewayOrderNo?: string; paidAt?: string }): Promise<Fulfilment> {
     const now = Date.now();
-    const claim = await this.#transition(orderNo, (current) => {
-      if (current.status !== "paid" || current.fulfilment === "done") return undefined;
-      if (current.fulfilment === "running" && (current.fulfilmentLeaseUntil ?? 0) > now) return undefined;
-      return { fulfilment: "running", fulfilmentLeaseUntil: now + FULFILMENT_LEASE_MS };
-    });
-    if (!claim.changed || !claim.record) return claim.record?.fulfilment === "done" ? "done" : "busy";
+    // Set by the attempt whose compare-and-set stuck (the last one `change` was called for).
+    let becamePaid = false;
+    let claimed = false;
+    const { record, changed } = await this.#transition(
+      from.orderNo,
+      (current) => {
+        becamePaid = current.status !== "paid";
+        claimed = current.fulfilment !== "done" && !(current.fulfilment === "running" && (current.fulfilmentLeaseUntil ?? 0) > now);
+        if (!becamePaid && !claimed) return undefined;
+        // Assigned, not spread from conditional literals: this runs on every first notify.
+        const patch: Partial<RecordFields> = {};
+        if (becamePaid) {
+          patch.status = "paid";
+          patch.paidAt = paid.paidAt ?? new Date().toISOString();
+          const gatewayOrderNo = paid.gatewayOrderNo ?? current.gatewayOrderNo;
+          if (gatewayOrderNo !== undefined) patch.gatewayOrderNo = gatewayOrderNo;
+        }
+        if (claimed) {
+          patch.fulfilment = "running";
+          patch.fulfilmentLeaseUntil = now + FULFILMENT_LEASE_MS;
+        }
+        return patch;
+      },
+      from,
+    );
+    if (!record) return "busy";
+    if (changed && becamePaid) this.#emit("order.paid", paymentOf(record));
+    if (!changed || !claimed) return record.fulfilment === "done" ? "done" : "busy";
     try {
-      await this.#options.onPaid(paymentOf(claim.record));
+      await this.#options.onPaid(paymentOf(record));
     } catch (error) {
-      this.#logError("onPaid threw; the gateway's retry runs it again", error, { orderNo });
-      await this.#transition(orderNo, (current) =>
-        current.fulfilment === "running" ? { fulfilment: "none", fulfilmentLeaseUntil: undefined } : undefined,
+      this.#logError("onPaid threw; the gateway's retry runs it again", error, { orderNo: record.orderNo });
+      await this.#transition(
+        record.orderNo,
+        (current) => (current.fulfilment === "running" ? { fulfilment: "none", fulfilmentLeaseUntil: undefined } : undefined),
+        record,
       );
       return "failed";
     }
-    await this.#transition(orderNo, (current) =>
-      current.fulfilment === "done" ? undefined : { fulfilment: "done", fulfilmentLeaseUntil: undefined },
+    await this.#transition(
+      record.orderNo,
+      (current) => (current.fulfilment === "done" ? undefined : { fulfilment: "done", fulfilmentLeaseUntil: undefined }),
+      record,
     );
     return "done";
   }
 
-  /** Compare-and-set loop: applies `change` to the latest record until it sticks, or `change` declines. */
+  async #markClosed(from: OrderRecord, status: "failed" | "closed"): Promise<void> {
+    const { record, changed } = await this.#transition(from.orderNo, (current) => (current.status === "pending" ? { status } : undefined), from);
+    if (changed && record) this.#emit("order.failed", { orderNo: record.orderNo, gateway: record.gateway, status });
+  }
+
+  /**
+   * Compare-and-set loop: applies `change` to the latest record until it sticks, or `change`
+   * declines. `from`, a record the caller already read, saves the first read: a stale one only
+   * loses its compare-and-set, and the loop reads again.
+   */
   async #transition(
     orderNo: string,
     change: (current: OrderRecord) => Partial<RecordFields> | undefined,
+    from?: OrderRecord,
   ): Promise<{ record: OrderRecord | null; changed: boolean }> {
+    let current = from ?? (await this.#options.store.get(orderNo));
     for (;;) {
-      const current = await this.#options.store.get(orderNo);
       if (!current) return { record: null, changed: false };
       const patch = change(current);
       if (!patch) return { record: current, changed: false };
-      const { version, ...fields } = current;
-      const stored = await this.#options.store.compareAndSet(orderNo, version, { ...fields, ...patch });
+      const stored = await this.#options.store.compareAndSet(orderNo, current.version, nextFields(current, patch));
       if (stored) return { record: stored, changed: true };
+      current = await this.#options.store.get(orderNo);
     }
   }
 
@@ -381,6 +395,13 @@ function checkResolved(resolved: ResolvedOrder | null): ResolvedOrder | null {
     }
   }
   return resolved;
+}
+
+/** The record without its version, `patch` applied: what compareAndSet takes. A loop, as object rest (`{ version, ...fields }`) costs microseconds. */
+function nextFields(record: OrderRecord, patch: Partial<RecordFields>): RecordFields {
+  const fields: Record<string, unknown> = {};
+  for (const key of Object.keys(record)) if (key !== "version") fields[key] = record[key as keyof OrderRecord];
+  return Object.assign(fields, patch) as RecordFields;
 }
 
 function paymentOf(record: OrderRecord): Payment {

@@ -6,6 +6,7 @@
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Router } from "express";
 import { CHANNELS, SCENES, isChannel, isScene, type CreateOrderRequest } from "@paybridge/shared";
 import { InvalidRequestError, PaybridgeError } from "./errors.js";
+import type { NotifyInput } from "./gateways/types.js";
 import { validateOptions, type Logger, type PaybridgeOptions } from "./options.js";
 import { OrderService, type PaybridgeEvents } from "./orders.js";
 import type { OrderStore } from "./store/types.js";
@@ -97,10 +98,16 @@ function checkText(value: unknown, field: string, maxLength: number): asserts va
   }
 }
 
-function headersOf(req: Request): Record<string, string | undefined> {
-  const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(", ") : value;
-  return headers;
+/** The request's headers as they are, unless one is a list (Node keeps only set-cookie so): then joined in a copy. */
+function headersOf(req: Request): NotifyInput["headers"] {
+  const { headers } = req;
+  for (const name in headers) {
+    if (Array.isArray(headers[name])) {
+      return Object.fromEntries(Object.entries(headers).map(([key, value]) => [key, Array.isArray(value) ? value.join(", ") : value]));
+    }
+  }
+  // No list among them, as just checked; the type cannot say so.
+  return headers as NotifyInput["headers"];
 }
 
 /** Express and body-parser mark a request's own faults with a 4xx `status`. */

@@ -1,0 +1,45 @@
+/**
+ * The memory store hands out its own deep-frozen records instead of copies: a caller cannot
+ * change what is stored, and an unchanged part spread into a write is not copied again.
+ */
+import { describe, expect, it } from "vitest";
+import { MemoryOrderStore } from "../../src/store/memory.js";
+import type { OrderRecord } from "../../src/store/types.js";
+
+const order: Omit<OrderRecord, "version"> = {
+  orderNo: "M1",
+  status: "pending",
+  amountFen: 1999,
+  gateway: "test-gateway",
+  channel: "wechat",
+  scene: "jsapi",
+  action: {
+    type: "wechat",
+    params: { appId: "wx1", timeStamp: "1505107369", nonceStr: "n", package: "prepay_id=p", signType: "RSA", paySign: "s" },
+  },
+  createdAt: "2026-11-22T02:00:00.000Z",
+  fulfilment: "none",
+};
+
+describe("MemoryOrderStore records", () => {
+  it("are frozen all the way down, so writing to one throws and changes nothing", async () => {
+    const store = new MemoryOrderStore();
+    await store.insert(structuredClone(order));
+    const read = (await store.get("M1"))!;
+    expect(() => (read.status = "paid")).toThrow(TypeError);
+    expect(() => read.action?.type === "wechat" && (read.action.params.paySign = "tampered")).toThrow(TypeError);
+    expect(await store.get("M1")).toEqual({ ...order, version: 1 });
+  });
+
+  it("written from a spread record are frozen too, and keep the caller's object out of the store", async () => {
+    const store = new MemoryOrderStore();
+    await store.insert(structuredClone(order));
+    const { version, ...fields } = (await store.get("M1"))!;
+    const next = { ...fields, status: "paid" as const, attach: "cart-7" };
+    const updated = (await store.compareAndSet("M1", version, next))!;
+    next.attach = "changed after the write";
+    expect(Object.isFrozen(updated)).toBe(true);
+    expect(Object.isFrozen(updated.action)).toBe(true);
+    expect(await store.get("M1")).toEqual({ ...order, status: "paid", attach: "cart-7", version: 2 });
+  });
+});
