@@ -292,7 +292,9 @@ export class OrderService {
         if (becamePaid) {
           patch.status = "paid";
           patch.paidAt = paid.paidAt ?? new Date().toISOString();
-          const gatewayOrderNo = paid.gatewayOrderNo ?? current.gatewayOrderNo;
+          // The number the gateway gave at creation wins: a notify's signature covers only the
+          // joined `k=v&…` text, so a re-split genuine notify could carry a mangled one.
+          const gatewayOrderNo = current.gatewayOrderNo ?? paid.gatewayOrderNo;
           if (gatewayOrderNo !== undefined) patch.gatewayOrderNo = gatewayOrderNo;
         }
         if (claimed) {

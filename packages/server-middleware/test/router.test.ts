@@ -290,6 +290,16 @@ describe("POST /notify/:gateway", () => {
     expect(status.body).toEqual({ orderNo: "N1", status: "paid", amountFen: 100, paidAt: "2026-01-02T03:04:05.000Z", gatewayOrderNo: "FAKE-N1" });
   });
 
+  it("keeps the gateway order number given at creation when a notify names another", async () => {
+    const { api, gateway, paid } = await start();
+    const created = await api.post("/pay/orders").send({ orderNo: "N9" }).expect(201);
+    const notify = gateway.notify({ orderNo: "N9", amountFen: 100, gatewayOrderNo: "FAKE-N9&mangled=1" });
+    await api.post("/pay/notify/fake").type("json").send(notify).expect(200);
+    expect(paid.map((payment) => payment.gatewayOrderNo)).toEqual(["FAKE-N9"]);
+    const status = await api.get("/pay/orders/N9").query({ token: created.body.statusToken }).expect(200);
+    expect(status.body.gatewayOrderNo).toBe("FAKE-N9");
+  });
+
   it("reads the raw body whatever the content type", async () => {
     const { api, gateway, paid } = await start();
     await api.post("/pay/orders").send({ orderNo: "N2" }).expect(201);
