@@ -4,7 +4,7 @@ import { serverApi, type ServerApi } from "./api.js";
 import { confirmPaid } from "./confirm.js";
 import { detectEnvironment } from "./environment.js";
 import { PayError } from "./errors.js";
-import { launch } from "./launchers/index.js";
+import { assertLaunchable, launch } from "./launchers/index.js";
 import type { LaunchSettings } from "./launchers/types.js";
 import { clearPendingOrder, loadPendingOrder, type PendingOrder } from "./pending-order.js";
 import { defaultGlobals, type PayGlobals } from "./platform.js";
@@ -111,16 +111,17 @@ export class PayClient extends EventEmitter<PayClientEvents> {
 
   async #pay(options: PayOptions): Promise<PayResult> {
     const environment = detectEnvironment(this.#launchSettings.globals);
-    const channel = options.channel ?? environment.channel;
-    if (!channel) throw new PayError("unsupported_channel", "no wallet on this page: pass a channel");
-    const order = await this.#api.createOrder({ ...options, channel, scene: options.scene ?? environment.scene });
+    const requestedChannel = options.channel ?? environment.channel;
+    if (!requestedChannel) throw new PayError("unsupported_channel", "no wallet on this page: pass a channel");
+    const order = await this.#api.createOrder({ ...options, channel: requestedChannel, scene: options.scene ?? environment.scene });
     const { statusToken, ...created } = order;
     this.emit("created", created);
     if (order.status === "paid") return this.#settle("paid", order);
-    const { action } = order;
-    if (!action) throw new PayError("internal", `no action for order ${order.orderNo}`, { body: created });
-    this.emit("launched", { orderNo: order.orderNo, channel: order.channel, action: action.type });
-    const pending: PendingOrder = { orderNo: order.orderNo, statusToken, channel: order.channel };
+    const { orderNo, channel, action } = order;
+    if (!action) throw new PayError("internal", `no action for order ${orderNo}`, { body: created });
+    assertLaunchable(action);
+    this.emit("launched", { orderNo, channel, action: action.type });
+    const pending: PendingOrder = { orderNo, statusToken, channel };
     const outcome = await launch({ ...this.#launchSettings, action, order: pending }, environment);
     if (outcome === "confirm") return this.#confirm(pending);
     return this.#settle(outcome === "cancelled" ? "cancelled" : "pending", order);

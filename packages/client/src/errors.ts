@@ -4,7 +4,7 @@ import type { ErrorCode } from "@paybridge/shared";
 export interface PayErrorDetails {
   /** HTTP status of the server's error answer. */
   status?: number;
-  /** The server's error body (or the interface's answer in the launch flow). */
+  /** The server's error body (the interface's answer in the launch flow; the action the client cannot launch). */
   body?: unknown;
   /** The raw result a bridge returned (`err_msg`, `resultCode`, `errMsg`, …). */
   bridgeResult?: unknown;

@@ -1,11 +1,14 @@
 import type { Channel } from "@paybridge/shared";
 
-/** What a page needs, after a redirect or a hand-off, to confirm the payment it started. */
-export interface PendingOrder {
+/**
+ * What a page needs, after a redirect or a hand-off, to confirm the payment it started.
+ * A type, not an interface, so it is the string record the hand-off's URLSearchParams takes.
+ */
+export type PendingOrder = {
   orderNo: string;
   statusToken: string;
   channel: Channel;
-}
+};
 
 const KEY = "paybridge:pending";
 /** Where the order lives when sessionStorage refuses (Safari private mode throws on setItem). */

@@ -1,8 +1,9 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { createPayClient, PayError, type PayClientOptions } from "@paybridge/client";
+import type { PayAction } from "@paybridge/shared";
 import type { PayGlobals } from "../src/platform.js";
-import { createdOrder, ENDPOINT, fakeServer, fakeWeixinBridge, orderStatus, ok, UA, WECHAT_PARAMS } from "./fakes.js";
+import { createdOrder, ENDPOINT, fakeAlipayBridge, fakeServer, fakeWeixinBridge, orderStatus, ok, UA, WECHAT_PARAMS } from "./fakes.js";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -129,6 +130,34 @@ describe("errors", () => {
     pay.on("failed", failed);
     await pay.pay({ orderNo: "A1" }).catch(() => undefined);
     expect(failed).toHaveBeenCalledWith(expect.objectContaining({ code: "gateway_error" }), "A1");
+  });
+});
+
+describe("an action this client cannot launch (server and client do not match)", () => {
+  test.each([
+    ["an unknown type", { type: "qr", url: "https://pay.test/q" }],
+    ["wechat without params", { type: "wechat" }],
+    ["alipay with an empty tradeNO", { type: "alipay", tradeNO: "" }],
+    ["redirect without a url", { type: "redirect", params: WECHAT_PARAMS }],
+  ])("%s rejects unsupported_channel carrying the action, emits failed and launches nothing", async (_case, action) => {
+    const server = fakeServer(ok(createdOrder(action as unknown as PayAction), 201), [orderStatus("paid")]);
+    const weixin = fakeWeixinBridge("get_brand_wcpay_request:ok");
+    const alipay = fakeAlipayBridge({ resultCode: "9000" });
+    const navigate = vi.fn();
+    const pay = client(server, { ...inWechat(), WeixinJSBridge: weixin, AlipayJSBridge: alipay }, { navigate, confirmTimeoutMs: 0 });
+    const failed = vi.fn();
+    const launched = vi.fn();
+    pay.on("failed", failed);
+    pay.on("launched", launched);
+
+    const error = await pay.pay({ orderNo: "A1" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PayError);
+    expect(error).toMatchObject({ code: "unsupported_channel", body: action });
+    expect(failed).toHaveBeenCalledWith(error, "A1");
+    expect(launched).not.toHaveBeenCalled();
+    expect([...weixin.calls, ...alipay.calls]).toHaveLength(0);
+    expect(navigate).not.toHaveBeenCalled();
+    expect(server.statusRequests()).toHaveLength(0);
   });
 });
 

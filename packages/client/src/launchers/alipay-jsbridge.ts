@@ -5,8 +5,7 @@ import type { LaunchContext, LaunchOutcome } from "./types.js";
 
 /** Alipay's in-app browser: AlipayJSBridge.call("tradePay"). */
 export async function launchAlipayJsBridge(tradeNO: string, context: LaunchContext): Promise<LaunchOutcome> {
-  const { globals } = context;
-  const bridge = await whenBridgeReady(() => globals.AlipayJSBridge, "AlipayJSBridgeReady", globals, context.readyTimeoutMs);
+  const bridge = await whenBridgeReady("AlipayJSBridge", context);
   const result = await new Promise<AlipayTradePayResult>((resolve) => bridge.call("tradePay", { tradeNO }, resolve));
   return alipayOutcome(result, "AlipayJSBridge");
 }

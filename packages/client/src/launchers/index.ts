@@ -1,4 +1,6 @@
+import type { PayAction } from "@paybridge/shared";
 import type { Environment } from "../environment.js";
+import { PayError } from "../errors.js";
 import { launchAlipayJsBridge } from "./alipay-jsbridge.js";
 import { launchMiniProgramHandoff } from "./mini-program-handoff.js";
 import { launchMyTradePay } from "./my-trade-pay.js";
@@ -7,7 +9,17 @@ import type { LaunchContext, LaunchOutcome } from "./types.js";
 import { launchWeixinJsBridge } from "./weixin-jsbridge.js";
 import { launchWxRequestPayment } from "./wx-request-payment.js";
 
-/** Picks the launcher for the server's action in this environment, and runs it. */
+/**
+ * Rejects an action this client cannot launch (an unknown type, a missing or empty field): that
+ * is a server/client mismatch the merchant must see, not a payment left pending.
+ */
+export function assertLaunchable(action: PayAction): void {
+  const field =
+    action.type === "wechat" ? action.params : action.type === "alipay" ? action.tradeNO : action.type === "redirect" && action.url;
+  if (!field) throw new PayError("unsupported_channel", `unsupported ${action.type} action`, { body: action });
+}
+
+/** Picks the launcher for the server's action (checked by `assertLaunchable`) in this environment, and runs it. */
 export function launch(context: LaunchContext, environment: Environment): Promise<LaunchOutcome> {
   const { action } = context;
   switch (action.type) {

@@ -9,8 +9,9 @@ import type { LaunchContext, LaunchOutcome } from "./types.js";
  */
 export async function launchMiniProgramHandoff(context: LaunchContext): Promise<LaunchOutcome> {
   const miniProgram = context.globals.wx?.miniProgram;
-  const { orderNo, statusToken, channel } = context.order;
-  const query = `orderNo=${encodeURIComponent(orderNo)}&statusToken=${encodeURIComponent(statusToken)}&channel=${channel}`;
+  // orderNo=…&statusToken=…&channel=…: the server allows only characters that form encoding
+  // and encodeURIComponent encode alike (orderNo letters, digits, _-.|*@; a base64url token).
+  const query = new URLSearchParams(context.order);
   await miniCall(miniProgram?.navigateTo.bind(miniProgram), "wx.miniProgram.navigateTo", {
     url: `${context.miniProgramPayPage}?${query}`,
   });

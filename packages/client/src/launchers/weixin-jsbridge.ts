@@ -6,8 +6,7 @@ import type { LaunchContext, LaunchOutcome } from "./types.js";
 
 /** WeChat's in-app browser: WeixinJSBridge.invoke("getBrandWCPayRequest"). */
 export async function launchWeixinJsBridge(params: WechatPayParams, context: LaunchContext): Promise<LaunchOutcome> {
-  const { globals } = context;
-  const bridge = await whenBridgeReady(() => globals.WeixinJSBridge, "WeixinJSBridgeReady", globals, context.readyTimeoutMs);
+  const bridge = await whenBridgeReady("WeixinJSBridge", context);
   const result = await new Promise<WechatBridgeResult>((resolve) => bridge.invoke("getBrandWCPayRequest", params, resolve));
   if (result.err_msg === "get_brand_wcpay_request:ok") return "confirm";
   if (result.err_msg === "get_brand_wcpay_request:cancel") return "cancelled";
