@@ -2,9 +2,7 @@ import { createServer, type Server } from "node:net";
 import type { Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import express from "express";
-import supertest from "supertest";
-import { paybridge } from "../src/index.js";
-import { STATUS_TOKEN_SECRET, fakeGateway, startHarness, type Harness } from "./support/fake-adapter.js";
+import { fakeGateway, startHarness, type Harness } from "./support/fake-adapter.js";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -308,31 +306,15 @@ describe("POST /notify/:gateway", () => {
   });
 
   it("says the raw body is required when a JSON parser mounted before paybridge consumed it", async () => {
-    const gateway = fakeGateway();
-    const logs: string[] = [];
-    const paid: string[] = [];
-    const app = express();
-    app.use(express.json()); // the merchant's own parser, mounted first: the mistake under test
-    app.use(
-      "/pay",
-      paybridge({
-        gateways: [gateway.adapter],
-        routing: { wechat: "fake" },
-        publicUrl: "https://shop.example/pay",
-        statusTokenSecret: STATUS_TOKEN_SECRET,
-        resolveOrder: () => ({ amountFen: 100 }),
-        onPaid: (payment) => void paid.push(payment.orderNo),
-        logger: { info: () => {}, warn: (message, fields) => void logs.push(`${message} ${JSON.stringify(fields)}`), error: () => {} },
-      }),
-    );
-    const api = supertest(app);
+    // The merchant's own parser, mounted first: the mistake under test.
+    const { api, gateway, paid, logs } = await start({ before: [express.json()] });
     await api.post("/pay/orders").send({ orderNo: "RAW1" }).expect(201);
     // 500, not 4xx: nothing is wrong with the notify, so the gateway must retry once mounting is fixed.
     const res = await api.post("/pay/notify/fake").type("json").send(gateway.notify({ orderNo: "RAW1", amountFen: 100 }));
     expect(res.status).toBe(500);
     expect(res.text).toBe(gateway.adapter.notifyReply.failure.body);
     expect(paid).toEqual([]);
-    expect(logs.join("\n")).toMatch(/raw bytes.*mount paybridge before express\.json\(\)/);
+    expect(logs.map((log) => `${log.message} ${JSON.stringify(log.fields)}`).join("\n")).toMatch(/raw bytes.*mount paybridge before express\.json\(\)/);
   });
 
   it("answers an unknown gateway with 404", async () => {

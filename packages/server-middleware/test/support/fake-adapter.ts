@@ -4,7 +4,8 @@
  * notify is JSON `{ out_trade_no, trade_no, total_fee (fen), trade_status, paid_at, sign }`.
  */
 import { createServer } from "node:http";
-import express from "express";
+import type { AddressInfo } from "node:net";
+import express, { type RequestHandler } from "express";
 import request from "supertest";
 import { GatewayError, NotifyRejectedError } from "../../src/errors.js";
 import type { CreateOrderInput, GatewayAdapter, QueryInput, QueryResult } from "../../src/gateways/types.js";
@@ -154,15 +155,22 @@ export interface Harness {
   readonly logs: { level: string; message: string; fields?: LogFields }[];
   /** Amount resolveOrder answers for an order; 100 fen when unset; orders starting `UNKNOWN` resolve to null. */
   readonly amounts: Map<string, number>;
+  /** The loopback port the app listens on, for tests that need a raw socket. */
+  readonly port: number;
   close(): Promise<void>;
 }
 
 export const STATUS_TOKEN_SECRET = "status-token-secret-0123456789-abcdef";
 
 export async function startHarness(
-  overrides: Partial<PaybridgeOptions> & { gateway?: FakeGateway; onPaidImpl?: (payment: Payment) => void | Promise<void> } = {},
+  overrides: Partial<PaybridgeOptions> & {
+    gateway?: FakeGateway;
+    onPaidImpl?: (payment: Payment) => void | Promise<void>;
+    /** The merchant's own middleware, mounted on the app before paybridge. */
+    before?: RequestHandler[];
+  } = {},
 ): Promise<Harness> {
-  const { gateway = fakeGateway(), onPaidImpl, ...options } = overrides;
+  const { gateway = fakeGateway(), onPaidImpl, before = [], ...options } = overrides;
   const paid: Payment[] = [];
   const logs: Harness["logs"] = [];
   const amounts = new Map<string, number>();
@@ -181,6 +189,7 @@ export async function startHarness(
     ...options,
   });
   const app = express();
+  for (const handler of before) app.use(handler);
   app.use("/pay", router);
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -191,6 +200,7 @@ export async function startHarness(
     paid,
     logs,
     amounts,
+    port: (server.address() as AddressInfo).port,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
