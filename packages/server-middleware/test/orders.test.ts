@@ -125,6 +125,26 @@ describe("rejecting a notify", () => {
 });
 
 describe("the status route's query fallback", () => {
+  it("records the time it settled as paidAt when the gateway gives none, for each order", async () => {
+    const h = await start();
+    const paidAts: string[] = [];
+    for (const orderNo of ["T1", "T2"]) {
+      const token = await create(h, orderNo);
+      h.gateway.setQueryResult(orderNo, { status: "paid", amountFen: 100 });
+      const before = Date.now();
+      const res = await h.api.get(`/pay/orders/${orderNo}`).query({ token }).expect(200);
+      const paidAt = Date.parse(res.body.paidAt as string);
+      expect(paidAt).toBeGreaterThanOrEqual(before);
+      expect(paidAt).toBeLessThanOrEqual(Date.now());
+      expect(new Date(paidAt).toISOString()).toBe(res.body.paidAt);
+      paidAts.push(res.body.paidAt as string);
+      // A pause, so the two settle in different milliseconds.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(h.paid.map((payment) => payment.paidAt)).toEqual(paidAts);
+    expect(paidAts[1]! > paidAts[0]!).toBe(true);
+  });
+
   it("marks the order paid from the gateway's query and runs onPaid once", async () => {
     const h = await start();
     const token = await create(h, "Q1");

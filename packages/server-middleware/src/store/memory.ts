@@ -47,7 +47,8 @@ export class MemoryOrderStore implements OrderStore {
 function frozenRecord(record: OrderRecord, previous?: OrderRecord): OrderRecord {
   const fields = record as unknown as Record<string, unknown>;
   const before = previous as unknown as Record<string, unknown> | undefined;
-  for (const key of Object.keys(fields)) {
+  // `for…in`, not Object.keys: no array per write. A record is a plain object, with no inherited keys.
+  for (const key in fields) {
     const value = fields[key];
     if (typeof value === "object" && value !== null && value !== before?.[key]) fields[key] = deepFreeze(structuredClone(value));
   }
