@@ -6,7 +6,8 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemoryOrderStore } from "../../src/store/memory.js";
 import { RedisOrderStore } from "../../src/store/redis.js";
-import type { OrderRecord, OrderStore } from "../../src/store/types.js";
+import type { OrderStore } from "../../src/store/types.js";
+import { newOrder } from "./orders.js";
 import { redisServerMissing, startRedisServer, type RedisServer } from "../../../../test/support/redis-server.js";
 
 interface StoreUnderTest {
@@ -15,29 +16,6 @@ interface StoreUnderTest {
   close(): Promise<void>;
 }
 
-let orderSeq = 0;
-function newOrder(overrides: Partial<Omit<OrderRecord, "version">> = {}): Omit<OrderRecord, "version"> {
-  orderSeq += 1;
-  return {
-    orderNo: `T${process.pid}-${orderSeq}`,
-    status: "pending",
-    amountFen: 1999,
-    gateway: "test-gateway",
-    channel: "wechat",
-    scene: "jsapi",
-    action: {
-      type: "wechat",
-      params: { appId: "wx1", timeStamp: "1505107369", nonceStr: "n", package: "prepay_id=p", signType: "RSA", paySign: "s" },
-    },
-    gatewayOrderNo: "G-1",
-    description: "两杯咖啡",
-    attach: "cart=7",
-    openId: "o-1",
-    createdAt: "2026-11-22T02:00:00.000Z",
-    fulfilment: "none",
-    ...overrides,
-  };
-}
 
 /** A store may hand out copies or frozen records; writing to a frozen one throws, and that is fine. */
 function tryToChange(write: () => unknown): void {

@@ -4,22 +4,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { MemoryOrderStore } from "../../src/store/memory.js";
-import type { OrderRecord } from "../../src/store/types.js";
+import { newOrder } from "./orders.js";
 
-const order: Omit<OrderRecord, "version"> = {
-  orderNo: "M1",
-  status: "pending",
-  amountFen: 1999,
-  gateway: "test-gateway",
-  channel: "wechat",
-  scene: "jsapi",
-  action: {
-    type: "wechat",
-    params: { appId: "wx1", timeStamp: "1505107369", nonceStr: "n", package: "prepay_id=p", signType: "RSA", paySign: "s" },
-  },
-  createdAt: "2026-11-22T02:00:00.000Z",
-  fulfilment: "none",
-};
+const order = newOrder({ orderNo: "M1" });
 
 describe("MemoryOrderStore records", () => {
   it("are frozen all the way down, so writing to one throws and changes nothing", async () => {
