@@ -81,6 +81,12 @@ export interface CreateOrderResponse {
   statusToken: string;
 }
 
+/**
+ * The request header that carries the status token on GET {endpoint}/orders/:orderNo. The
+ * client sends it here (not in the URL, which access logs keep); `?token=` stays for links.
+ */
+export const STATUS_TOKEN_HEADER = "x-paybridge-token";
+
 /** GET {endpoint}/orders/:orderNo?token=statusToken */
 export interface OrderStatusResponse {
   orderNo: string;

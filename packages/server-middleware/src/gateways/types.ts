@@ -77,7 +77,14 @@ export interface QueryInput {
 
 export interface QueryResult {
   status: "pending" | "paid" | "failed" | "closed";
+  /**
+   * Integer fen as the gateway's answer states it. The core marks an order paid from a query
+   * only when this equals the order's amount: absent means "no match", never "trust it".
+   */
   amountFen?: number;
+  /** The merchant order number the answer names (ours), when it names one. */
+  orderNo?: string;
+  /** The gateway's order number the answer names; the answer must name this order by one of the two. */
   gatewayOrderNo?: string;
   paidAt?: string;
 }

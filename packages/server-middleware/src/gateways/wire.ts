@@ -116,6 +116,16 @@ export function requiredNotifyText(source: JsonObject, key: string): string {
   return text;
 }
 
+/**
+ * A notify or query answer that names a merchant (mch_no, store_id, customerNo, ...) must name
+ * the configured one: a genuine signature from another merchant of the same platform is not ours.
+ * Absent is accepted (the gateway did not say); present and different is rejected.
+ */
+export function checkMerchant(gateway: string, field: string, value: unknown, configured: string, fail: (message: string) => Error): void {
+  if (value === undefined || value === null || value === "") return;
+  if (String(value) !== configured) throw fail(`${gateway} ${field} does not name the configured merchant`);
+}
+
 /** Runs a money conversion, turning its RangeError into the caller's error. */
 export function convertAmount<T>(convert: () => T, fail: (message: string) => Error): T {
   try {
