@@ -15,19 +15,19 @@ export interface PayClientOptions {
   /** Where the paybridge router is mounted, e.g. "/pay" or "https://shop.example.com/pay". */
   endpoint: string;
   /** HTTP for the whole client; default ky. In a mini-program pass `wxTransport()` / `myTransport()`. */
-  transport?: Transport;
+  transport?: Transport | undefined;
   /** The fetch ky uses when no transport is given (tests, odd environments). */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** How long `pay()` / `resume()` ask the server for the result before answering pending. Default 10 000. */
-  confirmTimeoutMs?: number;
+  confirmTimeoutMs?: number | undefined;
   /** How long to wait for WeixinJSBridgeReady / AlipayJSBridgeReady. Default 5 000. */
-  readyTimeoutMs?: number;
+  readyTimeoutMs?: number | undefined;
   /** The native page a WeChat mini-program web-view hands payment to. Default "/pages/pay/index" (the example's page). */
-  miniProgramPayPage?: string;
+  miniProgramPayPage?: string | undefined;
   /** How to leave for a payment page; default `location.assign`. */
-  navigate?: (url: string) => void;
+  navigate?: ((url: string) => void) | undefined;
   /** Where bridges, globals and the user agent are read; default `globalThis`. */
-  globals?: PayGlobals;
+  globals?: PayGlobals | undefined;
 }
 
 /** `channel` and `scene` are detected when not given. The amount is always the server's. */

@@ -19,11 +19,11 @@ export interface LaunchFlowOptions {
   /** The page's launch parameters (`onLoad(query)`). */
   query: Record<string, string | undefined>;
   /** The payer's openId when the merchant has it: sent as `identifyId` instead of a login code. */
-  openId?: string;
+  openId?: string | undefined;
   /** Default `wxTransport()` / `myTransport()` for the detected platform. */
-  transport?: Transport;
+  transport?: Transport | undefined;
   /** Where `wx` / `my` are read; default `globalThis`. */
-  globals?: PayGlobals;
+  globals?: PayGlobals | undefined;
 }
 
 /**

@@ -35,5 +35,5 @@ export {
 } from "./errors.js";
 export { type SignRule, type Signer, type SignableFields, createSigner, computeSign, verifySign, canonicalString, COMMON_SIGN_RULE } from "./signing.js";
 export { MemoryOrderStore } from "./store/memory.js";
-export { RedisOrderStore, type RedisOrderStoreOptions } from "./store/redis.js";
+export { RedisOrderStore, type RedisOrderStoreOptions, type RedisCommands, type RedisConnectOptions } from "./store/redis.js";
 export * from "./gateways/index.js";

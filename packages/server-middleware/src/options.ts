@@ -21,11 +21,11 @@ export interface ResolvedOrder {
   /** Integer fen, at least 1. */
   amountFen: number;
   /** Shown to the payer where the gateway supports it. */
-  description?: string;
+  description?: string | undefined;
   /** Passed to the gateway and back to onPaid. */
-  attach?: string;
+  attach?: string | undefined;
   /** The payer's WeChat openid / Alipay user id; preferred to one the browser posted. */
-  openId?: string;
+  openId?: string | undefined;
 }
 
 /** A confirmed payment, as the merchant's `onPaid` receives it. */
@@ -79,17 +79,17 @@ export interface PaybridgeOptions {
   /** Signs the status tokens; at least 32 characters, kept on the server. */
   statusTokenSecret: string;
   /** Where orders live. Default: a new MemoryOrderStore (one process only; use RedisOrderStore for several). */
-  store?: OrderStore;
+  store?: OrderStore | undefined;
   /** Default: warn and error as one JSON line each on stderr; info dropped. */
-  logger?: Logger;
+  logger?: Logger | undefined;
   /** Milliseconds allowed per outbound gateway request. Default 10 000. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** The status route asks the gateway's query API at most once per this many ms per order. Default 5 000. */
-  queryIntervalMs?: number;
+  queryIntervalMs?: number | undefined;
   /** The channel of a create request that names none. Default "wechat". */
-  defaultChannel?: Channel;
+  defaultChannel?: Channel | undefined;
   /** Largest request body accepted, in bytes, on both the create and the notify route. Default 16 KiB. */
-  bodyLimit?: number;
+  bodyLimit?: number | undefined;
 }
 
 /** Options with every default filled in, as the router and the order service use them. */

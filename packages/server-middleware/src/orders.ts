@@ -9,6 +9,7 @@ import type { Channel, CreateOrderRequest, CreateOrderResponse, OrderStatusRespo
 import { isFen } from "@paybridge/shared";
 import { ConfigError, GatewayError, GatewayTimeoutError, InvalidRequestError, NotifyRejectedError, PaybridgeError } from "./errors.js";
 import type { GatewayAdapter, GatewayHttp, NotifyInput, NotifyReply, VerifiedNotify } from "./gateways/types.js";
+import type { TypedEventEmitter } from "./events.js";
 import { createGatewayHttp } from "./http.js";
 import type { Payment, ResolvedOptions, ResolveOrderInput, ResolvedOrder } from "./options.js";
 import { createStatusTokens, type StatusTokens } from "./status-token.js";
@@ -22,7 +23,8 @@ export interface PaybridgeEventMap {
   "notify.rejected": [notice: { gateway: string; reason: string; orderNo?: string }];
   "gateway.error": [fault: { gateway: string; orderNo: string; operation: "create" | "query"; error: PaybridgeError }];
 }
-export type PaybridgeEvents = EventEmitter<PaybridgeEventMap>;
+/** `router.events`: a Node EventEmitter typed by PaybridgeEventMap. */
+export type PaybridgeEvents = TypedEventEmitter<PaybridgeEventMap>;
 
 /** How long one caller may run onPaid before another may take the order over (its process died). */
 const FULFILMENT_LEASE_MS = 60_000;
@@ -41,7 +43,7 @@ type Fulfilment = "done" | "busy" | "failed";
 const notFound = (): PaybridgeError => new PaybridgeError("order_not_found", "order not found");
 
 export class OrderService {
-  readonly events: PaybridgeEvents = new EventEmitter<PaybridgeEventMap>();
+  readonly events: PaybridgeEvents = new EventEmitter() as PaybridgeEvents;
   readonly #options: ResolvedOptions;
   readonly #adapters: ReadonlyMap<string, GatewayAdapter>;
   readonly #http: ReadonlyMap<string, GatewayHttp>;

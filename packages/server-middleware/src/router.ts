@@ -24,6 +24,39 @@ const RAW_BODY_REQUIRED =
 
 const ORDER_NO = /^[A-Za-z0-9_\-.|*@]{1,64}$/;
 
+/**
+ * The paybridge Express router: mount it where the browser client's `endpoint` points.
+ *
+ * Routes (relative to the mount path):
+ * - `POST /orders` `{ orderNo, channel?, scene?, openId?, appId? }` → creates the order at the
+ *   gateway that `routing` chooses; the amount comes from `resolveOrder`, never from the browser.
+ * - `GET /orders/:orderNo` → the order's status, only with the status token the create returned.
+ * - `POST /notify/:gatewayId` → the gateway's notify, verified on its raw bytes, answered in the
+ *   gateway's own reply format; a verified payment runs `onPaid` once per order.
+ *
+ * Mount it before any body parser of your own (or keep parsers off `{publicUrl}/notify`).
+ *
+ * @param options gateways, routing, publicUrl, statusTokenSecret, resolveOrder and onPaid are
+ *   required; see {@link PaybridgeOptions} for the rest and their defaults.
+ * @returns an Express Router with `.events` (order.created, order.paid, order.failed,
+ *   notify.rejected, gateway.error) and `.store`.
+ * @throws ConfigError naming the first option that is wrong, at start-up.
+ *
+ * @example
+ * ```ts
+ * app.use("/pay", paybridge({
+ *   gateways: [upaas({ storeNum: process.env.UPAAS_STORE_NUM!, key: process.env.UPAAS_KEY! })],
+ *   routing: { wechat: "upaas", alipay: "upaas", unionpay: "upaas" },
+ *   publicUrl: "https://shop.example.com/pay",
+ *   statusTokenSecret: process.env.PAY_TOKEN_SECRET!,
+ *   resolveOrder: async ({ orderNo, req }) => {
+ *     const order = await db.orders.find(orderNo);
+ *     return order ? { amountFen: order.totalFen, description: order.title } : null;
+ *   },
+ *   onPaid: async (payment) => { await db.orders.markPaid(payment.orderNo, payment); },
+ * }));
+ * ```
+ */
 export function paybridge(options: PaybridgeOptions): PaybridgeRouter {
   const resolved = validateOptions(options);
   const orders = new OrderService(resolved);

@@ -61,10 +61,10 @@ export type PayAction =
 /** POST {endpoint}/orders */
 export interface CreateOrderRequest {
   orderNo: string;
-  channel?: Channel;
-  scene?: Scene;
-  openId?: string;
-  appId?: string;
+  channel?: Channel | undefined;
+  scene?: Scene | undefined;
+  openId?: string | undefined;
+  appId?: string | undefined;
 }
 
 /** 201 (created) or 200 (re-posted pending order, or already paid) from POST {endpoint}/orders. */

@@ -9,9 +9,9 @@ export interface SandboxBridgesOptions {
   /** The client whose `created` events say which gateway order is being paid. */
   client: Pick<PayClient, "on" | "off">;
   /** Default the global fetch. */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** The window to install into; default `window`. */
-  window?: Window;
+  window?: Window | undefined;
 }
 
 type WalletAnswer = "ok" | "cancel" | "fail";

@@ -3,7 +3,7 @@ import type { Transport } from "../transport.js";
 
 export interface KyTransportOptions {
   /** A fetch of your own (tests, odd environments); default the global fetch. */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
 }
 
 /** The browser transport. No retries here (the confirmation loop does its own); ky's 10 s timeout. */

@@ -30,16 +30,16 @@ import { statusRecordReader, type StatusRecordLayout } from "./status-record.js"
 
 export interface FubeiConfig extends GatewayConfigBase {
   /** The full gateway endpoint; default `https://shq-api.51fubei.com/gateway`. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** `app_id`. */
   appId: string;
   appSecret: string;
   /** `store_id`, an integer of at most 10 digits. */
   storeId: number;
   /** `cashier_id`, an integer of at most 10 digits. */
-  cashierId?: number;
+  cashierId?: number | undefined;
   /** The `method` of each call: `openapi.payment.order.mina`, `openapi.payment.order.query`. */
-  methods?: Partial<Record<"create" | "query", string>>;
+  methods?: Partial<Record<"create" | "query", string>> | undefined;
 }
 
 const GATEWAY = "fubei";

@@ -33,15 +33,15 @@ export interface LiankeConfig extends GatewayConfigBase {
   /** `store_no`, 1–32 characters. */
   storeNo: string;
   /** The signing key; not needed when `signer` is given. */
-  key?: string;
+  key?: string | undefined;
   /** `appid` for WeChat when the browser gives none. */
-  appId?: string;
+  appId?: string | undefined;
   /** `operator`, 1–16 characters; default "WEB". */
-  operator?: string;
+  operator?: string | undefined;
   /** Replaces the default signer (the real rule is not public). Also verifies notifies. */
-  signer?: Signer;
+  signer?: Signer | undefined;
   /** Create `/QuickPay/JSAPIPay` (documented); *assumed* query `/QuickPay/Query`. */
-  paths?: Partial<Record<"create" | "query", string>>;
+  paths?: Partial<Record<"create" | "query", string>> | undefined;
 }
 
 const GATEWAY = "lianke";

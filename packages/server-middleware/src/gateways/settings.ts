@@ -10,13 +10,13 @@ import { isJsonObject, type GatewayStatusTable } from "./wire.js";
 /** Settings every adapter takes. */
 export interface GatewayConfigBase {
   /** The id used in routing and in the notify path; default the gateway's id. */
-  id?: string;
+  id?: string | undefined;
   /** Overrides of the gateway's default signing rule (see docs/gateways.md). */
-  signRule?: Partial<SignRule>;
+  signRule?: Partial<SignRule> | undefined;
   /** Check the signature a response carries (default true). */
-  verifyResponseSign?: boolean;
+  verifyResponseSign?: boolean | undefined;
   /** Overrides of how the gateway's order-state words read (e.g. `{ PAYING: "pending" }`). */
-  statuses?: GatewayStatusTable;
+  statuses?: GatewayStatusTable | undefined;
 }
 
 /** What every factory reads from the common settings, checked. */

@@ -30,18 +30,18 @@ import { statusRecordReader, type StatusRecordLayout } from "./status-record.js"
 
 export interface UpaasConfig extends GatewayConfigBase {
   /** Default `https://cqopen.upaas.unionpay.com` (or `https://openapi.mayihaike.com`). */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** `store_num`, 7 characters. */
   storeNum: string;
   key: string;
   /** `wx_appid` for WeChat JSAPI when the browser gives no appId. */
-  wxAppId?: string;
+  wxAppId?: string | undefined;
   /** `sub_appid` for WeChat mini-program pay when the browser gives no appId. */
-  subAppId?: string;
+  subAppId?: string | undefined;
   /** `sub_app_name`, required by WeChat mini-program pay. */
-  subAppName?: string;
+  subAppName?: string | undefined;
   /** *Assumed*: create `/v2/pay/jsapi` (documented), query `/v2/pay/query`. */
-  paths?: Partial<Record<"create" | "query", string>>;
+  paths?: Partial<Record<"create" | "query", string>> | undefined;
 }
 
 const GATEWAY = "upaas";

@@ -40,9 +40,9 @@ export interface VbaoConfig extends GatewayConfigBase {
   customerNo: string;
   /** Signs notifies. */
   key: string;
-  codec?: VbaoCodec;
+  codec?: VbaoCodec | undefined;
   /** *Assumed* create `/api/vborder/order/standard/miniOrder`; query `…/qrcodeQuery`. */
-  paths?: Partial<Record<"create" | "query", string>>;
+  paths?: Partial<Record<"create" | "query", string>> | undefined;
 }
 
 const GATEWAY = "vbao";

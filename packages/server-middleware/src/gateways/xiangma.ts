@@ -32,14 +32,14 @@ import { statusRecordReader, type StatusRecordLayout } from "./status-record.js"
 
 export interface XiangmaConfig extends GatewayConfigBase {
   /** Default `http://xipay.xiangma365.com`. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** `inst_no`, the institution number. */
   instNo: string;
   /** `mch_no`, the merchant number. */
   mchNo: string;
   key: string;
   /** Create `/api/openpay/v3/h5pay`, query `/xypay/v3/queryorder`. */
-  paths?: Partial<Record<"create" | "query", string>>;
+  paths?: Partial<Record<"create" | "query", string>> | undefined;
 }
 
 const GATEWAY = "xiangma";

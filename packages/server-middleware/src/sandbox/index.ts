@@ -25,17 +25,17 @@ export { sandboxAdapters, type SandboxAdapterOverrides } from "./adapters.js";
 
 export interface SandboxOptions {
   /** Default SANDBOX_CREDENTIALS. */
-  credentials?: SandboxCredentials;
+  credentials?: SandboxCredentials | undefined;
   /**
    * Waits between notify deliveries (before attempt 2, 3, ...): one list for every gateway or
    * one per gateway. Defaults mirror the real schedules (lianke: 20 s ×10, then 30 min for 24 h).
    */
-  notifyRetryDelaysMs?: readonly number[] | Partial<Record<SandboxGatewayId, readonly number[]>>;
+  notifyRetryDelaysMs?: readonly number[] | Partial<Record<SandboxGatewayId, readonly number[]>> | undefined;
   /** Per notify delivery; default 10 000. */
-  notifyTimeoutMs?: number;
+  notifyTimeoutMs?: number | undefined;
   /** Send notifies to hosts other than 127.0.0.0/8, localhost and ::1. Default false. */
-  allowNonLoopbackNotify?: boolean;
-  logger?: SandboxLogger;
+  allowNonLoopbackNotify?: boolean | undefined;
+  logger?: SandboxLogger | undefined;
 }
 
 export interface SandboxHandle {

@@ -7,17 +7,31 @@
  * dynamic import only when the store has to build its own connection.
  */
 import { createHash } from "node:crypto";
-import type { Redis, RedisOptions } from "ioredis";
 import { ConfigError } from "../errors.js";
 import type { OrderRecord, OrderStore } from "./types.js";
 
+/**
+ * The commands the store sends: an ioredis `Redis` or `Cluster` fits. Declared here, not imported
+ * from ioredis, so TypeScript users who never install ioredis compile these declarations too.
+ */
+export interface RedisCommands {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, expiry: "EX", seconds: number, mode: "NX"): Promise<"OK" | null>;
+  evalsha(sha1: string, numKeys: number, ...keysAndArgs: Array<string | number>): Promise<unknown>;
+  eval(script: string, numKeys: number, ...keysAndArgs: Array<string | number>): Promise<unknown>;
+  quit(): Promise<unknown>;
+}
+
+/** ioredis connection options (its `RedisOptions`), handed to `new Redis(options)` as they are. */
+export type RedisConnectOptions = object;
+
 export interface RedisOrderStoreOptions {
   /** A connected ioredis client (left open by close()), or a URL / options to open one with. */
-  redis: Redis | RedisOptions | string;
+  redis: RedisCommands | RedisConnectOptions | string;
   /** Prepended to the order number to make the key. Default `paybridge:order:`. */
-  keyPrefix?: string;
+  keyPrefix?: string | undefined;
   /** A record expires this long after its last change. Default 7 days. */
-  ttlSeconds?: number;
+  ttlSeconds?: number | undefined;
 }
 
 const DEFAULT_KEY_PREFIX = "paybridge:order:";
@@ -44,7 +58,7 @@ redis.call('DEL', KEYS[1])
 return 1`);
 
 export class RedisOrderStore implements OrderStore {
-  readonly #client: Promise<Redis>;
+  readonly #client: Promise<RedisCommands>;
   /** Only a connection this store opened is closed by close(). */
   readonly #ownsClient: boolean;
   readonly #keyPrefix: string;
@@ -117,18 +131,18 @@ export class RedisOrderStore implements OrderStore {
   }
 }
 
-function isClient(redis: Redis | RedisOptions | string): redis is Redis {
+function isClient(redis: RedisCommands | RedisConnectOptions | string): redis is RedisCommands {
   return typeof redis === "object" && typeof (redis as { evalsha?: unknown }).evalsha === "function";
 }
 
-async function connect(target: RedisOptions | string): Promise<Redis> {
-  let Client: typeof Redis;
+async function connect(target: RedisConnectOptions | string): Promise<RedisCommands> {
+  let Client: typeof import("ioredis").Redis;
   try {
     ({ Redis: Client } = await import("ioredis"));
   } catch (cause) {
     throw new ConfigError("redis", `RedisOrderStore needs the ioredis package (npm install ioredis): ${String(cause)}`);
   }
-  const client = typeof target === "string" ? new Client(target) : new Client(target);
+  const client = typeof target === "string" ? new Client(target) : new Client(target as import("ioredis").RedisOptions);
   // ioredis reconnects by itself and a failed command rejects to its caller (which logs it);
   // without a listener it would also print every failed reconnect attempt to stderr.
   client.on("error", () => undefined);
