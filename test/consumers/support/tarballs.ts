@@ -1,0 +1,30 @@
+/**
+ * The tarballs as they would be published: `pnpm pack` of each package (the packages are
+ * already built by the test command, so prepack skips its build), into a temporary folder.
+ */
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { pnpmCommand, runOk } from "./commands.js";
+
+export const WORKSPACE = fileURLToPath(new URL("../../../", import.meta.url));
+export const PACKAGES = ["shared", "server-middleware", "client"] as const;
+export type PackageDir = (typeof PACKAGES)[number];
+export type Tarballs = Record<PackageDir, string>;
+
+export async function packTarballs(destination: string): Promise<Tarballs> {
+  const [command, prefix] = pnpmCommand();
+  const tarballs = {} as Tarballs;
+  for (const name of PACKAGES) {
+    const before = new Set(await readdir(destination));
+    await runOk(command, [...prefix, "pack", "--pack-destination", destination], {
+      cwd: join(WORKSPACE, "packages", name),
+      timeoutMs: 120_000,
+      env: { PAYBRIDGE_PREPACK_SKIP_BUILD: "1" },
+    });
+    const added = (await readdir(destination)).filter((file) => !before.has(file) && file.endsWith(".tgz"));
+    if (added.length !== 1) throw new Error(`pnpm pack of ${name} wrote ${added.length} tarballs`);
+    tarballs[name] = join(destination, added[0] as string);
+  }
+  return tarballs;
+}
