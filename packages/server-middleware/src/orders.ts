@@ -8,7 +8,7 @@ import { EventEmitter } from "node:events";
 import type { Channel, CreateOrderRequest, CreateOrderResponse, OrderStatusResponse, Scene } from "@paybridge/shared";
 import { isFen } from "@paybridge/shared";
 import { ConfigError, GatewayError, GatewayTimeoutError, InvalidRequestError, NotifyRejectedError, PaybridgeError } from "./errors.js";
-import type { GatewayAdapter, GatewayHttp, NotifyInput, NotifyReply, VerifiedNotify } from "./gateways/types.js";
+import type { GatewayAdapter, GatewayHttp, NotifyInput, NotifyReply, QueryResult, VerifiedNotify } from "./gateways/types.js";
 import { createGatewayHttp } from "./http.js";
 import type { Payment, ResolvedOptions, ResolveOrderInput, ResolvedOrder } from "./options.js";
 import { createStatusTokens, type StatusTokens } from "./status-token.js";
@@ -262,8 +262,9 @@ export class OrderService {
       else this.#logError("queryOrder threw", error, { gateway: adapter.id, orderNo: record.orderNo });
       return claim.record;
     }
-    if (result.amountFen !== undefined && result.amountFen !== record.amountFen) {
-      this.#options.logger.warn("query amount does not match the order", { gateway: adapter.id, orderNo: record.orderNo });
+    const mismatch = queryMismatch(claim.record, result);
+    if (mismatch !== undefined) {
+      this.#options.logger.warn(`query answer ${mismatch}`, { gateway: adapter.id, orderNo: record.orderNo });
       return claim.record;
     }
     if (result.status === "paid") await this.#settle(claim.record, result);
@@ -398,6 +399,25 @@ function checkResolved(resolved: ResolvedOrder | null): ResolvedOrder | null {
     }
   }
   return resolved;
+}
+
+/**
+ * Why a query answer may not change this order, or undefined when it may. An answer that names
+ * another order (by either number) or states another amount changes nothing; one that says
+ * "paid" must also name this order — our order number, or the gateway order number stored at
+ * creation — and state the order's amount: absent or null is no match, never "trust it".
+ */
+function queryMismatch(record: OrderRecord, result: QueryResult): string | undefined {
+  if (result.orderNo !== undefined && result.orderNo !== record.orderNo) return "names another order";
+  if (result.gatewayOrderNo !== undefined && record.gatewayOrderNo !== undefined && result.gatewayOrderNo !== record.gatewayOrderNo) {
+    return "names another gateway order";
+  }
+  if (result.amountFen !== undefined && result.amountFen !== record.amountFen) return "amount does not match the order";
+  if (result.status !== "paid") return undefined;
+  const named = result.orderNo === record.orderNo || (record.gatewayOrderNo !== undefined && result.gatewayOrderNo === record.gatewayOrderNo);
+  if (!named) return "does not name the order";
+  if (result.amountFen === undefined) return "states no amount";
+  return undefined;
 }
 
 /**
