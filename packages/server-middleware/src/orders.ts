@@ -64,11 +64,7 @@ export class OrderService {
     if (!resolved) throw notFound();
     const channel = request.channel ?? this.#options.defaultChannel;
     const adapter = await this.#route({ orderNo, amountFen: resolved.amountFen, channel, ...(request.scene ? { scene: request.scene } : {}) });
-    const scenes = adapter.supports[channel] ?? [];
-    const scene: Scene | undefined = request.scene ?? scenes[0];
-    if (!scene || !scenes.includes(scene)) {
-      throw new InvalidRequestError(`scene must be one of ${scenes.join(", ")} for ${channel} at ${adapter.id}`, "scene");
-    }
+    const scene = this.#sceneAt(adapter, channel, request.scene);
     const record: RecordFields = {
       orderNo,
       status: "pending",
@@ -152,6 +148,23 @@ export class OrderService {
       throw new InvalidRequestError(`channel ${order.channel} is not offered by ${adapter.id}`, "channel");
     }
     return adapter;
+  }
+
+  /**
+   * The payer's environment (`jsapi` in a wallet's own browser, `mini` in a mini-program, `h5`
+   * elsewhere), when the routed gateway can serve it there; else a 400 that names the
+   * configured gateways that can, so the merchant knows how to route it.
+   */
+  #sceneAt(adapter: GatewayAdapter, channel: Channel, requested: Scene | undefined): Scene {
+    const scenes = adapter.supports[channel] ?? [];
+    const scene = requested ?? scenes[0];
+    if (scene !== undefined && scenes.includes(scene)) return scene;
+    const able = [...this.#adapters.values()].filter((other) => other !== adapter && scene !== undefined && other.supports[channel]?.includes(scene));
+    const alternative = able.length > 0 ? `; configured gateways that can: ${able.map((other) => other.id).join(", ")}` : "; no configured gateway can";
+    throw new InvalidRequestError(
+      `${adapter.id} cannot serve ${channel} in scene ${String(scene)} (it serves ${scenes.join(", ")})${alternative}`,
+      "scene",
+    );
   }
 
   async #createAtGateway(record: RecordFields, adapter: GatewayAdapter, appId: string | undefined): Promise<CreateResult> {
