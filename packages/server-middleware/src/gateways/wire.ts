@@ -113,7 +113,11 @@ export function readNotifyBody(input: NotifyInput): NotifyBody {
     }
   }
   const fields: JsonObject = {};
-  for (const [key, value] of new URLSearchParams(text)) fields[key] = value;
+  for (const [key, value] of new URLSearchParams(text)) {
+    // Frameworks disagree on a repeated key (first, last, joined): a signed form never needs one.
+    if (Object.hasOwn(fields, key)) throw new NotifyRejectedError("notify form repeats a field");
+    Object.defineProperty(fields, key, { value, enumerable: true, writable: true, configurable: true });
+  }
   if (Object.keys(fields).length === 0) throw new NotifyRejectedError("notify body is empty");
   return { fields, signable: fields };
 }

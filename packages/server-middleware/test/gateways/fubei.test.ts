@@ -178,6 +178,13 @@ describe("fubei notify", () => {
     expect(() => adapter.verifyNotify({ rawBody: Buffer.from(altered), headers: { "content-type": "application/json" } })).toThrow(NotifyRejectedError);
   });
 
+  it("rejects a form that repeats a field (frameworks disagree on which value wins)", () => {
+    const genuine = evidenceNotify();
+    const repeated = { ...genuine, rawBody: Buffer.from(`data=&${genuine.rawBody.toString("utf8")}`) };
+    expect(() => adapter.verifyNotify(repeated)).toThrow(/repeats/);
+    expect(adapter.verifyNotify(genuine).outcome).toBe("paid");
+  });
+
   it("rejects a genuine notify for another store", () => {
     expect(() => adapter.verifyNotify(evidenceNotify({ store_id: 4000 }))).toThrow(/store_id/);
   });
