@@ -61,8 +61,9 @@ export function xiangmaSimulator(credentials: SandboxCredentials["xiangma"], con
   });
   const orders = new OrderBook();
   const router = Router();
-  /** "每次请求唯一": every query_trace_no seen, so a reused one is refused. */
+  /** "每次请求唯一": the query_trace_nos seen (the latest, bounded), so a reused one is refused. */
   const queryTraceNos = new Set<string>();
+  const QUERY_TRACE_MEMORY = 10_000;
   const signed = (fields: JsonObject) => ({ ...fields, sign: signer.sign(fields) });
 
   /** Answers the gateway's (signed) error shape; null so a reader can `return fail(...)`. */
@@ -169,6 +170,7 @@ export function xiangmaSimulator(credentials: SandboxCredentials["xiangma"], con
     const queryTraceNo = body.query_trace_no as string;
     if (queryTraceNos.has(queryTraceNo)) return fail(res, "查询流水号重复: query_trace_no");
     queryTraceNos.add(queryTraceNo);
+    if (queryTraceNos.size > QUERY_TRACE_MEMORY) queryTraceNos.delete(queryTraceNos.values().next().value as string);
     const order = orders.byGatewayOrderNo(body.trade_no as string);
     if (!order) return fail(res, "订单不存在");
     const message = { pending: "支付中", paid: "支付成功", failed: "支付失败" }[order.status];
