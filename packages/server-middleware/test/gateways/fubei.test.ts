@@ -92,6 +92,18 @@ describe("fubei createOrder", () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it("serves a payer in Alipay's own browser with openapi.payment.Alipay.H5: buyer_id, and prepay_id as Alipay's trade number", async () => {
+    const fake = fakeHttp(() => JSON.stringify(evidence("fubei", "alipay-h5-answer").body));
+    const created = await fubei(CONFIG).createOrder({ ...MINI, channel: "alipay", scene: "jsapi", openId: "2088102146225135" }, fake.http);
+    expect(created).toEqual({ gatewayOrderNo: "20170911132248098179", action: { type: "alipay", tradeNO: "2017091121001004130200123456" } });
+    const sent = fake.sent();
+    expectEvidenceShape(sent, evidence("fubei", "alipay-h5-request"));
+    expect(sent.method).toBe("openapi.payment.Alipay.H5");
+    expect(bizOf(sent)).toMatchObject({ merchant_order_sn: MINI.orderNo, buyer_id: "2088102146225135", total_fee: 0.01, store_id: 3239 });
+    expect(verifySign(sent, REQUEST_RULE, SECRET, sent.sign)).toBe(true);
+    expect(fubei(CONFIG).supports).toEqual({ wechat: ["mini"], alipay: ["jsapi"] });
+  });
+
   it("posts to the production gateway by default; the test gateway is a named preset", async () => {
     const { appId, appSecret, storeId } = CONFIG;
     for (const [preset, url] of [[undefined, "https://shq-api.51fubei.com/gateway"], ["test", "https://shq-api-test.51fubei.com/gateway"]] as const) {
