@@ -109,7 +109,9 @@ export function readNotifyBody(input: NotifyInput): NotifyBody {
     }
     if (parsed !== undefined) {
       if (!isJsonObject(parsed)) throw new NotifyRejectedError("notify body is not a JSON object");
-      return { fields: parsed, signable: signableJson(parsed, rawJsonMembers(text)) };
+      // Only a value that is not a string (nor null) is signed as its source text: scan for those alone.
+      const verbatim = Object.values(parsed).some((value) => typeof value !== "string" && value !== null);
+      return { fields: parsed, signable: verbatim ? signableJson(parsed, rawJsonMembers(text)) : parsed };
     }
   }
   const fields: JsonObject = {};
