@@ -63,6 +63,10 @@ describe("fubei createOrder", () => {
     expect(fake.requests[0]?.url).toBe("https://fubei.test/gateway");
     const sent = fake.sent();
     expect(Object.keys(sent).sort()).toEqual([...ENVELOPE, "sign"].sort());
+    // The seed's example writes cashier_id as a string; its table says int, which we send.
+    const seed = evidence("fubei", "create-request");
+    const seedBiz = JSON.parse(seed.body.biz_content as string) as Record<string, unknown>;
+    expectEvidenceShape(sent, { ...seed, body: { ...seed.body, biz_content: JSON.stringify({ ...seedBiz, cashier_id: Number(seedBiz.cashier_id) }) } }, ["biz_content.call_back_url"]);
     expect(sent).toMatchObject({ app_id: CONFIG.appId, method: "openapi.payment.order.mina", format: "json", sign_method: "md5", version: "1.0" });
     expect(sent.nonce).toMatch(/^[0-9a-f]{32}$/);
     expect(typeof sent.biz_content).toBe("string");
