@@ -265,7 +265,7 @@ describe.concurrent("TypeScript", () => {
     return run(process.execPath, [TSC, "-p", config], { cwd: project.dir, timeoutMs: 240_000 });
   }
 
-  const common = ["ts/server.ts", "ts/client.ts", "ts/iife-global.ts"];
+  const common = ["ts/server.ts", "ts/client.ts", "ts/iife-global.ts", "ts/exact-optional.ts"];
   for (const resolution of ["nodenext", "bundler", "node10"] as const) {
     const files = resolution === "nodenext" ? [...common, "ts/server-cjs.cts"] : common;
     cell("typescript", `${resolution}, with ioredis (ESM project, @types/express 5)`, async () => {
