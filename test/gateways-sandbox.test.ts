@@ -80,12 +80,13 @@ const CASES: Array<[string, Channel, Scene]> = sandboxAdapters("http://127.0.0.1
   ),
 );
 
-/** What the browser is told to do: the wallet's own bridge in-app, a page for UnionPay and vbao's H5 launch. */
+/** What the browser is told to do: the wallet's own bridge in-app, a page for UnionPay and vbao's launch link. */
 function expectedActions(gateway: string, channel: Channel, scene: Scene): string[] {
   if (channel === "unionpay") return ["redirect"];
   // xiangma's h5pay answers WeChat / Alipay parameters or a code_url page, at its choice.
   if (gateway === "xiangma") return [channel, "redirect"];
-  if (gateway === "vbao" && scene === "h5") return ["redirect"];
+  // vbao serves a page and the wallets' browsers with its launch link (the mini-program is opened).
+  if (gateway === "vbao" && scene !== "mini") return ["redirect"];
   return [channel];
 }
 

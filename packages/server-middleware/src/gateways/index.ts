@@ -3,4 +3,4 @@ export { upaas, type UpaasConfig } from "./upaas.js";
 export { lianke, type LiankeConfig } from "./lianke.js";
 export { xiangma, type XiangmaConfig } from "./xiangma.js";
 export { fubei, type FubeiConfig } from "./fubei.js";
-export { vbao, type VbaoCodec, type VbaoConfig } from "./vbao.js";
+export { VBAO_PLAIN_JSON_CODEC, vbao, type VbaoCodec, type VbaoConfig, type VbaoRsaPadding } from "./vbao.js";

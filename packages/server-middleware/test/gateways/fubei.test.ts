@@ -168,6 +168,7 @@ describe("fubei queryOrder", () => {
     await expect(fubei(CONFIG).queryOrder?.({ orderNo: "A1" }, fake.http)).resolves.toEqual({
       status: "paid",
       amountFen: 115,
+      orderNo: "A1",
       gatewayOrderNo: "F1",
     });
     const sent = fake.sent();

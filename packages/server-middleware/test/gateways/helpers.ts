@@ -49,3 +49,16 @@ export function formNotify(fields: Record<string, string>): NotifyInput {
 export const EXACT_AMOUNTS = [1, 29, 115, 9_999_999_999] as const;
 
 export const NOTIFY_URL = "https://shop.example.com/pay/notify/";
+
+/** An evidence fixture (test/fixtures/evidence/<gateway>/<name>.json), its `_source` naming the public page. */
+export function evidenceFixture(gateway: string, name: string): Record<string, unknown> {
+  const parsed = JSON.parse(readFileSync(new URL(`../fixtures/evidence/${gateway}/${name}.json`, import.meta.url), "utf8")) as Record<string, unknown>;
+  if (typeof parsed._source !== "string" || parsed._source === "") throw new Error(`evidence ${gateway}/${name} names no _source`);
+  return parsed;
+}
+
+/** The fixture's body without its `_source` note. */
+export function withoutSource(fixture: Record<string, unknown>): Record<string, unknown> {
+  const { _source: _ignored, ...rest } = fixture;
+  return rest;
+}

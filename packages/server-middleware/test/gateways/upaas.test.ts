@@ -219,7 +219,7 @@ describe("upaas queryOrder", () => {
       signedResponse({ merchant_order_no: "A1", order_number: "G1", amount: "1.15", status: "SUCCESS", pay_time: "20240102030405" }),
     );
     const result = await upaas(CONFIG).queryOrder?.({ orderNo: "A1" }, fake.http);
-    expect(result).toEqual({ status: "paid", amountFen: 115, gatewayOrderNo: "G1", paidAt: "2024-01-01T19:04:05.000Z" });
+    expect(result).toEqual({ status: "paid", amountFen: 115, orderNo: "A1", gatewayOrderNo: "G1", paidAt: "2024-01-01T19:04:05.000Z" });
     expect(fake.requests[0]?.url).toBe("https://upaas.test/v2/pay/query");
     const sent = fake.sent();
     expect(sent).toMatchObject({ store_num: "1234567", merchant_order_no: "A1" });

@@ -193,6 +193,7 @@ describe("xiangma queryOrder", () => {
     await expect(xiangma(CONFIG).queryOrder?.({ orderNo: "A1", gatewayOrderNo: "X1" }, fake.http)).resolves.toEqual({
       status: "paid",
       amountFen: 115,
+      orderNo: "A1",
       gatewayOrderNo: "X1",
     });
     expect(fake.requests[0]?.url).toBe("http://xiangma.test/xypay/v3/queryorder");
