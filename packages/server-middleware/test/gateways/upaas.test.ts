@@ -233,3 +233,37 @@ describe("upaas queryOrder", () => {
     }
   });
 });
+
+describe("upaas: the document's optional fields, notify_url as a setting, the store named", () => {
+  const signedNotify = (fields: Record<string, string>) => ({ ...fields, sign: computeSign(fields, RULE, KEY) });
+  it("sends pay_resource, staff_num and device_sn (document 000) when configured, signed", async () => {
+    const fake = fakeHttp(() => signedResponse({ order_number: "G1", pre_pay_no: "2021" }));
+    await upaas({ ...CONFIG, payResource: 23, staffNum: "S0000001", deviceSn: "SN-1" }).createOrder({ ...WECHAT, channel: "alipay" }, fake.http);
+    const sent = fake.sent();
+    expect(sent).toMatchObject({ pay_resource: 23, staff_num: "S0000001", device_sn: "SN-1" });
+    expect(verifySign(sent, RULE, KEY, sent.sign)).toBe(true);
+  });
+
+  it("sendNotifyUrl: false leaves notify_url out (not in document 000's table)", async () => {
+    const fake = fakeHttp(() => signedResponse({ order_number: "G1", pre_pay_no: "2021" }));
+    await upaas({ ...CONFIG, sendNotifyUrl: false }).createOrder({ ...WECHAT, channel: "alipay" }, fake.http);
+    expect(fake.sent()).not.toHaveProperty("notify_url");
+  });
+
+  it("checks storeNum's length (7) and the optional fields' at start-up, naming the option", () => {
+    expect(() => upaas({ ...CONFIG, storeNum: "12345678" })).toThrow(expect.objectContaining({ option: "gateways.upaas.storeNum" }));
+    expect(() => upaas({ ...CONFIG, staffNum: "123456789" })).toThrow(expect.objectContaining({ option: "gateways.upaas.staffNum" }));
+    expect(() => upaas({ ...CONFIG, deviceSn: "x".repeat(33) })).toThrow(expect.objectContaining({ option: "gateways.upaas.deviceSn" }));
+    expect(() => upaas({ ...CONFIG, payResource: 2.5 })).toThrow(expect.objectContaining({ option: "gateways.upaas.payResource" }));
+    expect(() => upaas({ ...CONFIG, sendNotifyUrl: "no" as never })).toThrow(expect.objectContaining({ option: "gateways.upaas.sendNotifyUrl" }));
+  });
+
+  it("refuses a genuine notify or query answer naming another store", async () => {
+    const adapter = upaas(CONFIG);
+    const paid = { merchant_order_no: "A1", order_number: "G1", amount: "0.29", status: "SUCCESS" };
+    expect(() => adapter.verifyNotify(jsonNotify(signedNotify({ ...paid, store_num: "7654321" })))).toThrow(/store_num/);
+    expect(adapter.verifyNotify(jsonNotify(signedNotify({ ...paid, store_num: CONFIG.storeNum }))).orderNo).toBe("A1");
+    const other = fakeHttp(() => signedResponse({ ...paid, store_no: "7654321" }));
+    await expect(adapter.queryOrder?.({ orderNo: "A1" }, other.http)).rejects.toThrow(/store_no/);
+  });
+});
