@@ -1,8 +1,9 @@
 /**
  * Every adapter against the sandbox's independent simulator of its gateway, through the real
  * router: for each gateway × channel × scene it supports, create an order over HTTP, complete
- * the payment at the sandbox (which sends a signed notify), and read the order paid, with
- * onPaid run exactly once.
+ * the payment at the sandbox (which sends a signed notify), see the notify acknowledged and
+ * onPaid run BEFORE any status read (the status route's query fallback would otherwise hide a
+ * notify path that rejects every genuine notify), and read the order paid, onPaid run once.
  */
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
@@ -106,6 +107,10 @@ describe("router × sandbox, every gateway × channel × scene", () => {
 
     const completed = await postJson(`${sandboxUrl}/control/complete`, { gateway, gatewayOrderNo: order.gatewayOrderNo, outcome: "paid" });
     expect(completed.status, JSON.stringify(completed.json)).toBe(200);
+    // The notify path itself, before any status read (whose query fallback would settle the order
+    // too): the sandbox's signed notify was delivered and acknowledged, and onPaid already ran.
+    expect(completed.json, "the notify was not acknowledged").toMatchObject({ delivered: true, attempts: 1 });
+    expect(paid.filter((payment) => payment.orderNo === orderNo), "onPaid had not run from the notify").toHaveLength(1);
 
     const status = await fetch(`${payUrl}/orders/${orderNo}?token=${encodeURIComponent(order.statusToken)}`);
     expect(status.status).toBe(200);
