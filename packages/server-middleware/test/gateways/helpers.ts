@@ -62,3 +62,8 @@ export function withoutSource(fixture: Record<string, unknown>): Record<string, 
   const { _source: _ignored, ...rest } = fixture;
   return rest;
 }
+
+/** An evidence fixture's body as the gateway would send it (JSON text, without `_source`). */
+export function evidenceBody(gateway: string, name: string): string {
+  return JSON.stringify(withoutSource(evidenceFixture(gateway, name)));
+}

@@ -3,7 +3,7 @@ import { GatewayError, InvalidRequestError, NotifyRejectedError } from "../../sr
 import { lianke, type LiankeConfig } from "../../src/gateways/lianke.js";
 import type { CreateOrderInput } from "../../src/gateways/types.js";
 import { COMMON_SIGN_RULE, computeSign, createSigner, verifySign } from "../../src/signing.js";
-import { EXACT_AMOUNTS, NOTIFY_URL, fakeHttp, fixture, jsonNotify } from "./helpers.js";
+import { EXACT_AMOUNTS, NOTIFY_URL, evidenceBody, evidenceFixture, fakeHttp, jsonNotify } from "./helpers.js";
 
 const KEY = "lianke-test-key";
 const CONFIG: LiankeConfig = { baseUrl: "https://lianke.test/api/", storeNo: "S001", key: KEY, appId: "wx-config" };
@@ -32,7 +32,7 @@ function success(data: Record<string, unknown>): string {
 
 describe("lianke createOrder", () => {
   it("reads the document's example: a plain cloudpay_param is the Alipay tradeNO", async () => {
-    const { http } = fakeHttp(() => fixture("lianke-response.json"));
+    const { http } = fakeHttp(() => evidenceBody("lianke", "create-answer"));
     await expect(lianke(CONFIG).createOrder(ALIPAY, http)).resolves.toEqual({
       gatewayOrderNo: "sample string 10",
       action: { type: "alipay", tradeNO: "sample string 11" },
@@ -51,7 +51,7 @@ describe("lianke createOrder", () => {
   });
 
   it("sends paytype, integer fen and a verifiable upper-case sign to /QuickPay/JSAPIPay", async () => {
-    const fake = fakeHttp(() => fixture("lianke-response.json"));
+    const fake = fakeHttp(() => evidenceBody("lianke", "create-answer"));
     await lianke(CONFIG).createOrder(ALIPAY, fake.http);
     expect(fake.requests[0]?.url).toBe("https://lianke.test/api/QuickPay/JSAPIPay");
     const sent = fake.sent();
@@ -78,7 +78,7 @@ describe("lianke createOrder", () => {
 
   it("uses a pluggable signer", async () => {
     const signer = createSigner("plug-key", { ...COMMON_SIGN_RULE, algorithm: "sha256" });
-    const fake = fakeHttp(() => fixture("lianke-response.json"));
+    const fake = fakeHttp(() => evidenceBody("lianke", "create-answer"));
     await lianke({ baseUrl: "https://lianke.test", storeNo: "S001", signer }).createOrder(ALIPAY, fake.http);
     const sent = fake.sent();
     expect(sent.sign).toMatch(/^[0-9A-F]{64}$/);
@@ -86,7 +86,7 @@ describe("lianke createOrder", () => {
   });
 
   it.each(EXACT_AMOUNTS)("carries %i fen as that integer", async (fen) => {
-    const fake = fakeHttp(() => fixture("lianke-response.json"));
+    const fake = fakeHttp(() => evidenceBody("lianke", "create-answer"));
     await lianke(CONFIG).createOrder({ ...ALIPAY, amountFen: fen }, fake.http);
     expect(fake.sent().amount).toBe(fen);
   });
@@ -98,7 +98,7 @@ describe("lianke createOrder", () => {
     ["amountFen", { amountFen: 0 }],
     ["appId", { channel: "wechat", appId: undefined }],
   ] as const)("names %s when it breaks the document, before sending", async (field, change) => {
-    const fake = fakeHttp(() => fixture("lianke-response.json"));
+    const fake = fakeHttp(() => evidenceBody("lianke", "create-answer"));
     const adapter = lianke({ ...CONFIG, appId: undefined });
     const error = await adapter.createOrder({ ...ALIPAY, ...change }, fake.http).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidRequestError);
@@ -175,7 +175,7 @@ describe("lianke queryOrder", () => {
 
 describe("lianke: the document's optional fields, the signer's headers, cloudpay_param's reading", () => {
   it("sends goods_tag, share_pay and itemlist (document 001) when configured", async () => {
-    const fake = fakeHttp(() => fixture("lianke-response.json"));
+    const fake = fakeHttp(() => evidenceBody("lianke", "create-answer"));
     const items = [{ item_id: "1", item_no: "SKU-1", item_name: "apple", quantity: 2, price: 3, promotion_type: 0 }];
     await lianke({ ...CONFIG, goodsTag: "VOUCHER1", sharePay: true, itemList: () => items }).createOrder(ALIPAY, fake.http);
     const sent = fake.sent();
@@ -184,7 +184,7 @@ describe("lianke: the document's optional fields, the signer's headers, cloudpay
   });
 
   it("names a bad itemlist entry before sending; refuses bad settings at start-up", async () => {
-    const fake = fakeHttp(() => fixture("lianke-response.json"));
+    const fake = fakeHttp(() => evidenceBody("lianke", "create-answer"));
     const adapter = lianke({ ...CONFIG, itemList: () => [{ quantity: 1.5 }] });
     await expect(adapter.createOrder(ALIPAY, fake.http)).rejects.toMatchObject({ field: "itemlist.quantity" });
     expect(fake.requests).toHaveLength(0);
@@ -195,7 +195,7 @@ describe("lianke: the document's optional fields, the signer's headers, cloudpay
   it("lets a signer add headers computed over the exact body", async () => {
     const base = createSigner(KEY, COMMON_SIGN_RULE);
     const signer = { ...base, requestHeaders: (body: string) => ({ "x-lianke-sign": computeSign({ body }, COMMON_SIGN_RULE, KEY) }) };
-    const fake = fakeHttp(() => fixture("lianke-response.json"));
+    const fake = fakeHttp(() => evidenceBody("lianke", "create-answer"));
     await lianke({ baseUrl: "https://lianke.test", storeNo: "S001", signer }).createOrder(ALIPAY, fake.http);
     const request = fake.requests[0];
     expect(request?.headers?.["x-lianke-sign"]).toBe(computeSign({ body: request?.body }, COMMON_SIGN_RULE, KEY));
@@ -205,7 +205,7 @@ describe("lianke: the document's optional fields, the signer's headers, cloudpay
   it("a signer with no body field signs by headers only", async () => {
     const base = createSigner(KEY, { ...COMMON_SIGN_RULE, signField: "" });
     const signer = { ...base, requestHeaders: () => ({ authorization: "Token t" }) };
-    const fake = fakeHttp(() => fixture("lianke-response.json"));
+    const fake = fakeHttp(() => evidenceBody("lianke", "create-answer"));
     await lianke({ baseUrl: "https://lianke.test", storeNo: "S001", signer }).createOrder(ALIPAY, fake.http);
     expect(fake.sent()).not.toHaveProperty("sign");
     expect(fake.requests[0]?.headers?.authorization).toBe("Token t");
@@ -242,5 +242,22 @@ describe("lianke: signed answers and the merchant named", () => {
     const notify = signedWith({ ...paidData, store_no: "S999" });
     expect(() => lianke(CONFIG).verifyNotify(jsonNotify(notify))).toThrow(NotifyRejectedError);
     expect(lianke(CONFIG).verifyNotify(jsonNotify(signedWith(paidData))).orderNo).toBe("A1");
+  });
+});
+
+describe("lianke: what is sent follows document 001's JSAPIPayInfo (evidence fixture)", () => {
+  const doc = evidenceFixture("lianke", "create-request");
+
+  it("every field sent is in the document's example request, the required ones present, at the documented path", async () => {
+    const fake = fakeHttp(() => evidenceBody("lianke", "create-answer"));
+    const items = [{ item_id: "1", item_no: "2", item_name: "3", quantity: 4, price: 5, promotion_type: 6 }];
+    await lianke({ ...CONFIG, goodsTag: "T", sharePay: false, itemList: () => items }).createOrder({ ...ALIPAY, channel: "wechat" }, fake.http).catch(() => undefined);
+    const sent = fake.sent();
+    expect(fake.requests[0]?.url).toBe(`https://lianke.test/api${doc.path as string}`);
+    for (const key of Object.keys(sent)) if (key !== "sign") expect(Object.keys(doc), `${key} is not in document 001`).toContain(key);
+    for (const key of doc.required as string[]) expect(sent).toHaveProperty(key);
+    expect(Object.keys((sent.itemlist as unknown[])[0] as object).sort()).toEqual(Object.keys((doc.itemlist as object[])[0] as object).sort());
+    expect(typeof sent.share_pay).toBe(typeof doc.share_pay);
+    expect(typeof sent.amount).toBe(typeof doc.amount);
   });
 });

@@ -4,7 +4,7 @@ import { GatewayError, InvalidRequestError, NotifyRejectedError } from "../../sr
 import { upaas, type UpaasConfig } from "../../src/gateways/upaas.js";
 import type { CreateOrderInput } from "../../src/gateways/types.js";
 import { COMMON_SIGN_RULE, computeSign, verifySign, type SignRule } from "../../src/signing.js";
-import { EXACT_AMOUNTS, NOTIFY_URL, fakeHttp, fixture, formNotify, jsonNotify } from "./helpers.js";
+import { EXACT_AMOUNTS, NOTIFY_URL, evidenceBody, evidenceFixture, fakeHttp, formNotify, jsonNotify } from "./helpers.js";
 
 const KEY = "upaas-test-key";
 const RULE: SignRule = { ...COMMON_SIGN_RULE, hexCase: "lower" };
@@ -27,7 +27,7 @@ const unsigned = { ...CONFIG, verifyResponseSign: false };
 
 describe("upaas createOrder reads the document's example responses", () => {
   it("WeChat: pre_pay_info becomes the wechat action, order_number the gateway order", async () => {
-    const { http } = fakeHttp(() => fixture("upaas-wechat.json"));
+    const { http } = fakeHttp(() => evidenceBody("upaas", "create-answer-wechat"));
     const created = await upaas(unsigned).createOrder(WECHAT, http);
     expect(created).toEqual({
       gatewayOrderNo: "32007292020124037464368222208",
@@ -46,7 +46,7 @@ describe("upaas createOrder reads the document's example responses", () => {
   });
 
   it("Alipay: pre_pay_no becomes the tradeNO", async () => {
-    const { http } = fakeHttp(() => fixture("upaas-alipay.json"));
+    const { http } = fakeHttp(() => evidenceBody("upaas", "create-answer-alipay"));
     const created = await upaas(unsigned).createOrder({ ...WECHAT, channel: "alipay", orderNo: "21621845860", amountFen: 100 }, http);
     expect(created).toEqual({
       gatewayOrderNo: "32105243111232422620329676800",
@@ -55,7 +55,7 @@ describe("upaas createOrder reads the document's example responses", () => {
   });
 
   it("UnionPay: pre_pay_url becomes a redirect", async () => {
-    const { http } = fakeHttp(() => fixture("upaas-unionpay.json"));
+    const { http } = fakeHttp(() => evidenceBody("upaas", "create-answer-unionpay"));
     const created = await upaas(unsigned).createOrder({ ...WECHAT, channel: "unionpay", scene: "h5", amountFen: 100 }, http);
     expect(created.action).toEqual({
       type: "redirect",
@@ -64,14 +64,14 @@ describe("upaas createOrder reads the document's example responses", () => {
   });
 
   it("rejects the example when its signature is checked (it is under another key)", async () => {
-    const { http } = fakeHttp(() => fixture("upaas-wechat.json"));
+    const { http } = fakeHttp(() => evidenceBody("upaas", "create-answer-wechat"));
     await expect(upaas(CONFIG).createOrder(WECHAT, http)).rejects.toThrow(GatewayError);
   });
 });
 
 describe("upaas createOrder request", () => {
   it("sends the documented fields, a 2-decimal yuan amount and a verifiable lower-case sign", async () => {
-    const fake = fakeHttp(() => fixture("upaas-wechat.json"));
+    const fake = fakeHttp(() => evidenceBody("upaas", "create-answer-wechat"));
     await upaas(unsigned).createOrder({ ...WECHAT, amountFen: 29 }, fake.http);
     expect(fake.requests[0]?.url).toBe("https://upaas.test/v2/pay/jsapi");
     const sent = fake.sent();
@@ -91,7 +91,7 @@ describe("upaas createOrder request", () => {
 
   it("uses mode codes alipay and unionpay and no WeChat app fields for them", async () => {
     for (const [channel, scene, mode] of [["alipay", "mini", "alipay"], ["unionpay", "h5", "unionpay"]] as const) {
-      const fake = fakeHttp(() => fixture(`upaas-${channel}.json`));
+      const fake = fakeHttp(() => evidenceBody("upaas", `create-answer-${channel}`));
       await upaas(unsigned).createOrder({ ...WECHAT, channel, scene }, fake.http);
       expect(fake.sent().mode_code).toBe(mode);
       expect(fake.sent()).not.toHaveProperty("wx_appid");
@@ -99,7 +99,7 @@ describe("upaas createOrder request", () => {
   });
 
   it("WeChat mini sends sub_appid (the browser's appId first) and sub_app_name", async () => {
-    const fake = fakeHttp(() => fixture("upaas-wechat.json"));
+    const fake = fakeHttp(() => evidenceBody("upaas", "create-answer-wechat"));
     const adapter = upaas({ ...unsigned, subAppId: "wx-mini-config", subAppName: "Shop" });
     await adapter.createOrder({ ...WECHAT, scene: "mini", appId: "wx-mini-browser" }, fake.http);
     expect(fake.sent()).toMatchObject({ sub_appid: "wx-mini-browser", sub_app_name: "Shop" });
@@ -107,7 +107,7 @@ describe("upaas createOrder request", () => {
   });
 
   it.each(EXACT_AMOUNTS)("carries %i fen exactly", async (fen) => {
-    const fake = fakeHttp(() => fixture("upaas-wechat.json"));
+    const fake = fakeHttp(() => evidenceBody("upaas", "create-answer-wechat"));
     await upaas(unsigned).createOrder({ ...WECHAT, amountFen: fen }, fake.http);
     expect(fake.sent().amount).toMatch(/^\d+\.\d{2}$/);
     expect(yuanStringToFen(fake.sent().amount as string)).toBe(fen);
@@ -120,7 +120,7 @@ describe("upaas createOrder request", () => {
     ["appId", { appId: "w".repeat(37) }],
     ["amountFen", { amountFen: 0 }],
   ] as const)("names %s when it breaks the document, before sending", async (field, change) => {
-    const fake = fakeHttp(() => fixture("upaas-wechat.json"));
+    const fake = fakeHttp(() => evidenceBody("upaas", "create-answer-wechat"));
     const error = await upaas(unsigned).createOrder({ ...WECHAT, ...change }, fake.http).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect((error as InvalidRequestError).field).toBe(field);
@@ -128,7 +128,7 @@ describe("upaas createOrder request", () => {
   });
 
   it("names appId for WeChat JSAPI with no app id anywhere, sub_app_name for mini without one", async () => {
-    const fake = fakeHttp(() => fixture("upaas-wechat.json"));
+    const fake = fakeHttp(() => evidenceBody("upaas", "create-answer-wechat"));
     const bare = upaas({ ...unsigned, wxAppId: undefined });
     await expect(bare.createOrder(WECHAT, fake.http)).rejects.toMatchObject({ field: "appId" });
     await expect(bare.createOrder({ ...WECHAT, scene: "mini", appId: "wx1" }, fake.http)).rejects.toMatchObject({ field: "sub_app_name" });
@@ -165,7 +165,7 @@ describe("upaas createOrder errors", () => {
   });
 
   it("signs nested pre_pay_info as its JSON text", async () => {
-    const preInfo = JSON.parse(fixture("upaas-wechat.json")).data.pre_pay_info as Record<string, unknown>;
+    const preInfo = JSON.parse(evidenceBody("upaas", "create-answer-wechat")).data.pre_pay_info as Record<string, unknown>;
     const { http } = fakeHttp(() => signedResponse({ order_number: "G2", amount: "0.01", pre_pay_info: preInfo }));
     const created = await upaas(CONFIG).createOrder(WECHAT, http);
     expect(created.action).toMatchObject({ type: "wechat", params: { package: "prepay_id=wx261200315112069714f072221832257600" } });
@@ -265,5 +265,30 @@ describe("upaas: the document's optional fields, notify_url as a setting, the st
     expect(adapter.verifyNotify(jsonNotify(signedNotify({ ...paid, store_num: CONFIG.storeNum }))).orderNo).toBe("A1");
     const other = fakeHttp(() => signedResponse({ ...paid, store_no: "7654321" }));
     await expect(adapter.queryOrder?.({ orderNo: "A1" }, other.http)).rejects.toThrow(/store_no/);
+  });
+});
+
+describe("upaas: what is sent follows document 000's table (evidence fixture)", () => {
+  const doc = evidenceFixture("upaas", "create-request");
+  const fields = doc.fields as Record<string, { max?: number; required: boolean }>;
+
+  it.each([
+    ["wechat jsapi", WECHAT],
+    ["wechat mini", { ...WECHAT, scene: "mini" as const, appId: "wx-mini" }],
+    ["alipay", { ...WECHAT, channel: "alipay" as const }],
+    ["unionpay", { ...WECHAT, channel: "unionpay" as const, scene: "h5" as const }],
+  ])("%s: every field sent is in the table (notify_url only while sendNotifyUrl), each within its length, the required ones present", async (_case, input) => {
+    const fake = fakeHttp(() => evidenceBody("upaas", "create-answer-wechat"));
+    const adapter = upaas({ ...unsigned, subAppName: "Shop", payResource: 23, staffNum: "00000001", deviceSn: "SN0001", sendNotifyUrl: false });
+    await adapter.createOrder(input, fake.http).catch(() => undefined);
+    const sent = fake.sent();
+    expect(fake.requests[0]?.url).toBe(`https://upaas.test${doc.path as string}`);
+    for (const [key, value] of Object.entries(sent)) {
+      if (key === "sign") continue;
+      expect(Object.keys(fields), `${key} is not in document 000's table`).toContain(key);
+      const max = fields[key]?.max;
+      if (max !== undefined) expect(String(value).length).toBeLessThanOrEqual(max);
+    }
+    for (const [key, rule] of Object.entries(fields)) if (rule.required) expect(sent).toHaveProperty(key);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { verifySign } from "../../src/signing.js";
 import { SANDBOX_CREDENTIALS } from "@paybridge/server-middleware/sandbox";
+import { evidenceFixture, withoutSource } from "../gateways/helpers.js";
 import { complete, startNotifyReceiver, startSandbox } from "./support.js";
 import { LIANKE_RULE, liankeCreate, signed, withoutSign, type Fields } from "./requests.js";
 
@@ -86,5 +87,32 @@ describe("lianke simulator", () => {
     const after = (await running.post(QUERY, query)).json;
     expect(after.code).toBe("SUCCESS");
     expect(after.data as Fields).toMatchObject({ transaction_status: "SUCCESS", total_amount: 29 });
+  });
+});
+
+describe("lianke simulator follows document 001 (evidence fixtures)", () => {
+  it("accepts the document's example request (goods_tag, share_pay, itemlist) and answers only PayResultInfo's fields", async () => {
+    const running = await startSandbox();
+    const doc = withoutSource(evidenceFixture("lianke", "create-request"));
+    const { path, required: _required, ...example } = doc;
+    // The example's paytype 10 contradicts its own text (11 WeChat, 21 Alipay); its amount and strings are placeholders.
+    const request = { ...example, store_no: storeNo, paytype: 21, order_no: `EV${Date.now()}`, appid: undefined, openid: "2088000000000001" };
+    const { json } = await running.post(`/lianke${path as string}`, sign(request));
+    expect(json.code, JSON.stringify(json)).toBe("SUCCESS");
+    const answer = withoutSource(evidenceFixture("lianke", "create-answer"));
+    expect(Object.keys(json).sort()).toEqual(Object.keys(answer).sort());
+    for (const field of Object.keys(json.data as Fields)) expect(Object.keys(answer.data as Fields)).toContain(field);
+    expect((json.data as Fields).store_no).toBe(storeNo);
+  });
+});
+
+describe("lianke simulator: itemlist as document 001's ItemInfo", () => {
+  it("refuses an item field the document does not list and a fractional quantity", async () => {
+    const running = await startSandbox();
+    for (const item of [{ sku: "1" }, { quantity: 1.5 }]) {
+      const { json } = await running.post(CREATE, sign(liankeCreate({ itemlist: [item] })));
+      expect(json.code).toBe("FAIL");
+      expect(json.msg).toContain("itemlist");
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { verifySign } from "../../src/signing.js";
 import { SANDBOX_CREDENTIALS } from "@paybridge/server-middleware/sandbox";
+import { evidenceFixture, withoutSource } from "../gateways/helpers.js";
 import { complete, startNotifyReceiver, startSandbox } from "./support.js";
 import { signed, UPAAS_RULE, upaasCreate, withoutSign, type Fields } from "./requests.js";
 
@@ -110,5 +111,29 @@ describe("upaas simulator", () => {
 
     const unknown = (await running.post(QUERY, sign({ store_num: storeNum, merchant_order_no: "nope" }))).json;
     expect(unknown.code).not.toBe("000000");
+  });
+});
+
+describe("upaas simulator follows document 000 (evidence fixtures)", () => {
+  it("accepts the table's fields (pay_resource, staff_num, device_sn) without notify_url, and answers only documented fields", async () => {
+    const running = await startSandbox();
+    const doc = evidenceFixture("upaas", "create-request");
+    const example = { ...(doc.example as Fields), store_num: storeNum, merchant_order_no: `EV${Date.now()}` };
+    const { json } = await running.post(`/upaas${doc.path as string}`, sign(example));
+    expect(json.code, JSON.stringify(json)).toBe("000000");
+    const documented = withoutSource(evidenceFixture("upaas", "create-answer-alipay"));
+    expect(Object.keys(json).sort()).toEqual(Object.keys(documented).sort());
+    for (const field of Object.keys(json.data as Fields)) expect(doc.answerFields).toContain(field);
+  });
+
+  it("refuses fields beyond the table's lengths", async () => {
+    const running = await startSandbox();
+    const fields = evidenceFixture("upaas", "create-request").fields as Record<string, { max?: number }>;
+    for (const field of ["staff_num", "device_sn"]) {
+      const tooLong = "x".repeat((fields[field]?.max ?? 0) + 1);
+      const { json } = await running.post(CREATE, sign(upaasCreate({ [field]: tooLong })));
+      expect(json.code).not.toBe("000000");
+      expect(json.message).toContain(field);
+    }
   });
 });
