@@ -59,7 +59,7 @@ describe("supported channels and scenes follow docs/gateways.md", () => {
   it.each([
     ["upaas", { wechat: ["jsapi", "mini"], alipay: ["jsapi", "mini"], unionpay: ["h5"] }],
     ["lianke", { wechat: ["jsapi", "mini"], alipay: ["jsapi"] }],
-    ["xiangma", { wechat: ["h5"], alipay: ["h5"], unionpay: ["h5"] }],
+    ["xiangma", { wechat: ["h5", "jsapi"], alipay: ["h5", "jsapi"], unionpay: ["h5", "jsapi"] }],
     ["fubei", { wechat: ["mini"] }],
     ["vbao", { wechat: ["h5", "jsapi", "mini"], alipay: ["h5", "jsapi", "mini"] }],
   ])("%s", (gateway, supports) => {

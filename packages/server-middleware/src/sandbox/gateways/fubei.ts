@@ -1,15 +1,18 @@
 /**
  * fubei (doc 003 + official SDKs): one endpoint, the method in a signed envelope whose
  * `biz_content` is a JSON string. Envelope sign: the seven envelope fields, skip empty, sort,
- * secret appended directly, MD5, uppercase. Notify: every field but `sign`, same rule.
- * Errors: `{ result_code: 400, result_message, sub_code }`. Responses are unsigned, as documented.
+ * secret appended directly, MD5, uppercase. Errors: `{ result_code: 400, result_message, sub_code }`.
+ * Responses are unsigned, as documented. As EVIDENCE.md shows: the query takes one of
+ * merchant_order_sn / order_sn / trade_no and answers the Java SDK's PaymentQueryOrderModel
+ * fields (`trade_state` USERPAYING / SUCCESS / REVOKED, `pay_time` unix seconds); the notify is a
+ * form `result_code, result_message, data, sign`, `data` the JSON text that was signed.
  */
 import { Router, type Response } from "express";
 import { fenToYuanNumber, yuanNumberToFen } from "@paybridge/shared";
 import { createSigner, type SignRule } from "../../signing.js";
 import type { SandboxCredentials } from "../credentials.js";
 import { checkFields, parseJsonObject, type FieldTable, type JsonObject } from "../fields.js";
-import { dashedTime, epochSeconds, gatewayOrderNumber, randomDigits, randomHex } from "../ids.js";
+import { epochSeconds, gatewayOrderNumber, randomDigits, randomHex } from "../ids.js";
 import { OrderBook, type SandboxOrder } from "../orders.js";
 import type { GatewaySimulator } from "../simulator.js";
 
@@ -42,9 +45,11 @@ const CREATE_FIELDS: FieldTable = {
 const QUERY_FIELDS: FieldTable = {
   merchant_order_sn: { type: "string", maxLength: 32 },
   order_sn: { type: "string", maxLength: 32 },
+  trade_no: { type: "string", maxLength: 64 },
 };
 
-const TRADE_STATE = { pending: "NOTPAY", paid: "SUCCESS", failed: "PAYERROR" } as const;
+/** The SDK's words: a payment that failed ends, at fubei, as a revoked order. */
+const TRADE_STATE = { pending: "USERPAYING", paid: "SUCCESS", failed: "REVOKED" } as const;
 
 /** total_fee: a yuan number with at most 2 decimals and at most 10 characters (the doc's length). */
 function readTotalFee(value: number): number | null {
@@ -108,7 +113,12 @@ export function fubeiSimulator(credentials: SandboxCredentials["fubei"]): Gatewa
       openId: biz.sub_openid as string,
       status: "pending",
       createdAt: new Date(),
-      extra: { cashier_id: biz.cashier_id === undefined ? "" : String(biz.cashier_id) },
+      extra: {
+        cashier_id: biz.cashier_id === undefined ? "" : String(biz.cashier_id),
+        body: typeof biz.body === "string" ? biz.body : "",
+        // The wallet's own transaction number (PaymentQueryOrderModel's trade_no).
+        trade_no: `4200000${randomDigits(21)}`,
+      },
     };
     const order = orders.admit(submitted);
     if (!order) return fail(res, "ORDER_EXISTS", "订单号重复: merchant_order_sn");
@@ -136,12 +146,16 @@ export function fubeiSimulator(credentials: SandboxCredentials["fubei"]): Gatewa
   function query(biz: JsonObject, res: Response): null {
     const problem = checkFields(biz, QUERY_FIELDS);
     if (problem) return fail(res, "INVALID_PARAMETER", `参数错误: ${problem.message}`);
-    if (!biz.merchant_order_sn && !biz.order_sn) return fail(res, "INVALID_PARAMETER", "参数错误: merchant_order_sn is required");
+    if (!biz.merchant_order_sn && !biz.order_sn && !biz.trade_no) {
+      return fail(res, "INVALID_PARAMETER", "参数错误: one of merchant_order_sn, order_sn, trade_no is required");
+    }
     const order = biz.order_sn
       ? orders.byGatewayOrderNo(biz.order_sn as string)
-      : orders.byOrderNo(biz.merchant_order_sn as string);
+      : biz.merchant_order_sn
+        ? orders.byOrderNo(biz.merchant_order_sn as string)
+        : orders.find((candidate) => candidate.extra.trade_no === biz.trade_no);
     if (!order) return fail(res, "ORDER_NOT_EXIST", "订单不存在");
-    return succeed(res, tradeFields(order, credentials.storeId));
+    return succeed(res, queryFields(order, credentials.storeId));
   }
 
   return {
@@ -149,24 +163,53 @@ export function fubeiSimulator(credentials: SandboxCredentials["fubei"]): Gatewa
     router,
     orders,
     notify(order) {
-      const fields = { result_code: 200, result_message: "成功", data: JSON.stringify(tradeFields(order, credentials.storeId)) };
-      return { contentType: "application/json", body: JSON.stringify({ ...fields, sign: notifySigner.sign(fields) }) };
+      const fields = { result_code: "200", result_message: "成功", data: JSON.stringify(notifyData(order, credentials.storeId)) };
+      return { contentType: "application/x-www-form-urlencoded", body: new URLSearchParams({ ...fields, sign: notifySigner.sign(fields) }).toString() };
     },
     isAcknowledged: (answer) => answer.status < 300 && answer.body.trim().toLowerCase() === "success",
   };
 }
 
-function tradeFields(order: SandboxOrder, storeId: number): JsonObject {
-  const fields: JsonObject = {
-    merchant_order_sn: order.orderNo,
-    order_sn: order.gatewayOrderNo,
-    total_fee: fenToYuanNumber(order.amountFen),
-    trade_state: TRADE_STATE[order.status],
-    store_id: storeId,
-    user_id: order.openId ?? "",
-  };
-  if (order.status === "paid" && order.completedAt) fields.finish_time = dashedTime(order.completedAt);
-  if (order.attach) fields.attach = order.attach;
-  return fields;
+/** pay_time: unix seconds once paid, 0 before (*assumed*: the SDK says Integer, no more). */
+function payTime(order: SandboxOrder): number {
+  return order.status === "paid" && order.completedAt ? Number(epochSeconds(order.completedAt)) : 0;
 }
 
+/** The query's data: every field of the Java SDK's PaymentQueryOrderModel. */
+function queryFields(order: SandboxOrder, storeId: number): JsonObject {
+  const totalFee = fenToYuanNumber(order.amountFen);
+  return {
+    merchant_order_sn: order.orderNo,
+    order_sn: order.gatewayOrderNo,
+    trade_no: order.extra.trade_no,
+    trade_state: TRADE_STATE[order.status],
+    total_fee: totalFee,
+    fee: 0,
+    net_money: totalFee,
+    pay_time: payTime(order),
+    store_id: storeId,
+    cashier_id: order.extra.cashier_id ? Number(order.extra.cashier_id) : 0,
+    device_no: "",
+    body: order.extra.body ?? "",
+    type: 1,
+    discount_money: 0,
+    buyer_pay_amount: totalFee,
+    attach: order.attach ?? "",
+    user_id: order.openId ?? "",
+    user_logon_id: "",
+  };
+}
+
+/** The notify's data: the fields the public handlers read, with the query's state and time. */
+function notifyData(order: SandboxOrder, storeId: number): JsonObject {
+  return {
+    merchant_order_sn: order.orderNo,
+    order_sn: order.gatewayOrderNo,
+    trade_no: order.extra.trade_no,
+    trade_state: TRADE_STATE[order.status],
+    total_fee: fenToYuanNumber(order.amountFen),
+    pay_time: payTime(order),
+    store_id: storeId,
+    attach: order.attach ?? "",
+  };
+}
