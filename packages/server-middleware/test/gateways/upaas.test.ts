@@ -4,7 +4,8 @@ import { GatewayError, InvalidRequestError, NotifyRejectedError } from "../../sr
 import { upaas, type UpaasConfig } from "../../src/gateways/upaas.js";
 import type { CreateOrderInput } from "../../src/gateways/types.js";
 import { COMMON_SIGN_RULE, computeSign, verifySign, type SignRule } from "../../src/signing.js";
-import { EXACT_AMOUNTS, NOTIFY_URL, evidenceBody, evidenceFixture, fakeHttp, formNotify, jsonNotify } from "./helpers.js";
+import { shapeProblems } from "../support/evidence.js";
+import { EXACT_AMOUNTS, NOTIFY_URL, evidenceBody, evidenceFile, fakeHttp, formNotify, jsonNotify } from "./helpers.js";
 
 const KEY = "upaas-test-key";
 const RULE: SignRule = { ...COMMON_SIGN_RULE, hexCase: "lower" };
@@ -269,26 +270,21 @@ describe("upaas: the document's optional fields, notify_url as a setting, the st
 });
 
 describe("upaas: what is sent follows document 000's table (evidence fixture)", () => {
-  const doc = evidenceFixture("upaas", "create-request");
-  const fields = doc.fields as Record<string, { max?: number; required: boolean }>;
+  const file = evidenceFile("upaas", "create-request");
 
   it.each([
-    ["wechat jsapi", WECHAT],
-    ["wechat mini", { ...WECHAT, scene: "mini" as const, appId: "wx-mini" }],
-    ["alipay", { ...WECHAT, channel: "alipay" as const }],
-    ["unionpay", { ...WECHAT, channel: "unionpay" as const, scene: "h5" as const }],
-  ])("%s: every field sent is in the table (notify_url only while sendNotifyUrl), each within its length, the required ones present", async (_case, input) => {
+    ["wechat jsapi", WECHAT, ["sub_appid", "sub_app_name"]],
+    ["wechat mini", { ...WECHAT, scene: "mini" as const, appId: "wx-mini" }, ["wx_appid"]],
+    ["alipay", { ...WECHAT, channel: "alipay" as const }, ["wx_appid", "sub_appid", "sub_app_name"]],
+    ["unionpay", { ...WECHAT, channel: "unionpay" as const, scene: "h5" as const }, ["wx_appid", "sub_appid", "sub_app_name"]],
+  ] as const)("%s: the table's fields (none else), each within its length, the required ones present", async (_case, input, notSent) => {
     const fake = fakeHttp(() => evidenceBody("upaas", "create-answer-wechat"));
-    const adapter = upaas({ ...unsigned, subAppName: "Shop", payResource: 23, staffNum: "00000001", deviceSn: "SN0001", sendNotifyUrl: false });
+    const adapter = upaas({ ...unsigned, subAppName: "Shop", payResource: 23, staffNum: "00000001", deviceSn: "SN0001" });
     await adapter.createOrder(input, fake.http).catch(() => undefined);
     const sent = fake.sent();
-    expect(fake.requests[0]?.url).toBe(`https://upaas.test${doc.path as string}`);
-    for (const [key, value] of Object.entries(sent)) {
-      if (key === "sign") continue;
-      expect(Object.keys(fields), `${key} is not in document 000's table`).toContain(key);
-      const max = fields[key]?.max;
-      if (max !== undefined) expect(String(value).length).toBeLessThanOrEqual(max);
-    }
-    for (const [key, rule] of Object.entries(fields)) if (rule.required) expect(sent).toHaveProperty(key);
+    expect(fake.requests[0]?.url).toBe(`https://upaas.test${file._path as string}`);
+    expect(shapeProblems(sent, file.body).sort()).toEqual(notSent.map((field) => `${field}: missing`).sort());
+    for (const [field, max] of Object.entries(file._maxLength ?? {})) if (field in sent) expect(String(sent[field]).length).toBeLessThanOrEqual(max);
+    for (const field of file._required ?? []) expect(sent).toHaveProperty(field);
   });
 });

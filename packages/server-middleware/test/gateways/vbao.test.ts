@@ -3,7 +3,8 @@ import { ConfigError, GatewayError, InvalidRequestError, NotifyRejectedError } f
 import type { CreateOrderInput, GatewayRequest } from "../../src/gateways/types.js";
 import { VBAO_PLAIN_JSON_CODEC, vbao, type VbaoConfig } from "../../src/gateways/vbao.js";
 import { COMMON_SIGN_RULE, computeSign } from "../../src/signing.js";
-import { EXACT_AMOUNTS, NOTIFY_URL, evidenceFixture, fakeHttp, jsonNotify, withoutSource } from "./helpers.js";
+import { evidence, expectEvidenceShape } from "../support/evidence.js";
+import { EXACT_AMOUNTS, NOTIFY_URL, evidenceBody, evidenceFile, fakeHttp, jsonNotify } from "./helpers.js";
 import { VBAO_TEST_PUBLIC_BASE64, VBAO_TEST_PUBLIC_PEM, encryptData, readReqmsg } from "./vbao-rsa.js";
 
 const KEY = "vbao-test-key";
@@ -26,8 +27,8 @@ const signed = (fields: Record<string, unknown>) => ({ ...fields, sign: computeS
 function gateway(step: string) {
   return fakeHttp((request: GatewayRequest) => (request.url === INTERFACE_URL ? step : ORDER));
 }
-const stepSuccess = JSON.stringify(withoutSource(evidenceFixture("vbao", "mini-pay-success")));
-const stepAlreadyPaid = JSON.stringify(withoutSource(evidenceFixture("vbao", "mini-pay-already-paid")));
+const stepSuccess = evidenceBody("vbao", "mini-pay-answer");
+const stepAlreadyPaid = evidenceBody("vbao", "mini-pay-answer-already-paid");
 
 describe("vbao createOrder", () => {
   it("creates at the documented path with orderNo and orderAmount (fen), signed inside the RSA-encrypted reqmsg", async () => {
@@ -36,14 +37,13 @@ describe("vbao createOrder", () => {
       gatewayOrderNo: "V1",
       action: { type: "redirect", url: "weixin://dl/business/?t=abc" },
     });
-    const doc = evidenceFixture("vbao", "create-request");
     expect(fake.requests).toHaveLength(1);
-    expect(fake.requests[0]?.url).toBe(`https://vbao.test${doc.path as string}`);
+    expect(fake.requests[0]?.url).toBe(`https://vbao.test${evidenceFile("vbao", "create-request")._path as string}`);
     const sent = fake.sent();
-    expect(Object.keys(sent).sort()).toEqual([...(evidenceFixture("vbao", "envelope").requestKeys as string[])].sort());
+    expectEvidenceShape(sent, evidence("vbao", "request-envelope"));
     expect(sent.customerNo).toBe("C100");
     const { json } = readReqmsg(sent.reqmsg as string);
-    for (const field of doc.required as string[]) expect(json).toHaveProperty(field);
+    expectEvidenceShape(json, evidence("vbao", "create-request"));
     expect(json).toMatchObject({ orderNo: "A1", orderAmount: 1 });
     expect(json.sign).toMatch(/^[0-9A-F]{32}$/);
     const { sign, ...unsigned } = json;
@@ -106,8 +106,7 @@ describe("vbao createOrder", () => {
   it("mini: forwards the wx.login code when no openId is known (document 004: code or identifyId)", async () => {
     const fake = gateway(stepSuccess);
     await vbao(CONFIG).createOrder({ ...MINI, openId: undefined, loginCode: "0e1OCv1w3SXUT13aMD0w3ZASFJ3OCv1c" }, fake.http);
-    const doc = withoutSource(evidenceFixture("vbao", "mini-pay-request"));
-    expect(Object.keys(fake.sent(1)).sort()).toEqual(Object.keys(doc).sort());
+    expectEvidenceShape(fake.sent(1), evidence("vbao", "mini-pay-request"));
     expect(fake.sent(1)).toEqual({ payInfo: "PI-1", code: "0e1OCv1w3SXUT13aMD0w3ZASFJ3OCv1c" });
   });
 
@@ -184,8 +183,9 @@ describe("vbao notify", () => {
   const adapter = vbao(CONFIG);
   const paid = { customerNo: "C100", orderNo: "A1", vbOrderNo: "V1", orderAmount: 29, payStatus: "SUCCESS", payTime: "2024-01-02 03:04:05" };
 
-  it("carries the documented notify fields (customerNo, orderNo)", () => {
-    for (const field of ["customerNo", "orderNo"]) expect(evidenceFixture("vbao", "notify").documentedFields).toContain(field);
+  it("reads a notify shaped as the evidence (customerNo, orderNo, goodNo, goodName, …)", () => {
+    const { sign: _sign, ...fields } = evidence("vbao", "notify-paid").body;
+    expect(adapter.verifyNotify(jsonNotify(signed({ ...fields, customerNo: "C100" })))).toMatchObject({ orderNo: "EV20240101000001", amountFen: 1, outcome: "paid" });
   });
 
   it.each(EXACT_AMOUNTS)("accepts a signed notify of %i fen", (fen) => {
@@ -214,7 +214,7 @@ describe("vbao notify", () => {
   });
 
   it("replies OK / FAIL (异步通知: 回写大写OK)", () => {
-    expect(adapter.notifyReply.success.body).toBe(evidenceFixture("vbao", "notify").reply);
+    expect(adapter.notifyReply.success.body).toBe(evidenceFile("vbao", "notify-paid")._reply);
     expect(adapter.notifyReply.failure.body).toBe("FAIL");
   });
 });
@@ -231,11 +231,10 @@ describe("vbao queryOrder", () => {
       orderNo: "A1",
       gatewayOrderNo: "V1",
     });
-    const doc = evidenceFixture("vbao", "query-request");
-    expect(fake.requests[0]?.url).toBe(`https://vbao.test${doc.path as string}`);
+    expect(fake.requests[0]?.url).toBe(`https://vbao.test${evidenceFile("vbao", "query-request")._path as string}`);
     expect(fake.sent().customerNo).toBe("C100");
     const { json } = readReqmsg(fake.sent().reqmsg as string);
-    expect(Object.keys(json).sort()).toEqual([...(doc.required as string[])].sort());
+    expectEvidenceShape(json, evidence("vbao", "query-request"));
     expect(json.sign).toBe(computeSign({ orderNo: "A1" }, COMMON_SIGN_RULE, KEY));
   });
 
@@ -247,6 +246,15 @@ describe("vbao queryOrder", () => {
 
   it("refuses an answer naming another customerNo", async () => {
     await expect(vbao(CONFIG).queryOrder?.({ orderNo: "A1" }, answer({ ...record, customerNo: "C999" }).http)).rejects.toThrow(/customerNo/);
+  });
+
+  it("reads the evidence-shaped answer (data encrypted)", async () => {
+    const body = { ...evidence("vbao", "query-answer-paid").body, customerNo: "C100" };
+    await expect(vbao(CONFIG).queryOrder?.({ orderNo: "EV20240101000001" }, answer(body).http)).resolves.toMatchObject({
+      status: "paid",
+      orderNo: "EV20240101000001",
+      amountFen: 1,
+    });
   });
 
   it("reads CLOSE as closed and PAYING as pending", async () => {

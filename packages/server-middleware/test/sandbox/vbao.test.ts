@@ -2,35 +2,36 @@ import { describe, expect, it } from "vitest";
 import { verifySign } from "../../src/signing.js";
 import { pkcs1Type2Unpad } from "../../src/sandbox/rsa.js";
 import { SANDBOX_CREDENTIALS } from "@paybridge/server-middleware/sandbox";
-import { evidenceFixture, withoutSource } from "../gateways/helpers.js";
+import { evidence, expectEvidenceShape, shapeProblems } from "../support/evidence.js";
+import { evidenceFile } from "../gateways/helpers.js";
 import { complete, startNotifyReceiver, startSandbox } from "./support.js";
 import { VBAO_RULE, vbaoCreate, vbaoData, vbaoReqmsg, vbaoRequest, withoutSign, type Fields } from "./requests.js";
 
 const { key, customerNo } = SANDBOX_CREDENTIALS.vbao;
-const CREATE = `/vbao${evidenceFixture("vbao", "create-request").path as string}`;
-const QUERY = `/vbao${evidenceFixture("vbao", "query-request").path as string}`;
+const CREATE = `/vbao${evidenceFile("vbao", "create-request")._path as string}`;
+const QUERY = `/vbao${evidenceFile("vbao", "query-request")._path as string}`;
 
 describe("vbao simulator", () => {
   it("serves the documented create: encrypted reqmsg with its sign → encrypted data whose launch parameters drive the in-mini-program step", async () => {
     const running = await startSandbox();
-    const example = evidenceFixture("vbao", "create-request").example as Fields;
-    const { json } = await running.post(CREATE, vbaoRequest({ ...example, orderNo: `EV${Date.now()}`, orderAmount: 1234 }));
-    expect(Object.keys(json).sort()).toEqual([...(evidenceFixture("vbao", "envelope").answerKeys as string[])].sort());
+    const { sign: _sign, ...example } = evidence("vbao", "create-request").body;
+    const envelope = vbaoRequest({ ...example, orderNo: `EV${Date.now()}`, orderAmount: 1234 });
+    expectEvidenceShape(envelope, evidence("vbao", "request-envelope"));
+    const { json } = await running.post(CREATE, envelope);
+    expectEvidenceShape(json, evidence("vbao", "answer-envelope"));
     expect(json).toMatchObject({ code: "200" });
-    expect(typeof json.data).toBe("string");
     const data = vbaoData(json);
+    expectEvidenceShape(data, evidence("vbao", "create-answer-data"));
     expect(data.interfaceUrl).toMatch(new RegExp(`^${running.url}/vbao/`));
     const launch = new URL(data.launchUrl as string);
     expect(launch.pathname).toBe(`/sandbox/page/vbao/${String(data.vbOrderNo)}`);
     expect(launch.searchParams.get("payInfo")).toBe(data.payInfo);
     expect(launch.searchParams.get("interfaceUrl")).toBe(data.interfaceUrl);
 
-    const request = { ...withoutSource(evidenceFixture("vbao", "mini-pay-request")), payInfo: data.payInfo };
+    const request = { ...evidence("vbao", "mini-pay-request").body, payInfo: data.payInfo };
     const pay = await fetch(data.interfaceUrl as string, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(request) });
     const answer = (await pay.json()) as Fields;
-    const documented = withoutSource(evidenceFixture("vbao", "mini-pay-success"));
-    expect(Object.keys(answer).sort()).toEqual(Object.keys(documented).sort());
-    expect(Object.keys(answer.data as Fields).sort()).toEqual(Object.keys(documented.data as Fields).sort());
+    expectEvidenceShape(answer, evidence("vbao", "mini-pay-answer"));
     expect(answer.code).toBe("200");
     expect((answer.data as Fields).package).toMatch(/^prepay_id=/);
   });
@@ -83,20 +84,24 @@ describe("vbao simulator", () => {
     const message = vbaoCreate({ orderAmount: 29, notifyUrl: receiver.url });
     const created = vbaoData((await running.post(CREATE, vbaoRequest(message))).json);
     const query = async () => vbaoData((await running.post(QUERY, vbaoRequest({ orderNo: message.orderNo }))).json);
-    const statusField = evidenceFixture("vbao", "query-request").statusField as string;
-
-    expect(await query()).toMatchObject({ [statusField]: "WAIT", orderNo: message.orderNo, orderAmount: 29, vbOrderNo: created.vbOrderNo, customerNo });
+    const before = await query();
+    // Unpaid: no time paid yet.
+    expect(shapeProblems(before, evidence("vbao", "query-answer-paid").body)).toEqual(["payTime: missing"]);
+    expect(before).toMatchObject({ payStatus: "WAIT", orderNo: message.orderNo, orderAmount: 29, vbOrderNo: created.vbOrderNo, customerNo });
 
     const result = await complete(running, { gateway: "vbao", gatewayOrderNo: created.vbOrderNo, outcome: "paid" });
-    expect(result.json).toEqual({ delivered: true, attempts: 1, reply: evidenceFixture("vbao", "notify").reply });
+    expect(result.json).toEqual({ delivered: true, attempts: 1, reply: evidenceFile("vbao", "notify-paid")._reply });
     const notify = JSON.parse(receiver.received[0]?.body ?? "") as Fields;
+    expectEvidenceShape(notify, evidence("vbao", "notify-paid"));
     expect(verifySign(withoutSign(notify), VBAO_RULE, key, notify.sign)).toBe(true);
     for (const field of ["customerNo", "orderNo"]) expect(notify).toHaveProperty(field);
     expect(notify).toMatchObject({ customerNo, orderNo: message.orderNo, vbOrderNo: created.vbOrderNo, orderAmount: 29, payStatus: "SUCCESS" });
 
-    expect((await query())[statusField]).toBe("SUCCESS");
+    const after = await query();
+    expectEvidenceShape(after, evidence("vbao", "query-answer-paid"));
+    expect(after.payStatus).toBe("SUCCESS");
     const step = await fetch(created.interfaceUrl as string, { method: "POST", body: JSON.stringify({ payInfo: created.payInfo, identifyId: "o1" }) });
-    expect(await step.json()).toEqual(withoutSource(evidenceFixture("vbao", "mini-pay-already-paid")));
+    expect(await step.json()).toEqual(evidence("vbao", "mini-pay-answer-already-paid").body);
     expect((await running.post(QUERY, vbaoRequest({ orderNo: "nope" }))).json.code).toBe("400");
   });
 });

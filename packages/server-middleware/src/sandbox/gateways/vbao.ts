@@ -168,9 +168,12 @@ export function vbaoSimulator(credentials: SandboxCredentials["vbao"], context: 
     router,
     orders,
     notify(order) {
+      // 异步通知 names customerNo, orderNo, goodNo, goodName (the sandbox's goods are a stand-in).
       const fields = {
         customerNo: credentials.customerNo,
         orderNo: order.orderNo,
+        goodNo: "SANDBOX-GOOD",
+        goodName: "sandbox order",
         vbOrderNo: order.gatewayOrderNo,
         orderAmount: order.amountFen,
         payStatus: payStatus(order),
