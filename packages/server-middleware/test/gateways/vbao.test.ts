@@ -110,6 +110,15 @@ describe("vbao createOrder", () => {
     expect(fake.sent(1)).toEqual({ payInfo: "PI-1", code: "0e1OCv1w3SXUT13aMD0w3ZASFJ3OCv1c" });
   });
 
+  it("reads the evidence-shaped create answer (data encrypted) and does the step where its launch parameters say", async () => {
+    const data = evidence("vbao", "create-answer-data").body;
+    const fake = fakeHttp((request) =>
+      request.url === data.interfaceUrl ? stepSuccess : JSON.stringify({ ...evidence("vbao", "answer-envelope").body, data: encryptData(data) }),
+    );
+    await expect(vbao(CONFIG).createOrder(MINI, fake.http)).resolves.toMatchObject({ gatewayOrderNo: data.vbOrderNo, action: { type: "wechat" } });
+    expect(fake.sent(1)).toEqual({ payInfo: data.payInfo, identifyId: "o-user-1" });
+  });
+
   it("mini: reads interfaceUrl and payInfo from the launch link when the answer has them only there", async () => {
     const link = `https://vbao.test/launch?${new URLSearchParams({ interfaceUrl: INTERFACE_URL, payInfo: "PI-9" }).toString()}`;
     const fake = fakeHttp((request) =>
