@@ -58,6 +58,13 @@ describe("scene = the payer's environment", () => {
     expect(res.body.action).toMatchObject({ type: "redirect" });
   });
 
+  it("fubei serves a payer in Alipay's own browser (openapi.payment.Alipay.H5)", async () => {
+    const api = await shop({ wechat: "fubei", alipay: "fubei" });
+    const res = await api.post("/pay/orders").send({ orderNo: "FA1-known", channel: "alipay", scene: "jsapi" });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.action).toMatchObject({ type: "alipay", tradeNO: expect.any(String) });
+  });
+
   it("refuses only what the gateway cannot serve, naming the configured gateways that can", async () => {
     const toFubei = await shop({ wechat: "fubei" });
     const jsapi = await toFubei.post("/pay/orders").send({ orderNo: "F1-known", channel: "wechat", scene: "jsapi" });

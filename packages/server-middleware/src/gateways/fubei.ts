@@ -4,7 +4,8 @@
  * envelope `app_id, method, format, sign_method, nonce, version, biz_content` (a JSON string)
  * + `sign`, signed over exactly those fields, `app_secret` appended with no separator, MD5,
  * upper-case hex. Amount: yuan as a JSON number (document 003: at most 10 characters).
- * WeChat mini-program only (`openapi.payment.order.mina`).
+ * WeChat mini-program (`openapi.payment.order.mina`) and Alipay's own browser
+ * (`openapi.payment.Alipay.H5`, from the Java SDK).
  *
  * Query and notify (EVIDENCE.md): `trade_state` as the Java SDK's PaymentQueryOrderModel lists
  * it, `pay_time` an integer of unix seconds, `store_id` our store. Notifies come as a form
@@ -53,12 +54,12 @@ export interface FubeiConfig extends GatewayConfigBase {
   storeId: number;
   /** `cashier_id`, an integer of at most 10 digits. */
   cashierId?: number;
-  /** The `method` of each call: `openapi.payment.order.mina`, `openapi.payment.order.query`. */
-  methods?: Partial<Record<"create" | "query", string>>;
+  /** The `method` of each call: `openapi.payment.order.mina`, `openapi.payment.Alipay.H5`, `openapi.payment.order.query`. */
+  methods?: Partial<Record<"create" | "alipayH5" | "query", string>>;
 }
 
 const GATEWAY = "fubei";
-const DEFAULT_METHODS = { create: "openapi.payment.order.mina", query: "openapi.payment.order.query" };
+const DEFAULT_METHODS = { create: "openapi.payment.order.mina", alipayH5: "openapi.payment.Alipay.H5", query: "openapi.payment.order.query" };
 const ENVELOPE_FIELDS = ["app_id", "method", "format", "sign_method", "nonce", "version", "biz_content"] as const;
 const DEFAULT_SIGN_RULE: SignRule = {
   skip: "empty",
@@ -143,13 +144,14 @@ export function fubei(config: FubeiConfig): GatewayAdapter {
 
   return {
     id,
-    supports: { wechat: ["mini"] },
+    // WeChat's own browser (openapi.payment.order.h5pay) needs open_id + sub_open_id from fubei's
+    // own authorisation redirect, which paybridge does not run: refused, naming who can serve it.
+    supports: { wechat: ["mini"], alipay: ["jsapi"] },
 
     async createOrder(input, http) {
-      const biz: JsonObject = {
+      const common: JsonObject = {
         // Document 003: no spaces before or after.
         merchant_order_sn: requiredText(input.orderNo, "orderNo", { max: 32, pattern: /^\S(.*\S)?$/, patternText: "without leading or trailing spaces" }),
-        sub_openid: requiredText(input.openId, "openId", { max: 32 }),
         total_fee: totalFee(input.amountFen),
         store_id: storeId,
         cashier_id: cashierId,
@@ -157,7 +159,13 @@ export function fubei(config: FubeiConfig): GatewayAdapter {
         body: optionalText(input.description, "description", { max: 128 }),
         attach: optionalText(input.attach, "attach", { max: 127 }),
       };
-      const data = await call(http, methods.create, biz);
+      if (input.channel === "alipay") {
+        // Java SDK ParamPaymentAlipayH5: the payer's Alipay user id (2088…) as buyer_id; the
+        // answer's prepay_id is Alipay's trade number (PaymentH5AlipayModel).
+        const data = await call(http, methods.alipayH5, { ...common, buyer_id: requiredText(input.openId, "openId", { max: 32 }) });
+        return { gatewayOrderNo: requiredResponseText(id, data, "order_sn"), action: { type: "alipay", tradeNO: requiredResponseText(id, data, "prepay_id") } };
+      }
+      const data = await call(http, methods.create, { ...common, sub_openid: requiredText(input.openId, "openId", { max: 32 }) });
       const signParams = requiredResponseObject(id, data, "sign_params");
       // Document 003: launch with fubei's own sign package, unchanged.
       return { gatewayOrderNo: requiredResponseText(id, data, "order_sn"), action: { type: "wechat", params: wechatParams(id, signParams) } };

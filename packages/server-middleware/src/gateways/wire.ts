@@ -109,7 +109,9 @@ export function readNotifyBody(input: NotifyInput): NotifyBody {
     }
     if (parsed !== undefined) {
       if (!isJsonObject(parsed)) throw new NotifyRejectedError("notify body is not a JSON object");
-      return { fields: parsed, signable: signableJson(parsed, rawJsonMembers(text)) };
+      // Only a value that is not a string (nor null) is signed as its source text: scan for those alone.
+      const verbatim = Object.values(parsed).some((value) => typeof value !== "string" && value !== null);
+      return { fields: parsed, signable: verbatim ? signableJson(parsed, rawJsonMembers(text)) : parsed };
     }
   }
   const fields: JsonObject = {};
@@ -144,12 +146,13 @@ function signableJson(fields: JsonObject, raw: ReadonlyMap<string, string>): Jso
 export function rawJsonMembers(text: string): Map<string, string> {
   const members = new Map<string, string>();
   let at = text.indexOf("{") + 1;
+  // JSON's white space: space, tab, line feed, carriage return.
   const skipSpace = (): void => {
-    while (at < text.length && /\s/.test(text[at]!)) at += 1;
+    for (let code = text.charCodeAt(at); code === 32 || code === 9 || code === 10 || code === 13; code = text.charCodeAt(at)) at += 1;
   };
   const stringEnd = (from: number): number => {
     let i = from + 1;
-    while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
+    for (let code = text.charCodeAt(i); i < text.length && code !== 34; code = text.charCodeAt(i)) i += code === 92 ? 2 : 1;
     return i + 1;
   };
   for (;;) {

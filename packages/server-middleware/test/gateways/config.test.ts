@@ -60,7 +60,7 @@ describe("supported channels and scenes follow docs/gateways.md", () => {
     ["upaas", { wechat: ["jsapi", "mini"], alipay: ["jsapi", "mini"], unionpay: ["h5"] }],
     ["lianke", { wechat: ["jsapi", "mini"], alipay: ["jsapi"] }],
     ["xiangma", { wechat: ["h5", "jsapi"], alipay: ["h5", "jsapi"], unionpay: ["h5", "jsapi"] }],
-    ["fubei", { wechat: ["mini"] }],
+    ["fubei", { wechat: ["mini"], alipay: ["jsapi"] }],
     ["vbao", { wechat: ["h5", "jsapi", "mini"], alipay: ["h5", "jsapi", "mini"] }],
   ])("%s", (gateway, supports) => {
     const entry = FACTORIES.find(([id]) => id === gateway);

@@ -3,8 +3,8 @@ import { GatewayError, InvalidRequestError, NotifyRejectedError } from "../../sr
 import { FUBEI_PRESETS, fubei, type FubeiConfig } from "../../src/gateways/fubei.js";
 import type { CreateOrderInput } from "../../src/gateways/types.js";
 import { computeSign, verifySign, type SignRule } from "../../src/signing.js";
-import { encodeBody, evidence, expectEvidenceShape } from "../support/evidence.js";
-import { EXACT_AMOUNTS, NOTIFY_URL, fakeHttp, fixture, formNotify, jsonNotify } from "./helpers.js";
+import { encodeBody, evidence, evidenceText, expectEvidenceShape } from "../support/evidence.js";
+import { EXACT_AMOUNTS, NOTIFY_URL, fakeHttp, formNotify, jsonNotify } from "./helpers.js";
 
 const SECRET = "fubei-test-secret";
 const ENVELOPE = ["app_id", "method", "format", "sign_method", "nonce", "version", "biz_content"];
@@ -28,7 +28,7 @@ function bizOf(sent: Record<string, unknown>): Record<string, unknown> {
 
 describe("fubei createOrder", () => {
   it("reads the document's example: data.sign_params, unchanged, as the wechat params", async () => {
-    const { http } = fakeHttp(() => fixture("fubei-success.json"));
+    const { http } = fakeHttp(() => evidenceText("fubei", "create-answer"));
     await expect(fubei(CONFIG).createOrder(MINI, http)).resolves.toEqual({
       gatewayOrderNo: "20170911132248098178",
       action: {
@@ -49,7 +49,7 @@ describe("fubei createOrder", () => {
   });
 
   it("reads the document's failure example into GatewayError with result_message and sub_code", async () => {
-    const { http } = fakeHttp(() => fixture("fubei-error.json"));
+    const { http } = fakeHttp(() => evidenceText("fubei", "create-answer-error"));
     await expect(fubei(CONFIG).createOrder(MINI, http)).rejects.toMatchObject({
       name: "GatewayError",
       message: "订单创建失败",
@@ -58,11 +58,15 @@ describe("fubei createOrder", () => {
   });
 
   it("sends the envelope with biz_content as a JSON string, yuan as a number, signed over the envelope", async () => {
-    const fake = fakeHttp(() => fixture("fubei-success.json"));
+    const fake = fakeHttp(() => evidenceText("fubei", "create-answer"));
     await fubei(CONFIG).createOrder(MINI, fake.http);
     expect(fake.requests[0]?.url).toBe("https://fubei.test/gateway");
     const sent = fake.sent();
     expect(Object.keys(sent).sort()).toEqual([...ENVELOPE, "sign"].sort());
+    // The seed's example writes cashier_id as a string; its table says int, which we send.
+    const seed = evidence("fubei", "create-request");
+    const seedBiz = JSON.parse(seed.body.biz_content as string) as Record<string, unknown>;
+    expectEvidenceShape(sent, { ...seed, body: { ...seed.body, biz_content: JSON.stringify({ ...seedBiz, cashier_id: Number(seedBiz.cashier_id) }) } }, ["biz_content.call_back_url"]);
     expect(sent).toMatchObject({ app_id: CONFIG.appId, method: "openapi.payment.order.mina", format: "json", sign_method: "md5", version: "1.0" });
     expect(sent.nonce).toMatch(/^[0-9a-f]{32}$/);
     expect(typeof sent.biz_content).toBe("string");
@@ -83,7 +87,7 @@ describe("fubei createOrder", () => {
   });
 
   it("refuses an amount whose yuan text is longer than total_fee's 10 characters, before sending", async () => {
-    const fake = fakeHttp(() => fixture("fubei-success.json"));
+    const fake = fakeHttp(() => evidenceText("fubei", "create-answer"));
     await fubei(CONFIG).createOrder({ ...MINI, amountFen: 999_999_999 }, fake.http);
     expect(fake.sent().biz_content).toContain('"total_fee":9999999.99');
     const error = await fubei(CONFIG).createOrder({ ...MINI, amountFen: 9_999_999_999 }, fake.http).catch((e: unknown) => e);
@@ -92,10 +96,22 @@ describe("fubei createOrder", () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it("serves a payer in Alipay's own browser with openapi.payment.Alipay.H5: buyer_id, and prepay_id as Alipay's trade number", async () => {
+    const fake = fakeHttp(() => JSON.stringify(evidence("fubei", "alipay-h5-answer").body));
+    const created = await fubei(CONFIG).createOrder({ ...MINI, channel: "alipay", scene: "jsapi", openId: "2088102146225135" }, fake.http);
+    expect(created).toEqual({ gatewayOrderNo: "20170911132248098179", action: { type: "alipay", tradeNO: "2017091121001004130200123456" } });
+    const sent = fake.sent();
+    expectEvidenceShape(sent, evidence("fubei", "alipay-h5-request"));
+    expect(sent.method).toBe("openapi.payment.Alipay.H5");
+    expect(bizOf(sent)).toMatchObject({ merchant_order_sn: MINI.orderNo, buyer_id: "2088102146225135", total_fee: 0.01, store_id: 3239 });
+    expect(verifySign(sent, REQUEST_RULE, SECRET, sent.sign)).toBe(true);
+    expect(fubei(CONFIG).supports).toEqual({ wechat: ["mini"], alipay: ["jsapi"] });
+  });
+
   it("posts to the production gateway by default; the test gateway is a named preset", async () => {
     const { appId, appSecret, storeId } = CONFIG;
     for (const [preset, url] of [[undefined, "https://shq-api.51fubei.com/gateway"], ["test", "https://shq-api-test.51fubei.com/gateway"]] as const) {
-      const fake = fakeHttp(() => fixture("fubei-success.json"));
+      const fake = fakeHttp(() => evidenceText("fubei", "create-answer"));
       await fubei({ appId, appSecret, storeId, ...(preset ? { preset } : {}) }).createOrder(MINI, fake.http);
       expect(fake.requests[0]?.url).toBe(url);
     }
@@ -104,7 +120,7 @@ describe("fubei createOrder", () => {
   });
 
   it.each(EXACT_AMOUNTS.filter((fen) => fen < 1_000_000_000))("carries %i fen as the exact yuan number", async (fen) => {
-    const fake = fakeHttp(() => fixture("fubei-success.json"));
+    const fake = fakeHttp(() => evidenceText("fubei", "create-answer"));
     await fubei(CONFIG).createOrder({ ...MINI, amountFen: fen }, fake.http);
     const text = /"total_fee":([0-9.]+)/.exec(fake.sent().biz_content as string)?.[1] ?? "";
     const [whole, fraction = ""] = text.split(".");
@@ -120,7 +136,7 @@ describe("fubei createOrder", () => {
     ["attach", { attach: "a".repeat(128) }],
     ["call_back_url", { notifyUrl: `https://shop.example.com/${"p".repeat(250)}` }],
   ] as const)("names %s when it breaks the document, before sending", async (field, change) => {
-    const fake = fakeHttp(() => fixture("fubei-success.json"));
+    const fake = fakeHttp(() => evidenceText("fubei", "create-answer"));
     const error = await fubei(CONFIG).createOrder({ ...MINI, ...change }, fake.http).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect((error as InvalidRequestError).field).toBe(field);
@@ -128,7 +144,7 @@ describe("fubei createOrder", () => {
   });
 
   it("verifies a response that carries a sign, and maps non-JSON to GatewayError", async () => {
-    const body = JSON.parse(fixture("fubei-success.json")) as Record<string, unknown>;
+    const body = JSON.parse(evidenceText("fubei", "create-answer")) as Record<string, unknown>;
     const good = fakeHttp(() => JSON.stringify({ ...body, sign: computeSign(body, NOTIFY_RULE, SECRET) }));
     await expect(fubei(CONFIG).createOrder(MINI, good.http)).resolves.toMatchObject({ gatewayOrderNo: "20170911132248098178" });
     const forged = fakeHttp(() => JSON.stringify({ ...body, sign: computeSign(body, NOTIFY_RULE, "other") }));

@@ -3,8 +3,8 @@ import { GatewayError, InvalidRequestError, NotifyRejectedError } from "../../sr
 import type { CreateOrderInput } from "../../src/gateways/types.js";
 import { XIANGMA_PRESETS, xiangma, type XiangmaConfig } from "../../src/gateways/xiangma.js";
 import { computeSign, verifySign, type SignRule } from "../../src/signing.js";
-import { encodeBody, evidence, expectEvidenceShape } from "../support/evidence.js";
-import { EXACT_AMOUNTS, NOTIFY_URL, fakeHttp, fixture, formNotify, jsonNotify } from "./helpers.js";
+import { encodeBody, evidence, evidenceText, expectEvidenceShape } from "../support/evidence.js";
+import { EXACT_AMOUNTS, NOTIFY_URL, fakeHttp, formNotify, jsonNotify } from "./helpers.js";
 
 const KEY = "xiangma-test-key";
 const RULE: SignRule = { skip: "null", secretJoiner: "&key=", hexCase: "lower", algorithm: "md5", signField: "sign" };
@@ -38,7 +38,7 @@ const baseResponse = {
 
 describe("xiangma createOrder reads the document's example responses", () => {
   it("WeChat example (no JSAPI fields): code_url becomes a redirect, trade_no the gateway order", async () => {
-    const { http } = fakeHttp(() => fixture("xiangma-wechat.json"));
+    const { http } = fakeHttp(() => evidenceText("xiangma", "create-answer-wechat"));
     await expect(xiangma(unsigned).createOrder(WECHAT, http)).resolves.toEqual({
       gatewayOrderNo: "200001102F4623030615082110001",
       action: { type: "redirect", url: "https://pay.congmingpay.com/pay/scene/h5tominiapp_new.html?order_id=h5_20230306151092052057" },
@@ -46,7 +46,7 @@ describe("xiangma createOrder reads the document's example responses", () => {
   });
 
   it("Alipay example: code_url becomes a redirect; its PAY_SUCCESS marks nothing paid", async () => {
-    const { http } = fakeHttp(() => fixture("xiangma-alipay.json"));
+    const { http } = fakeHttp(() => evidenceText("xiangma", "create-answer-alipay"));
     const created = await xiangma(unsigned).createOrder({ ...WECHAT, channel: "alipay", orderNo: "998877665544332019" }, http);
     expect(created.gatewayOrderNo).toBe("200001102F3323030620075610002");
     expect(created.action).toMatchObject({ type: "redirect", url: expect.stringMatching(/^https:\/\/pay\.congmingpay\.com\/pay\/buypay\.do\?/) });
@@ -54,14 +54,14 @@ describe("xiangma createOrder reads the document's example responses", () => {
   });
 
   it("rejects the example when its signature is checked (it is under another key)", async () => {
-    const { http } = fakeHttp(() => fixture("xiangma-wechat.json"));
+    const { http } = fakeHttp(() => evidenceText("xiangma", "create-answer-wechat"));
     await expect(xiangma(CONFIG).createOrder(WECHAT, http)).rejects.toThrow(/signature/);
   });
 });
 
 describe("xiangma createOrder", () => {
   it("sends the document's request fields, fen as a string and a verifiable lower-case sign; open_id only in a wallet's browser", async () => {
-    const fake = fakeHttp(() => fixture("xiangma-wechat.json"));
+    const fake = fakeHttp(() => evidenceText("xiangma", "create-answer-wechat"));
     await xiangma(unsigned).createOrder({ ...WECHAT, scene: "jsapi", openId: "o-1" }, fake.http);
     expect(fake.requests[0]?.url).toBe("http://xiangma.test/openpay/v3/h5pay");
     const sent = fake.sent();
@@ -71,7 +71,7 @@ describe("xiangma createOrder", () => {
     expect(verifySign(sent, RULE, KEY, sent.sign)).toBe(true);
 
     // A plain browser cannot launch wallet parameters: no open_id, so the answer is a page.
-    const plain = fakeHttp(() => fixture("xiangma-wechat.json"));
+    const plain = fakeHttp(() => evidenceText("xiangma", "create-answer-wechat"));
     await xiangma(unsigned).createOrder({ ...WECHAT, scene: "h5", openId: "o-1" }, plain.http);
     expect(plain.sent()).not.toHaveProperty("open_id");
   });
@@ -82,7 +82,7 @@ describe("xiangma createOrder", () => {
 
   it("uses pay_type 300 for Alipay and 600 for UnionPay", async () => {
     for (const [channel, payType] of [["alipay", "300"], ["unionpay", "600"]] as const) {
-      const fake = fakeHttp(() => fixture("xiangma-alipay.json"));
+      const fake = fakeHttp(() => evidenceText("xiangma", "create-answer-alipay"));
       await xiangma(unsigned).createOrder({ ...WECHAT, channel }, fake.http);
       expect(fake.sent().pay_type).toBe(payType);
     }
@@ -92,7 +92,7 @@ describe("xiangma createOrder", () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     try {
       vi.setSystemTime(new Date("2024-01-01T16:30:05Z"));
-      const fake = fakeHttp(() => fixture("xiangma-wechat.json"));
+      const fake = fakeHttp(() => evidenceText("xiangma", "create-answer-wechat"));
       await xiangma(unsigned).createOrder(WECHAT, fake.http);
       expect(fake.sent().pay_time).toBe("20240102003005");
     } finally {
@@ -101,7 +101,7 @@ describe("xiangma createOrder", () => {
   });
 
   it.each(EXACT_AMOUNTS)("carries %i fen as that digit string", async (fen) => {
-    const fake = fakeHttp(() => fixture("xiangma-wechat.json"));
+    const fake = fakeHttp(() => evidenceText("xiangma", "create-answer-wechat"));
     await xiangma(unsigned).createOrder({ ...WECHAT, amountFen: fen }, fake.http);
     expect(fake.sent().total_amount).toBe(String(fen));
   });
@@ -143,7 +143,7 @@ describe("xiangma createOrder", () => {
     ["orderNo", { orderNo: "n".repeat(33) }],
     ["amountFen", { amountFen: 1.5 }],
   ] as const)("names %s when it breaks the document, before sending", async (field, change) => {
-    const fake = fakeHttp(() => fixture("xiangma-wechat.json"));
+    const fake = fakeHttp(() => evidenceText("xiangma", "create-answer-wechat"));
     const error = await xiangma(unsigned).createOrder({ ...WECHAT, ...change } as CreateOrderInput, fake.http).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect((error as InvalidRequestError).field).toBe(field);
@@ -228,7 +228,7 @@ describe("xiangma hosts and paths", () => {
   const config = { instNo: "60000001", mchNo: "Y52212190001", key: KEY, verifyResponseSign: false };
   const urls = async (adapter: ReturnType<typeof xiangma>): Promise<(string | undefined)[]> => {
     const fake = fakeHttp((request) =>
-      request.url.includes("queryorder") ? JSON.stringify({ ...evidence("xiangma", "query-answer-pending").body, query_trace_no: undefined }) : fixture("xiangma-wechat.json"),
+      request.url.includes("queryorder") ? JSON.stringify({ ...evidence("xiangma", "query-answer-pending").body, query_trace_no: undefined }) : evidenceText("xiangma", "create-answer-wechat"),
     );
     await adapter.createOrder(WECHAT, fake.http);
     await adapter.queryOrder?.({ orderNo: "A1", gatewayOrderNo: "X1" }, fake.http);

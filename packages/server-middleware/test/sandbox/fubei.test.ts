@@ -73,6 +73,25 @@ describe("fubei simulator", () => {
     expectEvidenceShape(json, evidence("fubei", "create-answer"), ["data.cashier_id", "data.user_id"]);
   });
 
+  it("accepts an Alipay H5 request shaped as the SDK's, answering in its shape, and notifies it like any other", async () => {
+    const running = await startSandbox();
+    const receiver = await startNotifyReceiver([{ status: 200, body: "success" }]);
+    const { sign: _sign, ...envelope } = evidence("fubei", "alipay-h5-request").body;
+    const biz = { ...(JSON.parse(envelope.biz_content as string) as Fields), store_id: storeId, merchant_order_sn: uniqueOrderNo(), call_back_url: receiver.url };
+    const request = signed({ ...envelope, app_id: SANDBOX_CREDENTIALS.fubei.appId, biz_content: JSON.stringify(biz) }, FUBEI_ENVELOPE_RULE, appSecret);
+    const { json } = await running.post(GATEWAY, request);
+    expect(json.result_code, JSON.stringify(json)).toBe(200);
+    expectEvidenceShape(json, evidence("fubei", "alipay-h5-answer"));
+    const data = json.data as Fields;
+    const missingBuyer = await running.post(GATEWAY, fubeiEnvelope("openapi.payment.Alipay.H5", { ...biz, buyer_id: undefined, merchant_order_sn: uniqueOrderNo() }));
+    expect(missingBuyer.json).toMatchObject({ result_code: 400, result_message: expect.stringContaining("buyer_id") });
+
+    await complete(running, { gateway: "fubei", gatewayOrderNo: data.order_sn, outcome: "paid" });
+    const notify = Object.fromEntries(new URLSearchParams(receiver.received[0]?.body ?? "")) as Fields;
+    expectEvidenceShape(notify, evidence("fubei", "notify-paid"));
+    expect(JSON.parse(notify.data as string)).toMatchObject({ merchant_order_sn: biz.merchant_order_sn, trade_no: data.prepay_id, trade_state: "SUCCESS" });
+  });
+
   it("answers the query (by merchant_order_sn, order_sn or trade_no) in the SDK's shape, and notifies as the evidence shows: a form whose data is the signed JSON text", async () => {
     const running = await startSandbox();
     const receiver = await startNotifyReceiver([{ status: 200, body: "success" }]);

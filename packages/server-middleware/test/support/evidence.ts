@@ -23,6 +23,12 @@ export function evidence(gateway: string, message: string): Evidence {
   return { source: parsed._source, assumed: parsed._assumed ?? [], contentType: parsed.contentType, body: parsed.body };
 }
 
+/** A fixture's body as it travels (what a fake gateway answers). */
+export function evidenceText(gateway: string, message: string): string {
+  const fixture = evidence(gateway, message);
+  return encodeBody(fixture.contentType, fixture.body);
+}
+
 /** The body as it travels: JSON text, or form-urlencoded pairs. */
 export function encodeBody(contentType: string, body: Record<string, unknown>): string {
   if (!contentType.includes("x-www-form-urlencoded")) return JSON.stringify(body);

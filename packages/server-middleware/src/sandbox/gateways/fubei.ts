@@ -20,10 +20,12 @@ const ENVELOPE_KEYS = ["app_id", "method", "format", "sign_method", "nonce", "ve
 const NOTIFY_RULE: SignRule = { skip: "empty", secretJoiner: "", hexCase: "upper", algorithm: "md5", signField: "sign" };
 const CREATE_METHOD = "openapi.payment.order.mina";
 const QUERY_METHOD = "openapi.payment.order.query";
+/** Java SDK MerchantPaymentApi.orderAlipay: Alipay's own browser (ParamPaymentAlipayH5 → PaymentH5AlipayModel). */
+const ALIPAY_METHOD = "openapi.payment.Alipay.H5";
 
 const ENVELOPE_FIELDS: FieldTable = {
   app_id: { type: "string", required: true, maxLength: 32 },
-  method: { type: "string", required: true, oneOf: [CREATE_METHOD, QUERY_METHOD] },
+  method: { type: "string", required: true, oneOf: [CREATE_METHOD, ALIPAY_METHOD, QUERY_METHOD] },
   format: { type: "string", required: true, oneOf: ["json"] },
   sign_method: { type: "string", required: true, oneOf: ["md5"] },
   nonce: { type: "string", required: true, maxLength: 64 },
@@ -40,6 +42,16 @@ const CREATE_FIELDS: FieldTable = {
   call_back_url: { type: "string", maxLength: 256 },
   body: { type: "string", maxLength: 128 },
   attach: { type: "string", maxLength: 127 },
+};
+
+const ALIPAY_FIELDS: FieldTable = {
+  merchant_order_sn: CREATE_FIELDS.merchant_order_sn!,
+  total_fee: CREATE_FIELDS.total_fee!,
+  buyer_id: { type: "string", required: true, maxLength: 32 },
+  store_id: CREATE_FIELDS.store_id!,
+  call_back_url: CREATE_FIELDS.call_back_url!,
+  body: CREATE_FIELDS.body!,
+  attach: CREATE_FIELDS.attach!,
 };
 
 const QUERY_FIELDS: FieldTable = {
@@ -93,35 +105,13 @@ export function fubeiSimulator(credentials: SandboxCredentials["fubei"]): Gatewa
     const biz = parseJsonObject(envelope.biz_content);
     if (!biz) return fail(res, "INVALID_PARAMETER", "参数错误: biz_content must be a JSON object text");
     if (envelope.method === CREATE_METHOD) return create(biz, res);
+    if (envelope.method === ALIPAY_METHOD) return createAlipay(biz, res);
     return query(biz, res);
   });
 
   function create(biz: JsonObject, res: Response): null {
-    const problem = checkFields(biz, CREATE_FIELDS);
-    if (problem) return fail(res, "INVALID_PARAMETER", `参数错误: ${problem.message}`);
-    if (!isCashierId(biz.cashier_id)) return fail(res, "INVALID_PARAMETER", "参数错误: cashier_id must be of type int");
-    const amountFen = readTotalFee(biz.total_fee as number);
-    if (amountFen === null) return fail(res, "INVALID_PARAMETER", "参数错误: total_fee must be yuan with at most 2 decimals");
-    if (biz.store_id !== credentials.storeId) return fail(res, "INVALID_STORE", "门店不存在: store_id");
-    const submitted: SandboxOrder = {
-      orderNo: biz.merchant_order_sn as string,
-      gatewayOrderNo: gatewayOrderNumber("", 20),
-      amountFen,
-      channel: "wechat",
-      notifyUrl: (biz.call_back_url as string | undefined) || undefined,
-      attach: (biz.attach as string | undefined) || undefined,
-      openId: biz.sub_openid as string,
-      status: "pending",
-      createdAt: new Date(),
-      extra: {
-        cashier_id: biz.cashier_id === undefined ? "" : String(biz.cashier_id),
-        body: typeof biz.body === "string" ? biz.body : "",
-        // The wallet's own transaction number (PaymentQueryOrderModel's trade_no).
-        trade_no: `4200000${randomDigits(21)}`,
-      },
-    };
-    const order = orders.admit(submitted);
-    if (!order) return fail(res, "ORDER_EXISTS", "订单号重复: merchant_order_sn");
+    const order = admit(biz, res, CREATE_FIELDS, "wechat", biz.sub_openid as string);
+    if (!order) return null;
 
     const prepayId = `wx${randomDigits(32)}`;
     const cashierId = order.extra.cashier_id ? Number(order.extra.cashier_id) : 0;
@@ -140,6 +130,48 @@ export function fubeiSimulator(credentials: SandboxCredentials["fubei"]): Gatewa
       sign_params: { ...pay, paySign: notifySigner.sign(pay), store_id: credentials.storeId, cashier_id: cashierId, user_id: "" },
       cashier_id: cashierId,
       user_id: order.openId,
+    });
+  }
+
+  /** The order both create methods admit, or null after answering the refusal. */
+  function admit(biz: JsonObject, res: Response, table: FieldTable, channel: "wechat" | "alipay", payer: string): SandboxOrder | null {
+    const problem = checkFields(biz, table);
+    if (problem) return fail(res, "INVALID_PARAMETER", `参数错误: ${problem.message}`);
+    if (!isCashierId(biz.cashier_id)) return fail(res, "INVALID_PARAMETER", "参数错误: cashier_id must be of type int");
+    const amountFen = readTotalFee(biz.total_fee as number);
+    if (amountFen === null) return fail(res, "INVALID_PARAMETER", "参数错误: total_fee must be yuan with at most 2 decimals");
+    if (biz.store_id !== credentials.storeId) return fail(res, "INVALID_STORE", "门店不存在: store_id");
+    const order = orders.admit({
+      orderNo: biz.merchant_order_sn as string,
+      gatewayOrderNo: gatewayOrderNumber("", 20),
+      amountFen,
+      channel,
+      notifyUrl: (biz.call_back_url as string | undefined) || undefined,
+      attach: (biz.attach as string | undefined) || undefined,
+      openId: payer,
+      status: "pending",
+      createdAt: new Date(),
+      extra: {
+        cashier_id: biz.cashier_id === undefined ? "" : String(biz.cashier_id),
+        body: typeof biz.body === "string" ? biz.body : "",
+        trade_no: channel === "alipay" ? `2023${randomDigits(24)}` : `4200000${randomDigits(21)}`,
+      },
+    });
+    if (!order) return fail(res, "ORDER_EXISTS", "订单号重复: merchant_order_sn");
+    return order;
+  }
+
+  function createAlipay(biz: JsonObject, res: Response): null {
+    const order = admit(biz, res, ALIPAY_FIELDS, "alipay", String(biz.buyer_id ?? ""));
+    if (!order) return null;
+    return succeed(res, {
+      order_sn: order.gatewayOrderNo,
+      // Alipay's trade number, which the payer's AlipayJSBridge tradePay takes.
+      prepay_id: order.extra.trade_no,
+      store_id: credentials.storeId,
+      cashier_id: order.extra.cashier_id ? Number(order.extra.cashier_id) : 0,
+      user_id: order.openId,
+      user_logon_id: "",
     });
   }
 
@@ -191,7 +223,7 @@ function queryFields(order: SandboxOrder, storeId: number): JsonObject {
     cashier_id: order.extra.cashier_id ? Number(order.extra.cashier_id) : 0,
     device_no: "",
     body: order.extra.body ?? "",
-    type: 1,
+    type: order.channel === "alipay" ? 2 : 1,
     discount_money: 0,
     buyer_pay_amount: totalFee,
     attach: order.attach ?? "",
