@@ -199,6 +199,8 @@ export class OrderService {
     );
     if (changed) {
       this.#emit("order.created", { orderNo: record.orderNo, gateway: adapter.id, gatewayOrderNo, channel: record.channel, amountFen: record.amountFen });
+      // The gateway says it is paid already: believe its query (this order, equal amount), not the word.
+      if (created.alreadyPaid && stored) return this.#answerExisting(await this.#queryFallback(stored), record.channel);
     } else if (stored) {
       // Settled meanwhile by a notify, or taken over as abandoned and created again.
       return this.#answerExisting(stored, record.channel);
