@@ -67,7 +67,7 @@ export interface LiankeConfig extends GatewayConfigBase {
   /** `share_pay` (document 001: profit-sharing payment), sent when set. */
   sharePay?: boolean | undefined;
   /** `itemlist` per order (document 001: Collection of ItemInfo), sent when it answers items. */
-  itemList?: (order: { orderNo: string; amountFen: number; description?: string }) => readonly LiankeItem[] | undefined;
+  itemList?: ((order: { orderNo: string; amountFen: number; description?: string }) => readonly LiankeItem[] | undefined) | undefined;
   /**
    * How `cloudpay_param` becomes the payer's action. *Assumed* by default (the page's example is
    * "sample string 11"): JSON text of WeChat's JSAPI parameters for WeChat, else the Alipay trade number.
