@@ -12,6 +12,7 @@ import { createSigner, type SignRule } from "../signing.js";
 import { configInteger, configText, configUrl, optionalText, requiredFen, requiredText } from "../validate.js";
 import type { GatewayAdapter, GatewayHttp, QueryResult } from "./types.js";
 import {
+  displayText,
   gatewayRefusal,
   nestedObject,
   plainTextReply,
@@ -125,7 +126,8 @@ export function fubei(config: FubeiConfig): GatewayAdapter {
         store_id: storeId,
         cashier_id: cashierId,
         call_back_url: requiredText(input.notifyUrl, "call_back_url", { max: 256 }),
-        body: optionalText(input.description, "description", { max: 128 }),
+        // Display text: cut to the document's 128, never inside a character, rather than refused.
+        body: displayText(input.description, 128),
         attach: optionalText(input.attach, "attach", { max: 127 }),
       };
       const data = await call(http, methods.create, biz);

@@ -11,6 +11,7 @@ import { COMMON_SIGN_RULE, createSigner, type Signer } from "../signing.js";
 import { configText, configUrl, optionalText, requiredFen, requiredText } from "../validate.js";
 import type { GatewayAdapter, GatewayHttp, QueryResult } from "./types.js";
 import {
+  displayText,
   gatewayRefusal,
   isJsonObject,
   joinUrl,
@@ -115,7 +116,7 @@ export function lianke(config: LiankeConfig): GatewayAdapter {
         openid: requiredText(input.openId, "openId"),
         amount: requiredFen(input.amountFen, "amountFen"),
         order_no: requiredText(input.orderNo, "orderNo", { max: 32 }),
-        iteminfo: optionalText(input.description, "description"),
+        iteminfo: displayText(input.description),
         notify_url: input.notifyUrl,
         attach: optionalText(input.attach, "attach", { max: 127 }),
       };

@@ -13,6 +13,7 @@ import { COMMON_SIGN_RULE, createSigner } from "../signing.js";
 import { configText, configUrl, optionalText, requiredFen, requiredText } from "../validate.js";
 import type { GatewayAdapter, GatewayHttp, QueryResult } from "./types.js";
 import {
+  displayText,
   JSON_HEADERS,
   gatewayRefusal,
   joinUrl,
@@ -110,7 +111,7 @@ export function vbao(config: VbaoConfig): GatewayAdapter {
         orderNo: requiredText(input.orderNo, "orderNo"),
         amount: requiredFen(input.amountFen, "amountFen"),
         payType: PAY_TYPES[input.channel],
-        subject: optionalText(input.description, "description") ?? input.orderNo,
+        subject: displayText(input.description) ?? input.orderNo,
         notifyUrl: input.notifyUrl,
       };
       // Checked before anything is sent: document 004's identifyId, String(64).
