@@ -96,6 +96,8 @@ export interface PaybridgeOptions {
    * first one may still be going: onPaid must be idempotent by orderNo (see README).
    */
   fulfilmentLeaseMs?: number;
+  /** The most a gateway's answer may be, in bytes (read no further; the request fails with 502). Default 1 MiB. */
+  maxGatewayResponseBytes?: number;
 }
 
 /** Options with every default filled in, as the router and the order service use them. */
@@ -107,6 +109,7 @@ export const DEFAULTS = {
   defaultChannel: "wechat",
   bodyLimit: 16 * 1024,
   fulfilmentLeaseMs: 60_000,
+  maxGatewayResponseBytes: 1024 * 1024,
 } as const satisfies Partial<PaybridgeOptions>;
 
 /** One JSON line per warning or error on stderr. */
@@ -137,7 +140,7 @@ export function validateOptions(options: PaybridgeOptions): ResolvedOptions {
   }
   if (options.store !== undefined) requireMethods("store", options.store, ["get", "insert", "compareAndSet", "compareAndDelete"]);
   if (options.logger !== undefined) requireMethods("logger", options.logger, ["info", "warn", "error"]);
-  for (const name of ["timeoutMs", "queryIntervalMs", "bodyLimit", "fulfilmentLeaseMs"] as const) {
+  for (const name of ["timeoutMs", "queryIntervalMs", "bodyLimit", "fulfilmentLeaseMs", "maxGatewayResponseBytes"] as const) {
     const value = options[name];
     if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) {
       throw new ConfigError(name, "must be a positive whole number");
@@ -163,6 +166,7 @@ export function validateOptions(options: PaybridgeOptions): ResolvedOptions {
     defaultChannel: options.defaultChannel ?? DEFAULTS.defaultChannel,
     bodyLimit: options.bodyLimit ?? DEFAULTS.bodyLimit,
     fulfilmentLeaseMs: options.fulfilmentLeaseMs ?? DEFAULTS.fulfilmentLeaseMs,
+    maxGatewayResponseBytes: options.maxGatewayResponseBytes ?? DEFAULTS.maxGatewayResponseBytes,
   };
 }
 

@@ -56,7 +56,7 @@ export class OrderService {
   constructor(options: ResolvedOptions) {
     this.#options = options;
     this.#adapters = new Map(options.gateways.map((adapter) => [adapter.id, adapter]));
-    this.#http = new Map(options.gateways.map((adapter) => [adapter.id, createGatewayHttp(adapter.id, options.timeoutMs)]));
+    this.#http = new Map(options.gateways.map((adapter) => [adapter.id, createGatewayHttp(adapter.id, options.timeoutMs, options.maxGatewayResponseBytes)]));
     this.#tokens = createStatusTokens(options.statusTokenSecret);
   }
 
