@@ -51,7 +51,9 @@ async function measureBoth({ paybridge, baseline, sandbox, capture }) {
   const notifyLoad = (target, options) => checkedLoad({ url: target.url, contentType, ...options });
 
   for (const target of [paybridge, baseline]) await checkOneNotify(target.url, warmBodies[0], contentType);
+  // The same warm-up on both sides: as many requests as paybridge's first-time warm-up, then time-bounded.
   await notifyLoad(paybridge, { bodyAt: (i) => warmBodies[i], amount: warmBodies.length });
+  await notifyLoad(baseline, { bodyAt: (i) => warmBodies[i], amount: warmBodies.length });
   await notifyLoad(paybridge, { bodyAt: cycling(warmBodies), seconds: WARMUP_SECONDS });
   await notifyLoad(baseline, { bodyAt: cycling(warmBodies), seconds: WARMUP_SECONDS });
 
