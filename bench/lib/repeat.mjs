@@ -6,7 +6,14 @@
 import { loadAverage } from "./machine.mjs";
 
 /** The ratio fields a notify run carries (req/s ratios and server-CPU ratios). */
-export const NOTIFY_RATIOS = ["ratioFirstTime", "cpuRatioFirstTime", "ratioAlreadyPaid", "cpuRatioAlreadyPaid"];
+export const NOTIFY_RATIOS = [
+  "ratioFirstTime",
+  "cpuRatioFirstTime",
+  "ratioAlreadyPaid",
+  "cpuRatioAlreadyPaid",
+  "ratioFirstTimeVsTimedBaseline",
+  "cpuRatioFirstTimeVsTimedBaseline",
+];
 
 export function spreadOf(values) {
   const sorted = [...values].sort((a, b) => a - b);

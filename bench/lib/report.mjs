@@ -40,7 +40,7 @@ function notifyRows(notify) {
     ratioRow("ratio first time / baseline (req/s)", notify.ratioFirstTime, notify.goal),
     ["ratio by server CPU per request", `${notify.cpuRatioAlreadyPaid} / ${notify.cpuRatioFirstTime}`, "already paid / first time; baseline ms / paybridge ms"],
     ...(notify.spread
-      ? ["ratioFirstTime", "cpuRatioFirstTime", "ratioAlreadyPaid", "cpuRatioAlreadyPaid"].map((name) => {
+      ? Object.keys(notify.spread).map((name) => {
           const { min, median, max, values } = notify.spread[name];
           return [`${name} over ${values.length} runs`, `min ${min} / median ${median} / max ${max}`, `runs: ${values.join(", ")}`];
         })
