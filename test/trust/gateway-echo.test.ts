@@ -87,6 +87,12 @@ describe("redacting gateway text", () => {
     expect(redactGatewayText("商户号不存在")).toBe("商户号不存在");
   });
 
+  it("reads a megabyte of letters and underscores without backtracking for ever (the test's timeout is the bound)", () => {
+    expect(redactGatewayText(`${"a".repeat(1024 * 1024)}key=x`)).toHaveLength(201);
+    expect(redactGatewayText(`${"_".repeat(64 * 1024)}key=x`)).toHaveLength(201);
+    expect(redactGatewayText(`${"_".repeat(20)}app_key=x&b=1`)).toBe(`${"_".repeat(20)}app_key=[redacted]&b=1`);
+  });
+
   it("drops control characters and bounds the length, never cutting a character in half", () => {
     expect(redactGatewayText("line1\r\nline2")).toBe("line1 line2");
     const long = redactGatewayText(`${"a".repeat(199)}😀 and more`);

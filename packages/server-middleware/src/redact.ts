@@ -27,13 +27,17 @@ export function registerSecret(secret: string): void {
  * token, private key...): the value is cut to the end of the pair. Catches the tail of a
  * string-to-sign with a key we were not told about.
  */
-const SECRET_PAIR = /((?:^|[^A-Za-z0-9])(?:[A-Za-z_]*(?:key|secret|password|passwd|token|credential)[A-Za-z_]*)["']?\s*[=:]\s*["']?)[^&\s,;"'}]+/gi;
+// Bounded repetitions only: gateway text is untrusted, and an unbounded `[A-Za-z_]*` around the
+// alternation would make a long run of letters cost quadratic time.
+const SECRET_PAIR = /((?:^|[^A-Za-z0-9])[A-Za-z_]{0,24}(?:key|secret|password|passwd|token|credential)[A-Za-z_]{0,24}["']?[ \t]{0,8}[=:][ \t]{0,8}["']?)[^&\s,;"'}]+/gi;
+/** How much gateway text the patterns are run over (the secrets are cut from all of it first). */
+const MAX_SCANNED_LENGTH = 4096;
 
 /** Gateway text fit to log: secrets and secret-named values replaced, control characters dropped, bounded. */
 export function redactGatewayText(text: string): string {
   let redacted = text;
   for (const secret of secrets) if (redacted.includes(secret)) redacted = redacted.split(secret).join(REDACTED);
-  redacted = redacted.replace(SECRET_PAIR, `$1${REDACTED}`).replace(/[\u0000-\u001f\u007f]+/g, " ");
+  redacted = redacted.slice(0, MAX_SCANNED_LENGTH).replace(SECRET_PAIR, `$1${REDACTED}`).replace(/[\u0000-\u001f\u007f]+/g, " ");
   if (redacted.length <= MAX_TEXT_LENGTH) return redacted;
   // Never half a character: a cut before a trailing high surrogate drops it too.
   const end = /[\uD800-\uDBFF]/.test(redacted.charAt(MAX_TEXT_LENGTH - 1)) ? MAX_TEXT_LENGTH - 1 : MAX_TEXT_LENGTH;
