@@ -155,6 +155,15 @@ describe("published tarballs", () => {
       }
       const exportsMap = manifest.exports as Record<string, unknown>;
       expect(exportsMap["./package.json"]).toBe("./package.json");
+      // Every code entry: types first, and a `default` (not `import` only), so require() reaches
+      // it; every subpath with types is also in typesVersions, for moduleResolution node10.
+      const typesVersions = ((manifest.typesVersions ?? {}) as Record<string, Record<string, string[]>>)["*"] ?? {};
+      for (const [subpath, target] of Object.entries(exportsMap)) {
+        if (subpath === "./package.json") continue;
+        expect(target, subpath).toMatchObject({ types: expect.any(String), default: expect.any(String) });
+        expect(Object.keys(target as object)[0], subpath).toBe("types");
+        if (subpath !== ".") expect(typesVersions[subpath.slice(2)], `typesVersions for ${subpath}`).toEqual([(target as { types: string }).types]);
+      }
       const targets = [...exportTargets(exportsMap), ...exportTargets([manifest.main, manifest.types, manifest.unpkg, manifest.jsdelivr])];
       expect(targets.filter((target) => !files.includes(target.replace(/^\.\//, "")))).toEqual([]);
       if (dir === "client") {
