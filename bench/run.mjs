@@ -12,12 +12,13 @@ import { describeMachine, loadAverage } from "./lib/machine.mjs";
 import { formatReport } from "./lib/report.mjs";
 import { BENCH_GATEWAY } from "./lib/targets.mjs";
 import { measureClientSize } from "./sections/client-size.mjs";
+import { measureMemory } from "./sections/memory.mjs";
 import { measureNotifyRoute } from "./sections/notify-route.mjs";
 import { measureOrderRoute } from "./sections/order-route.mjs";
 import { measureRedis } from "./sections/redis.mjs";
 import { measureSigning } from "./sections/signing.mjs";
 
-const WATCHDOG_MS = 5 * 60 * 1000;
+const WATCHDOG_MS = 12 * 60 * 1000;
 const RESULTS_FILE = fileURLToPath(new URL("./results.json", import.meta.url));
 
 const SECTIONS = [
@@ -26,6 +27,7 @@ const SECTIONS = [
   ["orderRoute", measureOrderRoute],
   ["notifyRoute", measureNotifyRoute],
   ["redis", measureRedis],
+  ["memory", measureMemory],
 ];
 
 const watchdog = setTimeout(() => {

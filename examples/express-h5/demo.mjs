@@ -80,6 +80,9 @@ export async function startDemo(options = {}) {
       onPaid: (payment) => {
         printLine(JSON.stringify({ event: "paid", orderNo: payment.orderNo, amountFen: payment.amountFen, gateway: payment.gateway }));
       },
+      onRefunded: (refund) => {
+        printLine(JSON.stringify({ event: "refunded", orderNo: refund.orderNo, refundNo: refund.refundNo, amountFen: refund.amountFen, gateway: refund.gateway }));
+      },
       logger: stderrLogger(log),
       ...(store ? { store } : {}),
     });
@@ -104,7 +107,7 @@ export async function startDemo(options = {}) {
 }
 
 /**
- * @param {{ pay: import("express").Router, sandbox: import("express").Express, adapter: import("@paybridge/server-middleware").GatewayAdapter, sandboxMode: boolean, clientAssets: string }} parts
+ * @param {{ pay: import("@paybridge/server-middleware").PaybridgeRouter, sandbox: import("express").Express, adapter: import("@paybridge/server-middleware").GatewayAdapter, sandboxMode: boolean, clientAssets: string }} parts
  */
 function demoApp({ pay, sandbox, adapter, sandboxMode, clientAssets }) {
   const app = express();
@@ -121,6 +124,20 @@ function demoApp({ pay, sandbox, adapter, sandboxMode, clientAssets }) {
       ...(orderNo ? { order: { orderNo, amountFen: amountFenOf(orderNo) } } : {}),
     });
   });
+  // DEMO ONLY, sandbox only: refunds are server-side (router.refund), never a browser route in
+  // a real shop. The Refund button posts the order number; the server refunds what is left,
+  // under one refund number per order, so a double click is one refund.
+  if (sandboxMode) {
+    app.post("/demo/refund", express.json({ limit: 1024 }), async (req, res) => {
+      const orderNo = typeof req.body?.orderNo === "string" ? req.body.orderNo : "";
+      try {
+        res.json(await pay.refund({ orderNo, refundNo: `${orderNo.slice(0, 57)}-refund`, reason: "demo refund" }));
+      } catch (error) {
+        const { status = 500, code = "internal", message = "refund failed" } = /** @type {{ status?: number, code?: string, message?: string }} */ (error);
+        res.status(status).json({ error: { code, message } });
+      }
+    });
+  }
   app.use("/assets", express.static(clientAssets));
   app.use(express.static(fileURLToPath(new URL("./public/", import.meta.url))));
   return app;

@@ -15,13 +15,14 @@ import type { OrderRecord, OrderStore } from "./types.js";
 export interface MemoryOrderStoreOptions {
   /** A finished order is kept this long after it finished, in ms. Default 30 days. */
   retentionMs?: number;
-  /** At most this many orders; past it the oldest finished order is evicted. Default 100 000. */
+  /** At most this many orders; past it the oldest finished order is evicted. Default 50 000. */
   maxOrders?: number;
   /** The clock, in epoch ms (tests). Default Date.now. */
   now?: () => number;
 }
 
-export const DEFAULT_MAX_ORDERS = 100_000;
+/** About 60 MiB of heap at ~1.2 KB per order (bench/results.json, section memory). */
+export const DEFAULT_MAX_ORDERS = 50_000;
 
 export class MemoryOrderStore implements OrderStore {
   readonly #orders = new Map<string, OrderRecord>();
