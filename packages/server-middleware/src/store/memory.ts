@@ -21,7 +21,7 @@ export interface MemoryOrderStoreOptions {
   now?: () => number;
 }
 
-/** About 60 MiB of heap at ~1.2 KB per order (bench/results.json, section memory). */
+/** About 54 MiB of heap at ~1.1 KB per order (bench/results.json, section memory). */
 export const DEFAULT_MAX_ORDERS = 50_000;
 
 export class MemoryOrderStore implements OrderStore {
