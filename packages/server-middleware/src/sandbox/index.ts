@@ -14,8 +14,9 @@ import { liankeSimulator } from "./gateways/lianke.js";
 import { upaasSimulator } from "./gateways/upaas.js";
 import { vbaoSimulator } from "./gateways/vbao.js";
 import { xiangmaSimulator } from "./gateways/xiangma.js";
-import { DEFAULT_RETRY_DELAYS_MS, Notifier, type SandboxEventMap, type SandboxLogger } from "./notifier.js";
+import { DEFAULT_RETRY_DELAYS_MS, Notifier, isLoopbackUrl, type SandboxEventMap, type SandboxLogger } from "./notifier.js";
 import { renderPaymentPage } from "./page.js";
+import { RefundDesk, refundControlRouter } from "./refunds.js";
 import type { GatewaySimulator, SimulatorContext } from "./simulator.js";
 
 export { SANDBOX_CREDENTIALS, SANDBOX_GATEWAY_IDS, type SandboxCredentials, type SandboxGatewayId } from "./credentials.js";
@@ -78,7 +79,8 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
 
   // Absolute URLs handed out (pages, vbao's interfaceUrl) follow where the sandbox is mounted.
   const mountUrls = new WeakMap<Request, string>();
-  const context: SimulatorContext = { sandboxUrl: (req) => mountUrls.get(req) ?? `${req.protocol}://${req.get("host")}` };
+  const refunds = new RefundDesk();
+  const context: SimulatorContext = { sandboxUrl: (req) => mountUrls.get(req) ?? `${req.protocol}://${req.get("host")}`, refunds };
   app.use((req, _res, next) => {
     mountUrls.set(req, `${req.protocol}://${req.get("host")}${req.baseUrl}`);
     next();
@@ -103,6 +105,24 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   app.use(
     "/control",
     controlRouter({ simulators, faults, notifier, retryDelaysFor, allowNonLoopbackNotify: options.allowNonLoopbackNotify ?? false }),
+  );
+
+  // Refund outcomes and finishing a processing refund (with the gateway's refund notify, where it sends one).
+  app.use(
+    "/control",
+    refundControlRouter(refunds, async (gateway, order, refund) => {
+      const simulator = simulators.get(gateway) as GatewaySimulator;
+      if (!simulator.refundNotify || order.notifyUrl === undefined) return null;
+      if (!(options.allowNonLoopbackNotify ?? false) && !isLoopbackUrl(order.notifyUrl)) return null;
+      return notifier.start({
+        gateway,
+        gatewayOrderNo: order.gatewayOrderNo,
+        url: order.notifyUrl,
+        message: simulator.refundNotify(order, refund),
+        isAcknowledged: simulator.isAcknowledged,
+        retryDelaysMs: retryDelaysFor(simulator),
+      });
+    }),
   );
 
   app.get("/page/:gateway/:gatewayOrderNo", (req, res) => {
