@@ -4,14 +4,16 @@
  * service applies them inside compare-and-set loops, so two instances never both reserve the
  * last fen.
  */
-import { isPaidStatus, type OrderStatus } from "@paybridge/shared";
-import { PaybridgeError } from "./errors.js";
+import { isFen, isPaidStatus, type OrderStatus } from "@paybridge/shared";
+import { GatewayError, InvalidRequestError, PaybridgeError } from "./errors.js";
 import type { RefundAnswer, RefundRules } from "./gateways/types.js";
 import type { OrderRecord, RefundEntry } from "./store/types.js";
 
 /** A ledger holds at most this many refunds (the record is rewritten whole on each change). */
 export const MAX_LEDGER_ENTRIES = 1_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
+const REFUND_NO = /^[A-Za-z0-9_\-.|*@]{1,64}$/;
+const MAX_REASON = 80;
 
 export interface RefundRequest {
   orderNo: string;
@@ -119,4 +121,22 @@ export function answered(entry: RefundEntry, answer: Pick<RefundAnswer, "status"
     ...(gatewayRefundNo !== undefined ? { gatewayRefundNo } : {}),
     ...(answer.status === "failed" ? { failure: (answer.failure ?? "refused").slice(0, 128) } : {}),
   };
+}
+
+export function checkRequest(request: RefundRequest): void {
+  if (typeof request !== "object" || request === null) throw new InvalidRequestError("refund request must be an object", "request");
+  const { orderNo, refundNo, amountFen, reason } = request;
+  if (typeof orderNo !== "string" || !REFUND_NO.test(orderNo)) throw new InvalidRequestError("orderNo must be 1-64 letters, digits or _-.|*@", "orderNo");
+  if (typeof refundNo !== "string" || !REFUND_NO.test(refundNo)) throw new InvalidRequestError("refundNo must be 1-64 letters, digits or _-.|*@", "refundNo");
+  if (amountFen !== undefined && (!isFen(amountFen) || amountFen < 1)) throw new InvalidRequestError("amountFen must be a whole number of fen, at least 1", "amountFen");
+  if (reason !== undefined && (typeof reason !== "string" || reason.length === 0 || reason.length > MAX_REASON)) {
+    throw new InvalidRequestError(`reason must be a string of 1-${MAX_REASON} characters`, "reason");
+  }
+}
+
+/** An answer about another refund, or for another amount, is unreadable, not a result. */
+export function checkAnswer(gateway: string, entry: RefundEntry, answer: RefundAnswer): RefundAnswer {
+  if (answer.refundNo !== undefined && answer.refundNo !== entry.refundNo) throw new GatewayError(gateway, "refund answer names another refund");
+  if (answer.amountFen !== undefined && answer.amountFen !== entry.amountFen) throw new GatewayError(gateway, "refund answer states another amount");
+  return answer;
 }

@@ -11,11 +11,10 @@
  *    fenced claim runs onRefunded; if it throws, the next call (or notify) runs it again.
  */
 import { randomUUID } from "node:crypto";
-import { isFen } from "@paybridge/shared";
-import { GatewayError, InvalidRequestError, NotifyRejectedError, PaybridgeError } from "./errors.js";
+import { NotifyRejectedError, PaybridgeError } from "./errors.js";
 import type { GatewayAdapter, GatewayHttp, NotifyInput, NotifyReply, RefundAnswer } from "./gateways/types.js";
 import type { LifecycleDeps } from "./lifecycle.js";
-import { answered, claimSend, findRefund, paidStatusOf, refundedFen, withEntry, without, type RefundRequest } from "./refund-ledger.js";
+import { answered, checkAnswer, checkRequest, claimSend, findRefund, paidStatusOf, refundedFen, withEntry, without, type RefundRequest } from "./refund-ledger.js";
 import type { OrderRecord, RefundEntry } from "./store/types.js";
 import { transition } from "./transition.js";
 
@@ -61,9 +60,6 @@ export class RefundUnsupportedError extends PaybridgeError {
     this.gateway = gateway;
   }
 }
-
-const REFUND_NO = /^[A-Za-z0-9_\-.|*@]{1,64}$/;
-const MAX_REASON = 80;
 
 export class RefundService {
   readonly #deps: LifecycleDeps;
@@ -149,9 +145,21 @@ export class RefundService {
     // refund number it has already used, which must not read as "this refund failed".
     let queriedNotFound = false;
     if (entry.attempts > 1 && adapter.queryRefund) {
-      const found = await adapter.queryRefund({ ...base, ...opt("gatewayRefundNo", entry.gatewayRefundNo) }, http);
-      if (found.status !== "not_found") return checkAnswer(adapter.id, entry, found);
-      queriedNotFound = true;
+      let found: Awaited<ReturnType<NonNullable<GatewayAdapter["queryRefund"]>>> | undefined;
+      try {
+        found = await adapter.queryRefund({ ...base, ...opt("gatewayRefundNo", entry.gatewayRefundNo) }, http);
+      } catch (error) {
+        // Not every gateway says "no such refund" in a readable way: resend (same refundNo),
+        // and a refusal of that resend is not taken as final.
+        this.#deps.options.logger.warn("refund query failed; resending the refund under the same refundNo", {
+          gateway: adapter.id,
+          orderNo: record.orderNo,
+          refundNo: entry.refundNo,
+          ...(error instanceof PaybridgeError ? { code: error.code } : {}),
+        });
+      }
+      if (found && found.status !== "not_found") return checkAnswer(adapter.id, entry, found);
+      queriedNotFound = found?.status === "not_found";
     }
     const answer = checkAnswer(
       adapter.id,
@@ -246,24 +254,6 @@ export class RefundService {
     if (!record || !entry) throw new PaybridgeError("order_not_found", "order not found");
     return resultOf(record, entry);
   }
-}
-
-function checkRequest(request: RefundRequest): void {
-  if (typeof request !== "object" || request === null) throw new InvalidRequestError("refund request must be an object", "request");
-  const { orderNo, refundNo, amountFen, reason } = request;
-  if (typeof orderNo !== "string" || !REFUND_NO.test(orderNo)) throw new InvalidRequestError("orderNo must be 1-64 letters, digits or _-.|*@", "orderNo");
-  if (typeof refundNo !== "string" || !REFUND_NO.test(refundNo)) throw new InvalidRequestError("refundNo must be 1-64 letters, digits or _-.|*@", "refundNo");
-  if (amountFen !== undefined && (!isFen(amountFen) || amountFen < 1)) throw new InvalidRequestError("amountFen must be a whole number of fen, at least 1", "amountFen");
-  if (reason !== undefined && (typeof reason !== "string" || reason.length === 0 || reason.length > MAX_REASON)) {
-    throw new InvalidRequestError(`reason must be a string of 1-${MAX_REASON} characters`, "reason");
-  }
-}
-
-/** An answer about another refund, or for another amount, is unreadable, not a result. */
-function checkAnswer(gateway: string, entry: RefundEntry, answer: RefundAnswer): RefundAnswer {
-  if (answer.refundNo !== undefined && answer.refundNo !== entry.refundNo) throw new GatewayError(gateway, "refund answer names another refund");
-  if (answer.amountFen !== undefined && answer.amountFen !== entry.amountFen) throw new GatewayError(gateway, "refund answer states another amount");
-  return answer;
 }
 
 function resultOf(record: OrderRecord, entry: RefundEntry): RefundResult {
