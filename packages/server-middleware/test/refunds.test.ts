@@ -144,6 +144,22 @@ describe("router.refund", () => {
     ]);
   });
 
+  it("a retry whose refund query fails resends under the same refundNo; a refusal of that resend is not final", async () => {
+    const { h, gateway } = await setup();
+    await paidOrder(h, "R11", 1000);
+    gateway.script.push("timeout");
+    await codeOf(h.router.refund({ orderNo: "R11", refundNo: "R11-a", amountFen: 500 }));
+    gateway.refundStates.set("R11-a", "throw");
+    // The gateway refuses the number it already used: the first send went through after all.
+    gateway.script.push({ status: "failed", failure: "REFUND_NO_USED" });
+    expect(await h.router.refund({ orderNo: "R11", refundNo: "R11-a" })).toMatchObject({ status: "processing" });
+    expect(gateway.refundCalls.map((call) => call.refundNo)).toEqual(["R11-a", "R11-a"]);
+    // Still reserved.
+    expect(await codeOf(h.router.refund({ orderNo: "R11", refundNo: "R11-b", amountFen: 501 }))).toBe("refund_not_allowed");
+    gateway.refundStates.set("R11-a", { status: "succeeded", refundNo: "R11-a" });
+    expect(await h.router.refund({ orderNo: "R11", refundNo: "R11-a" })).toMatchObject({ status: "succeeded", refundedFen: 500 });
+  });
+
   it("a definite refusal fails the refund and frees its amount; refund.failed is emitted", async () => {
     const { h, gateway, refunded } = await setup();
     await paidOrder(h, "R6", 1000);

@@ -72,6 +72,13 @@ export class RefundDesk {
     return { refund };
   }
 
+  /** A refund by its merchant number at one gateway, with its order. */
+  lookup(gateway: SandboxGatewayId, refundNo: string): { order: SandboxOrder; refund: SandboxRefund } | undefined {
+    const order = this.#orderOf.get(`${gateway}\n${refundNo}`);
+    const refund = order && this.find(order, refundNo);
+    return order && refund ? { order, refund } : undefined;
+  }
+
   /** Closes an unpaid order; the reason when the gateway refuses. */
   close(order: SandboxOrder): string | null {
     if (order.status === "paid") return "order is paid";
@@ -82,11 +89,10 @@ export class RefundDesk {
 
   /** A processing refund finished by the control route; null when there is none by that number. */
   complete(gateway: SandboxGatewayId, refundNo: string, outcome: "succeeded" | "failed"): { order: SandboxOrder; refund: SandboxRefund } | null {
-    const order = this.#orderOf.get(`${gateway}\n${refundNo}`);
-    const refund = order && this.find(order, refundNo);
-    if (!order || !refund) return null;
-    if (refund.status === "processing") refund.status = outcome;
-    return { order, refund };
+    const found = this.lookup(gateway, refundNo);
+    if (!found) return null;
+    if (found.refund.status === "processing") found.refund.status = outcome;
+    return found;
   }
 
   #takeOutcome(gateway: SandboxGatewayId): SandboxRefundStatus {

@@ -17,8 +17,8 @@ export interface RefundGateway extends FakeGateway {
   readonly closeCalls: CloseInput[];
   /** Answers for the next refund calls, in order; then `succeeded`. */
   readonly script: ScriptedRefund[];
-  /** What queryRefund answers per refundNo (default not_found). */
-  readonly refundStates: Map<string, RefundAnswer | { status: "not_found" }>;
+  /** What queryRefund answers per refundNo (default not_found); "throw" makes it fail as an unreadable answer. */
+  readonly refundStates: Map<string, RefundAnswer | { status: "not_found" } | "throw">;
   /** The next closeOrder call refuses. */
   refuseNextClose(): void;
   refundNotify(fields: { orderNo: string; refundNo: string; amountFen: number; status?: "SUCCESS" | "FAIL" }): string;
@@ -34,7 +34,7 @@ export function refundGateway(options: { id?: string; maxRefunds?: number } = {}
   const refundQueries: RefundQueryInput[] = [];
   const closeCalls: CloseInput[] = [];
   const script: ScriptedRefund[] = [];
-  const refundStates = new Map<string, RefundAnswer | { status: "not_found" }>();
+  const refundStates = new Map<string, RefundAnswer | { status: "not_found" } | "throw">();
   let refuseClose = false;
   const fields = (f: { orderNo: string; refundNo: string; amountFen: number; status?: string }) => ({
     out_trade_no: f.orderNo,
@@ -55,7 +55,9 @@ export function refundGateway(options: { id?: string; maxRefunds?: number } = {}
       },
       async queryRefund(input) {
         refundQueries.push(input);
-        return refundStates.get(input.refundNo) ?? { status: "not_found" };
+        const state = refundStates.get(input.refundNo) ?? { status: "not_found" };
+        if (state === "throw") throw new GatewayTimeoutError(id, 10);
+        return state;
       },
       verifyRefundNotify({ rawBody }) {
         let body: Record<string, unknown>;
