@@ -8,26 +8,15 @@ import { CHANNELS, SCENES, isChannel, isScene, type CreateOrderRequest } from "@
 import { InvalidRequestError, PaybridgeError } from "./errors.js";
 import type { NotifyInput, NotifyReply } from "./gateways/types.js";
 import { validateOptions, type Logger, type PaybridgeOptions } from "./options.js";
-import { CloseService, type CloseResult } from "./close.js";
-import { Expiry, type SweepResult } from "./expiry.js";
-import { lifecycleDeps } from "./lifecycle.js";
+import { attachLifecycle, type LifecycleApi } from "./lifecycle-api.js";
 import { OrderService, type PaybridgeEvents } from "./orders.js";
-import { RefundService, type RefundRequest, type RefundResult } from "./refunds.js";
 import type { OrderStore } from "./store/types.js";
 
-export interface PaybridgeRouter extends Router {
+export interface PaybridgeRouter extends Router, LifecycleApi {
   /** order.created, order.paid, order.failed, notify.rejected, gateway.error. */
   readonly events: PaybridgeEvents;
   /** The order store in use (the default MemoryOrderStore unless one was given). */
   readonly store: OrderStore;
-  /** Refunds a paid order, wholly or partly (server-side only: no route serves it). Idempotent on refundNo. */
-  refund(request: RefundRequest): Promise<RefundResult>;
-  /** Closes a pending order, at its gateway where it has a close API. */
-  close(orderNo: string): Promise<CloseResult>;
-  /** Closes expired pending orders and prunes finished ones past retention. */
-  sweepExpired(): Promise<SweepResult>;
-  /** Stops the sweep timer (when `sweepIntervalMs` started one). */
-  stopSweeping(): void;
 }
 
 const RAW_BODY_REQUIRED =
@@ -80,22 +69,7 @@ export function paybridge(options: PaybridgeOptions): PaybridgeRouter {
 
   router.use(errorHandler(resolved.logger));
   // The rest of an order's life, beside the order service: refunds, close, expiry.
-  const deps = lifecycleDeps(resolved, orders.events);
-  const refunds = new RefundService(deps);
-  const closer = new CloseService(deps);
-  const expiry = new Expiry(deps, closer);
-  orders.hooks.refundNotify = (adapter, input, reject) => refunds.notify(adapter, input, reject);
-  orders.hooks.touch = (record) => expiry.touch(record);
-  orders.hooks.expiresAt = (createdAt) => expiry.expiresAt(createdAt);
-  expiry.start(resolved.sweepIntervalMs);
-  return Object.assign(router, {
-    events: orders.events,
-    store: resolved.store,
-    refund: (request: RefundRequest) => refunds.refund(request),
-    close: (orderNo: string) => closer.close(orderNo),
-    sweepExpired: () => expiry.sweep(),
-    stopSweeping: () => expiry.stop(),
-  });
+  return Object.assign(router, { events: orders.events, store: resolved.store }, attachLifecycle(orders, resolved));
 }
 
 /** The create request, checked field by field; the error names the first field at fault. */
