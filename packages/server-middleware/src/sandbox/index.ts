@@ -91,7 +91,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       upaasSimulator(credentials.upaas, context),
       liankeSimulator(credentials.lianke),
       xiangmaSimulator(credentials.xiangma, context),
-      fubeiSimulator(credentials.fubei),
+      fubeiSimulator(credentials.fubei, context),
       vbaoSimulator(credentials.vbao, context),
     ].map((simulator) => [simulator.id, simulator]),
   );
