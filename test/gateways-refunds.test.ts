@@ -109,7 +109,7 @@ describe("xiangma refunds and close at the sandbox", () => {
     expect(await router.refund({ orderNo: order.orderNo, refundNo: `${order.orderNo}-b`, amountFen: 1000 })).toMatchObject({ status: "succeeded" });
   });
 
-  it("a processing refund is finished by the retry's refund query", async () => {
+  it("a processing refund is finished by the retry with the same refundNo", async () => {
     const order = await paidOrder("xiangma");
     await postJson(`${sandboxUrl}/control/refund-outcome`, { gateway: "xiangma", outcome: "processing" });
     const refundNo = `${order.orderNo}-a`;
