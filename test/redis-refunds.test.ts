@@ -112,8 +112,9 @@ describe.skipIf(redisServerMissing)("refunds across instances sharing Redis", ()
       router.refund({ orderNo: "RR1", refundNo: `RR1-${i}`, amountFen: REFUND_FEN });
     const outcomes = await Promise.all(
       Array.from({ length: REFUNDS }, async (_, i) => {
-        const router = i % 2 === 0 ? a : b;
         for (let attempt = 1; ; attempt++) {
+          // Alternating instances; a retry goes to the other one.
+          const router = (i + attempt) % 2 === 0 ? a : b;
           try {
             return { result: await refundOnce(router, i), attempt };
           } catch (error) {
