@@ -10,14 +10,12 @@ import { createGatewayHttp } from "./http.js";
 import type { ResolvedOptions } from "./options.js";
 import type { PaybridgeEventMap, PaybridgeEvents } from "./orders.js";
 
-/** How long one caller may hold a refund's send or onRefunded claim before another may take it over. */
-export const LIFECYCLE_LEASE_MS = 60_000;
-
 export type GatewayOperation = "create" | "query" | "refund" | "close";
 
 export interface LifecycleDeps {
   readonly options: ResolvedOptions;
   readonly adapters: ReadonlyMap<string, GatewayAdapter>;
+  /** How long one caller may hold a refund's send or onRefunded claim before another may take it over: onPaid's lease. */
   readonly leaseMs: number;
   httpFor(id: string): GatewayHttp;
   emit<K extends keyof PaybridgeEventMap>(event: K, ...args: PaybridgeEventMap[K]): void;
@@ -27,7 +25,7 @@ export interface LifecycleDeps {
 
 export function lifecycleDeps(options: ResolvedOptions, events: PaybridgeEvents): LifecycleDeps {
   const adapters = new Map(options.gateways.map((adapter) => [adapter.id, adapter]));
-  const http = new Map(options.gateways.map((adapter) => [adapter.id, createGatewayHttp(adapter.id, options.timeoutMs)]));
+  const http = new Map(options.gateways.map((adapter) => [adapter.id, createGatewayHttp(adapter.id, options.timeoutMs, options.maxGatewayResponseBytes)]));
   const logError = (message: string, error: unknown, fields: Readonly<Record<string, string>>): void => {
     const described = error instanceof Error ? { error: error.name, reason: error.message } : { error: typeof error };
     options.logger.error(message, { ...fields, ...described });
@@ -42,7 +40,7 @@ export function lifecycleDeps(options: ResolvedOptions, events: PaybridgeEvents)
   return {
     options,
     adapters,
-    leaseMs: LIFECYCLE_LEASE_MS,
+    leaseMs: options.fulfilmentLeaseMs,
     httpFor(id) {
       const client = http.get(id);
       if (!client) throw new ConfigError("gateways", `no HTTP client for gateway "${id}"`);

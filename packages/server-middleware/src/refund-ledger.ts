@@ -7,6 +7,7 @@
 import { isFen, isPaidStatus, type OrderStatus } from "@paybridge/shared";
 import { GatewayError, InvalidRequestError, PaybridgeError } from "./errors.js";
 import type { RefundAnswer, RefundRules } from "./gateways/types.js";
+import { redactGatewayText } from "./redact.js";
 import type { OrderRecord, RefundEntry } from "./store/types.js";
 
 /** A ledger holds at most this many refunds (the record is rewritten whole on each change). */
@@ -119,7 +120,8 @@ export function answered(entry: RefundEntry, answer: Pick<RefundAnswer, "status"
     status: answer.status,
     finishedAt: new Date(now).toISOString(),
     ...(gatewayRefundNo !== undefined ? { gatewayRefundNo } : {}),
-    ...(answer.status === "failed" ? { failure: (answer.failure ?? "refused").slice(0, 128) } : {}),
+    // Gateway text: kept (and emitted) only with secrets cut out, as every gateway text is.
+    ...(answer.status === "failed" ? { failure: redactGatewayText(answer.failure ?? "refused").slice(0, 128) } : {}),
   };
 }
 
