@@ -35,6 +35,7 @@ export const orderStatus = (status: OrderStatus, orderNo = "A1"): Answer => ok({
 export interface RecordedRequest {
   method: string;
   url: string;
+  headers: Record<string, string>;
   body?: unknown;
 }
 
@@ -48,7 +49,8 @@ export function fakeServer(create: Answer, statuses: Answer[] = [orderStatus("pe
   const fetch = async (input: RequestInfo | URL): Promise<Response> => {
     const request = input as Request;
     const text = await request.text();
-    requests.push({ method: request.method, url: request.url, ...(text && { body: JSON.parse(text) }) });
+    const headers = Object.fromEntries(request.headers);
+    requests.push({ method: request.method, url: request.url, headers, ...(text && { body: JSON.parse(text) }) });
     const answer = request.method === "POST" ? create : statuses[Math.min(statusIndex++, statuses.length - 1)]!;
     if (answer === "unreachable") throw new TypeError("Failed to fetch");
     return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), {

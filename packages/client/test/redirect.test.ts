@@ -23,14 +23,14 @@ describe("redirect", () => {
     await expect(payPage.pay({ orderNo: "A1" })).resolves.toEqual({ status: "pending", orderNo: "A1", channel: "unionpay" });
     expect(navigate).toHaveBeenCalledWith("https://gateway.test/page/G-1");
     expect(server.requests[0]!.body).toEqual({ orderNo: "A1", channel: "unionpay", scene: "h5" });
-    expect(JSON.parse(sessionStorage.getItem("paybridge:pending")!)).toEqual({ orderNo: "A1", statusToken: "token-A1", channel: "unionpay" });
+    expect(JSON.parse(sessionStorage.getItem("paybridge:pending")!)).toEqual({ orderNo: "A1", statusToken: "token-A1", channel: "unionpay", savedAt: expect.any(Number) });
 
     // The return page is a new page with a new client: only sessionStorage carries the order.
     const returnPage = createPayClient({ endpoint: ENDPOINT, fetch: server.fetch, globals: inUnionPay });
     const paid = vi.fn();
     returnPage.on("paid", paid);
     await expect(returnPage.resume()).resolves.toEqual({ status: "paid", orderNo: "A1", channel: "unionpay" });
-    expect(server.statusRequests()[0]!.url).toBe(`${ENDPOINT}/orders/A1?token=token-A1`);
+    expect(server.statusRequests()[0]!.headers["x-paybridge-token"]).toBe("token-A1");
     expect(paid).toHaveBeenCalledOnce();
     expect(sessionStorage.getItem("paybridge:pending")).toBeNull();
     await expect(returnPage.resume()).resolves.toBeNull();
@@ -44,7 +44,7 @@ describe("redirect", () => {
 
   test("resume() keeps a still-pending order for a later try, and drops a closed one", async () => {
     vi.useFakeTimers();
-    sessionStorage.setItem("paybridge:pending", JSON.stringify({ orderNo: "A1", statusToken: "token-A1", channel: "unionpay" }));
+    sessionStorage.setItem("paybridge:pending", JSON.stringify({ orderNo: "A1", statusToken: "token-A1", channel: "unionpay", savedAt: Date.now() }));
     const stillPending = createPayClient({ endpoint: ENDPOINT, fetch: fakeServer(ok(redirectOrder), [orderStatus("pending")]).fetch, confirmTimeoutMs: 2_000 });
     const resumed = stillPending.resume();
     await vi.advanceTimersByTimeAsync(2_000);
