@@ -108,6 +108,24 @@ describe("WeChat mini-program web-view: hand-off to a native page", () => {
     await expect(client.resume()).resolves.toBeNull();
   });
 
+  test("a pay page path that already has a query gets the order joined with &", async () => {
+    clearPendingOrder();
+    const server = fakeServer(ok(wechatOrder, 201));
+    const urls: string[] = [];
+    const wx = {
+      miniProgram: {
+        navigateTo(options: { url: string; success(result: unknown): void }) {
+          urls.push(options.url);
+          options.success({ errMsg: "navigateTo:ok" });
+        },
+      },
+    };
+    const globals = { navigator: { userAgent: UA.wechatMiniProgram }, document, wx };
+    await createPayClient({ endpoint: ENDPOINT, fetch: server.fetch, globals, miniProgramPayPage: "/pages/pay/index?from=h5" }).pay({ orderNo: "A1" });
+    expect(urls).toEqual(["/pages/pay/index?from=h5&orderNo=A1&statusToken=token-A1&channel=wechat"]);
+    clearPendingOrder();
+  });
+
   test("without the JS-SDK's wx.miniProgram it rejects bridge_unavailable and leaves nothing to resume", async () => {
     const server = fakeServer(ok(wechatOrder, 201));
     const globals = { navigator: { userAgent: UA.wechatMiniProgram }, document };

@@ -56,6 +56,36 @@ describe("redirect", () => {
     expect(sessionStorage.getItem("paybridge:pending")).toBeNull();
   });
 
+  test("a saved order older than 30 minutes is not resumed (and is forgotten); one just under is", async () => {
+    vi.useFakeTimers();
+    const server = fakeServer(ok(redirectOrder), [orderStatus("paid")]);
+    const save = (ageMs: number) =>
+      sessionStorage.setItem("paybridge:pending", JSON.stringify({ orderNo: "A1", statusToken: "token-A1", channel: "unionpay", savedAt: Date.now() - ageMs }));
+    save(30 * 60 * 1000 + 1);
+    await expect(createPayClient({ endpoint: ENDPOINT, fetch: server.fetch }).resume()).resolves.toBeNull();
+    expect(sessionStorage.getItem("paybridge:pending")).toBeNull();
+    expect(server.statusRequests()).toHaveLength(0);
+    save(29 * 60 * 1000);
+    await expect(createPayClient({ endpoint: ENDPOINT, fetch: server.fetch }).resume()).resolves.toMatchObject({ status: "paid" });
+  });
+
+  test("pay() takes over from a running resume(): it starts at once, the resume resolves pending, the saved order is forgotten", async () => {
+    vi.useFakeTimers();
+    sessionStorage.setItem("paybridge:pending", JSON.stringify({ orderNo: "OLD-1", statusToken: "token-old", channel: "unionpay", savedAt: Date.now() }));
+    const server = fakeServer(ok(redirectOrder, 201), [orderStatus("pending")]);
+    const navigate = vi.fn();
+    const client = createPayClient({ endpoint: ENDPOINT, fetch: server.fetch, globals: inUnionPay, navigate, confirmTimeoutMs: 60_000 });
+    const resumed = client.resume();
+    await vi.advanceTimersByTimeAsync(600);
+    const paying = client.pay({ orderNo: "A1" });
+    await vi.advanceTimersByTimeAsync(3_100);
+    await expect(paying).resolves.toMatchObject({ status: "pending", orderNo: "A1" });
+    expect(navigate).toHaveBeenCalledWith("https://gateway.test/page/G-1");
+    await expect(resumed).resolves.toMatchObject({ status: "pending", orderNo: "OLD-1" });
+    // the new redirect saved its own order; the old one is gone
+    expect(JSON.parse(sessionStorage.getItem("paybridge:pending")!)).toMatchObject({ orderNo: "A1" });
+  });
+
   test("when sessionStorage throws (Safari private mode) pay() still redirects and this page can still resume", async () => {
     vi.spyOn(Storage.prototype, "setItem").mockImplementation(() => {
       throw new DOMException("The quota has been exceeded.", "QuotaExceededError");

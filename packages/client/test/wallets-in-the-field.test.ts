@@ -142,7 +142,7 @@ describe("cancel and fail are believed only after the server", () => {
 });
 
 describe("confirmation", () => {
-  test.each(["refunded", "partially_refunded"] as OrderStatus[])("%s counts as paid (the payment happened)", async (status) => {
+  test.each(["refunded", "partially_refunded"] as unknown as OrderStatus[])("%s counts as paid (the payment happened)", async (status) => {
     const server = fakeServer(ok(wechatOrder, 201), [orderStatus(status)]);
     await expect(client(server, inWechat(fakeWeixinBridge("get_brand_wcpay_request:ok"))).pay({ orderNo: "A1" })).resolves.toMatchObject({
       status: "paid",
