@@ -1,21 +1,28 @@
 import type { PayGlobals } from "./platform.js";
 
+/** A wallet whose own view just closed usually answers within this; only then is it silent. */
+export const RETURN_GRACE_MS = 1500;
+
 /**
  * Resolves when a wallet that may never call back should be given up on: the page is visible
- * again after having been hidden (`visibilitychange`), or restored (`pageshow`), or
- * `deadlineMs` passed. `stop()` removes the listeners and the timer.
+ * again after having been hidden (`visibilitychange`), or restored (`pageshow`), and the
+ * wallet still said nothing RETURN_GRACE_MS later; or `deadlineMs` passed. `stop()` removes
+ * the listeners and the timer.
  */
 export function whenWalletSilent(globals: PayGlobals, deadlineMs: number): { silent: Promise<void>; stop(): void } {
   const { document } = globals;
   let stop = (): void => undefined;
   const silent = new Promise<void>((resolve) => {
     let hidden = false;
-    const onVisibility = (): void => {
-      if (document?.visibilityState === "hidden") hidden = true;
-      else if (hidden) done();
+    let timer = setTimeout(done, deadlineMs);
+    const onPageShow = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(done, RETURN_GRACE_MS);
     };
-    const onPageShow = done;
-    const timer = setTimeout(done, deadlineMs);
+    const onVisibility = (): void => {
+      if (document && document.visibilityState === "hidden") hidden = true;
+      else if (hidden) onPageShow();
+    };
     function done(): void {
       stop();
       resolve();

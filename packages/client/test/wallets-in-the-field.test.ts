@@ -64,7 +64,9 @@ describe("a wallet that never calls back", () => {
     expect(server.statusRequests()).toHaveLength(0);
     flip("hidden");
     flip("visible");
-    expect(await settle(paying, 100)).toMatchObject({ value: { status: "paid" } });
+    // the wallet gets a moment to answer after its view closes
+    expect((await settle(paying, 1_000)).settled).toBe(false);
+    expect(await settle(paying, 600)).toMatchObject({ value: { status: "paid" } });
     // The next pay() launches the wallet again instead of waiting on the silent one.
     const next = await settle(pay.pay({ orderNo: "B2" }), 100);
     expect(next.error).toBeUndefined();
@@ -77,7 +79,7 @@ describe("a wallet that never calls back", () => {
     const paying = client(server, inWechat(wildWeixinBridge([]))).pay({ orderNo: "A1" });
     await vi.advanceTimersByTimeAsync(100);
     window.dispatchEvent(new Event("pageshow"));
-    expect(await settle(paying, 100)).toMatchObject({ value: { status: "paid" } });
+    expect(await settle(paying, 1_600)).toMatchObject({ value: { status: "paid" } });
   });
 
   test("after launchTimeoutMs the server is asked; still unpaid by confirmTimeoutMs it resolves pending", async () => {
@@ -103,6 +105,21 @@ describe("a wallet that never calls back", () => {
     expect(result.status).toBe("cancelled");
     expect(server.statusRequests()).toHaveLength(1);
   });
+});
+
+test("a cancel that arrives just after the page is visible again is still a cancel (not a silent wallet)", async () => {
+  vi.useFakeTimers();
+  const flip = pageVisibility(document);
+  const server = fakeServer(ok(wechatOrder, 201), [orderStatus("pending")]);
+  let answer: ((result: { err_msg: string }) => void) | undefined;
+  const bridge = { invoke: (_n: string, _p: object, callback: (result: { err_msg: string }) => void) => void (answer = callback) };
+  const paying = client(server, inWechat(bridge)).pay({ orderNo: "A1" });
+  await vi.advanceTimersByTimeAsync(100);
+  flip("hidden");
+  flip("visible");
+  await vi.advanceTimersByTimeAsync(300);
+  answer!({ err_msg: "get_brand_wcpay_request:cancel" });
+  expect(await settle(paying, 100)).toMatchObject({ value: { status: "cancelled" } });
 });
 
 describe("cancel and fail are believed only after the server", () => {
