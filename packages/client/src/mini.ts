@@ -1,14 +1,15 @@
 // The mini-program build (package.json "miniprogram": CommonJS, ES2017, no ky, no DOM): for
 // WeChat DevTools "Build npm", Alipay, uni-app and Taro mini-programs.
 import { PayClient as CorePayClient, type PayClientOptions } from "./client.js";
-import { defaultGlobals } from "./platform.js";
+import { miniGlobals } from "./platform.js";
 import { miniTransport } from "./transports/mini.js";
 import { uniTransport } from "./transports/uni.js";
 
 /** The mini-program client: HTTP by `uni.request` / `Taro.request` / `wx.request` / `my.request` (in that order) unless a transport is given. */
 export class PayClient extends CorePayClient {
   constructor(options: PayClientOptions) {
-    const globals = options.globals || defaultGlobals();
+    // Taro provides a `window` of its own: read wx / my / uni directly, the caller's globals on top.
+    const globals = { ...miniGlobals(), ...options.globals };
     const { uni, Taro } = globals;
     const fallback = uni && uni.request ? uniTransport(uni) : Taro && Taro.request ? uniTransport(Taro, "Taro.request") : miniTransport(globals);
     super({ ...options, globals, transport: options.transport || fallback });

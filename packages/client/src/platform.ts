@@ -133,7 +133,11 @@ declare const uni: UniApi | undefined;
  * not globals) an object holding `wx` / `my`. Not the global object by name: Chrome 69 and iOS 12.1 have no name for it.
  */
 export function defaultGlobals(): PayGlobals {
-  if (typeof window !== "undefined" && window) return window;
+  return typeof window !== "undefined" && window ? window : miniGlobals();
+}
+
+/** The mini-program APIs this module can see (`wx`, `my`, `uni`). */
+export function miniGlobals(): PayGlobals {
   return {
     wx: typeof wx !== "undefined" ? wx : undefined,
     my: typeof my !== "undefined" ? my : undefined,

@@ -65,6 +65,29 @@ describe("the mini-program build", () => {
     expect(requests[1]!.header["x-paybridge-token"]).toBe("tok");
   });
 
+  test("with Taro (whose runtime brings a window of its own) the channel still comes from wx, payment and HTTP from Taro", async () => {
+    const used: string[] = [];
+    const wx = { requestPayment: () => used.push("wx.requestPayment"), request: () => used.push("wx.request") };
+    const client = requireInMiniProgram(wx);
+    const Taro = {
+      request(options: any) {
+        used.push(`Taro.request ${options.method}`);
+        const data =
+          options.method === "POST"
+            ? { orderNo: "A1", status: "pending", gateway: "fubei", amountFen: 1, channel: "wechat", action: { type: "wechat", params: PARAMS }, statusToken: "tok" }
+            : { orderNo: "A1", status: "paid", amountFen: 1 };
+        setTimeout(() => options.success({ statusCode: 200, data, header: {}, errMsg: "request:ok" }));
+      },
+      requestPayment(options: any) {
+        used.push("Taro.requestPayment");
+        setTimeout(() => options.success({ errMsg: "requestPayment:ok" }));
+      },
+    };
+    const result = await client.createPayClient({ endpoint: "https://shop.test/pay", globals: { Taro } }).pay({ orderNo: "A1" });
+    expect(result).toMatchObject({ status: "paid", channel: "wechat" });
+    expect(used).toEqual(["Taro.request POST", "Taro.requestPayment", "Taro.request GET"]);
+  });
+
   test("its types accept miniprogram-api-typings' wx (signType union included) with no DOM types", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "paybridge-mini-types-"));
     const typings = path.dirname(createRequire(import.meta.url).resolve("miniprogram-api-typings/package.json"));
