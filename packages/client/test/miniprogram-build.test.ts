@@ -88,6 +88,22 @@ describe("the mini-program build", () => {
     expect(used).toEqual(["Taro.request POST", "Taro.requestPayment", "Taro.request GET"]);
   });
 
+  test("@paybridge/client/mini (the same build as a module for uni-app / Taro bundlers) reaches no ky", () => {
+    const seen = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const code = readFileSync(file, "utf8");
+      for (const [, spec] of code.matchAll(/from\s*['"]([^'"]+)['"]/g)) {
+        expect(spec, `${path.relative(root, file)} imports ${spec}`).toMatch(/^\./);
+        visit(path.resolve(path.dirname(file), spec!));
+      }
+    };
+    visit(path.join(root, "dist/mini.js"));
+    expect(seen.size).toBeGreaterThan(1);
+    expect(readFileSync(built, "utf8")).not.toMatch(/require\(/);
+  });
+
   test("its types accept miniprogram-api-typings' wx (signType union included) with no DOM types", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "paybridge-mini-types-"));
     const typings = path.dirname(createRequire(import.meta.url).resolve("miniprogram-api-typings/package.json"));
