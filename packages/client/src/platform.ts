@@ -74,6 +74,9 @@ export interface WxApi {
   login?(options: MiniCallbacks<{ code: string }>): void;
   request?(options: WxRequestOptions): void;
   miniProgram?: { navigateTo(options: { url: string } & MiniCallbacks<unknown>): void };
+  /** The mini-program came back to the foreground (the payer left the wallet some other way). */
+  onAppShow?(listener: () => void): void;
+  offAppShow?(listener: () => void): void;
 }
 
 /** The Alipay mini-program API (`my`). */
@@ -81,6 +84,8 @@ export interface MyApi {
   tradePay?(options: { tradeNO: string } & MiniCallbacks<AlipayTradePayResult>): void;
   getAuthCode?(options: { scopes: string } & MiniCallbacks<{ authCode: string }>): void;
   request?(options: MyRequestOptions): void;
+  onAppShow?(listener: () => void): void;
+  offAppShow?(listener: () => void): void;
 }
 
 /** The part of `document` paybridge uses (bridge Ready events, the page coming back into view). */

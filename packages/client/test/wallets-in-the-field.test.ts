@@ -93,6 +93,23 @@ describe("a wallet that never calls back", () => {
     expect(server.statusRequests().length).toBeGreaterThan(0);
   });
 
+  test("a mini-program whose wx.requestPayment never answers: when the app is shown again (wx.onAppShow) the server is asked", async () => {
+    vi.useFakeTimers();
+    const server = fakeServer(ok(wechatOrder, 201), [orderStatus("paid")]);
+    const shown: (() => void)[] = [];
+    const wx = {
+      requestPayment: () => undefined, // no success, fail or complete: ever
+      onAppShow: (listener: () => void) => void shown.push(listener),
+      offAppShow: (listener: () => void) => void shown.splice(shown.indexOf(listener), 1),
+    };
+    const paying = client(server, { wx }).pay({ orderNo: "A1" });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(shown).toHaveLength(1);
+    shown[0]!();
+    expect(await settle(paying, 1_600)).toMatchObject({ value: { status: "paid" } });
+    expect(shown).toHaveLength(0);
+  });
+
   test('old wx.requestPayment: a cancel that calls only complete ("requestPayment:cancel") resolves cancelled', async () => {
     const server = fakeServer(ok(wechatOrder, 201), [orderStatus("pending")]);
     const wx = {
