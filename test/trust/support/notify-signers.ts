@@ -75,7 +75,7 @@ function layouts(credentials: SandboxCredentials): Record<GatewayId, Layout> {
       amountField: "total_fee",
       amountFromFen: fenToYuanNumber,
       statusField: "trade_state",
-      failedWord: "PAYERROR",
+      failedWord: "REVOKED",
     },
     vbao: {
       rule: COMMON_SIGN_RULE,

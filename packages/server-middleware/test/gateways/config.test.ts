@@ -58,8 +58,8 @@ describe("supported channels and scenes follow docs/gateways.md", () => {
   it.each([
     ["upaas", { wechat: ["jsapi", "mini"], alipay: ["jsapi", "mini"], unionpay: ["h5"] }],
     ["lianke", { wechat: ["jsapi", "mini"], alipay: ["jsapi"] }],
-    ["xiangma", { wechat: ["h5"], alipay: ["h5"], unionpay: ["h5"] }],
-    ["fubei", { wechat: ["mini"] }],
+    ["xiangma", { wechat: ["h5", "jsapi"], alipay: ["h5", "jsapi"], unionpay: ["h5", "jsapi"] }],
+    ["fubei", { wechat: ["mini"], alipay: ["jsapi"] }],
     ["vbao", { wechat: ["h5", "mini"], alipay: ["h5", "mini"] }],
   ])("%s", (gateway, supports) => {
     const entry = FACTORIES.find(([id]) => id === gateway);
