@@ -90,6 +90,14 @@ export interface PaybridgeOptions {
   defaultChannel?: Channel;
   /** Largest request body accepted, in bytes, on both the create and the notify route. Default 16 KiB. */
   bodyLimit?: number;
+  /**
+   * How long one run of onPaid holds an order before another may run it again (its process is
+   * taken for dead). Default 60 000. Past it a gateway's retry starts a second run while a slow
+   * first one may still be going: onPaid must be idempotent by orderNo (see README).
+   */
+  fulfilmentLeaseMs?: number;
+  /** The most a gateway's answer may be, in bytes (read no further; the request fails with 502). Default 1 MiB. */
+  maxGatewayResponseBytes?: number;
 }
 
 /** Options with every default filled in, as the router and the order service use them. */
@@ -100,6 +108,8 @@ export const DEFAULTS = {
   queryIntervalMs: 5_000,
   defaultChannel: "wechat",
   bodyLimit: 16 * 1024,
+  fulfilmentLeaseMs: 60_000,
+  maxGatewayResponseBytes: 1024 * 1024,
 } as const satisfies Partial<PaybridgeOptions>;
 
 /** One JSON line per warning or error on stderr. */
@@ -130,7 +140,7 @@ export function validateOptions(options: PaybridgeOptions): ResolvedOptions {
   }
   if (options.store !== undefined) requireMethods("store", options.store, ["get", "insert", "compareAndSet", "compareAndDelete"]);
   if (options.logger !== undefined) requireMethods("logger", options.logger, ["info", "warn", "error"]);
-  for (const name of ["timeoutMs", "queryIntervalMs", "bodyLimit"] as const) {
+  for (const name of ["timeoutMs", "queryIntervalMs", "bodyLimit", "fulfilmentLeaseMs", "maxGatewayResponseBytes"] as const) {
     const value = options[name];
     if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) {
       throw new ConfigError(name, "must be a positive whole number");
@@ -155,6 +165,8 @@ export function validateOptions(options: PaybridgeOptions): ResolvedOptions {
     queryIntervalMs: options.queryIntervalMs ?? DEFAULTS.queryIntervalMs,
     defaultChannel: options.defaultChannel ?? DEFAULTS.defaultChannel,
     bodyLimit: options.bodyLimit ?? DEFAULTS.bodyLimit,
+    fulfilmentLeaseMs: options.fulfilmentLeaseMs ?? DEFAULTS.fulfilmentLeaseMs,
+    maxGatewayResponseBytes: options.maxGatewayResponseBytes ?? DEFAULTS.maxGatewayResponseBytes,
   };
 }
 

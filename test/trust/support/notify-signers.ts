@@ -81,7 +81,7 @@ function layouts(credentials: SandboxCredentials): Record<GatewayId, Layout> {
       rule: COMMON_SIGN_RULE,
       secret: credentials.vbao.key,
       orderNoField: "orderNo",
-      amountField: "amount",
+      amountField: "orderAmount",
       amountFromFen: (fen) => fen,
       statusField: "payStatus",
       failedWord: "FAIL",
