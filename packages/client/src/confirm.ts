@@ -1,4 +1,4 @@
-import type { OrderStatus } from "@paybridge/shared";
+import { isPaidStatus, type OrderStatus } from "@paybridge/shared";
 import type { ServerApi } from "./api.js";
 import { PayError } from "./errors.js";
 import type { PendingOrder } from "./pending-order.js";
@@ -7,7 +7,7 @@ const FIRST_DELAY_MS = 500;
 const MAX_DELAY_MS = 3_000;
 
 /** The payment happened: paid, or paid and since refunded in part or in full. */
-export const isPaid = (status: OrderStatus): boolean => status === "paid" || /refunded$/.test(status);
+export const isPaid = (status: OrderStatus): boolean => isPaidStatus(status);
 
 /** Settles with `fallback` once `ms` pass, whatever `promise` does. */
 function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {

@@ -8,10 +8,11 @@ import { CHANNELS, SCENES, isChannel, isScene, type CreateOrderRequest } from "@
 import { InvalidRequestError, PaybridgeError } from "./errors.js";
 import type { NotifyInput, NotifyReply } from "./gateways/types.js";
 import { validateOptions, type Logger, type PaybridgeOptions } from "./options.js";
+import { attachLifecycle, type LifecycleApi } from "./lifecycle-api.js";
 import { OrderService, type PaybridgeEvents } from "./orders.js";
 import type { OrderStore } from "./store/types.js";
 
-export interface PaybridgeRouter extends Router {
+export interface PaybridgeRouter extends Router, LifecycleApi {
   /** order.created, order.paid, order.failed, notify.rejected, gateway.error. */
   readonly events: PaybridgeEvents;
   /** The order store in use (the default MemoryOrderStore unless one was given). */
@@ -67,7 +68,8 @@ export function paybridge(options: PaybridgeOptions): PaybridgeRouter {
   });
 
   router.use(errorHandler(resolved.logger));
-  return Object.assign(router, { events: orders.events, store: resolved.store });
+  // The rest of an order's life, beside the order service: refunds, close, expiry.
+  return Object.assign(router, { events: orders.events, store: resolved.store }, attachLifecycle(orders, resolved));
 }
 
 /** The create request, checked field by field; the error names the first field at fault. */
