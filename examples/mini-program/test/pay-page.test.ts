@@ -50,7 +50,8 @@ function fakeServer(orderNo: string) {
           data: { orderNo, status: "pending", gateway: "fubei", gatewayOrderNo: "G1", amountFen: 1, channel: "wechat", action: { type: "wechat", params: WECHAT_PARAMS }, statusToken: "T1" },
         };
       }
-      if (request.method === "GET" && request.url === `${ENDPOINT}/orders/${orderNo}?token=T1`) {
+      const tokenHeader = request.header["x-paybridge-token"];
+      if (request.method === "GET" && request.url.startsWith(`${ENDPOINT}/orders/${orderNo}`) && tokenHeader === "T1") {
         return { statusCode: 200, data: { orderNo, status: paid ? "paid" : "pending", amountFen: 1 } };
       }
       return { statusCode: 404, data: { error: { code: "order_not_found", message: request.url } } };
@@ -69,7 +70,7 @@ function fakeWx(options: { answer(request: WxRequest): Answer; wallet: Wallet; o
       calls.logins += 1;
       setTimeout(() => success({ code: "0e1OCv1w3SXUT13aMD0w3ZASFJ3OCv1c" }));
     },
-    requestPayment({ success, fail, ...params }: WxCallbacks & Record<string, unknown>) {
+    requestPayment({ success, fail, complete: _complete, ...params }: WxCallbacks & Record<string, unknown>) {
       calls.payments.push(params);
       setTimeout(() => {
         if (options.wallet === "cancel") return fail({ errMsg: "requestPayment:fail cancel" });

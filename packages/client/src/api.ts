@@ -1,5 +1,6 @@
 import {
   SERVER_ERROR_STATUS,
+  STATUS_TOKEN_HEADER,
   type CreateOrderRequest,
   type CreateOrderResponse,
   type OrderStatusResponse,
@@ -22,6 +23,7 @@ export function serverApi(endpoint: string, transport: Transport): ServerApi {
       call<OrderStatusResponse>(transport, {
         method: "GET",
         url: `${base}/orders/${encodeURIComponent(orderNo)}?token=${encodeURIComponent(statusToken)}`,
+        headers: { [STATUS_TOKEN_HEADER]: statusToken },
       }),
   };
 }
@@ -38,6 +40,6 @@ export async function call<Body>(transport: Transport, request: TransportRequest
   if (status >= 200 && status < 300) return body as Body;
   const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
   // An answer that is not paybridge's (a proxy's error page) counts as `internal`.
-  const code = error?.code && Object.hasOwn(SERVER_ERROR_STATUS, error.code) ? (error.code as ServerErrorCode) : "internal";
+  const code = error?.code && Object.prototype.hasOwnProperty.call(SERVER_ERROR_STATUS, error.code) ? (error.code as ServerErrorCode) : "internal";
   throw new PayError(code, error?.message ?? `HTTP ${status}`, { status, body });
 }

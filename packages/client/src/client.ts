@@ -1,33 +1,32 @@
-import { EventEmitter } from "eventemitter3";
 import type { Channel, CreateOrderRequest, CreateOrderResponse, PayAction } from "@paybridge/shared";
-import { isPaidStatus } from "@paybridge/shared";
 import { serverApi, type ServerApi } from "./api.js";
-import { confirmPaid } from "./confirm.js";
-import { detectEnvironment } from "./environment.js";
+import { confirmPaid, isPaid, paidNow } from "./confirm.js";
+import { Emitter } from "./emitter.js";
+import { detectEnvironment, type Environment } from "./environment.js";
 import { PayError } from "./errors.js";
 import { assertLaunchable, launch } from "./launchers/index.js";
-import type { LaunchSettings } from "./launchers/types.js";
+import type { LaunchOutcome, LaunchSettings } from "./launchers/types.js";
+import { whenWalletSilent } from "./page-return.js";
 import { clearPendingOrder, loadPendingOrder, type PendingOrder } from "./pending-order.js";
 import { defaultGlobals, type PayGlobals } from "./platform.js";
 import type { Transport } from "./transport.js";
-import { kyTransport } from "./transports/ky.js";
 
 export interface PayClientOptions {
   /** Where the paybridge router is mounted, e.g. "/pay" or "https://shop.example.com/pay". */
   endpoint: string;
-  /** HTTP for the whole client; default ky. In a mini-program pass `wxTransport()` / `myTransport()`. */
+  /** HTTP for the whole client. Default: ky in the browser build; `wx.request` / `my.request` in the mini-program build. */
   transport?: Transport | undefined;
-  /** The fetch ky uses when no transport is given (tests, odd environments). */
-  fetch?: typeof fetch | undefined;
-  /** How long `pay()` / `resume()` ask the server for the result before answering pending. Default 10 000. */
+  /** How long `pay()` / `resume()` ask the server for the result, in all, before answering pending. Default 10 000. */
   confirmTimeoutMs?: number | undefined;
+  /** How long a launched wallet may stay silent before the server is asked instead. Default 120 000. */
+  launchTimeoutMs?: number | undefined;
   /** How long to wait for WeixinJSBridgeReady / AlipayJSBridgeReady. Default 5 000. */
   readyTimeoutMs?: number | undefined;
-  /** The native page a WeChat mini-program web-view hands payment to. Default "/pages/pay/index" (the example's page). */
+  /** The native page a WeChat mini-program web-view hands payment to (it may carry a query). Default "/pages/pay/index". */
   miniProgramPayPage?: string | undefined;
   /** How to leave for a payment page; default `location.assign`. */
   navigate?: ((url: string) => void) | undefined;
-  /** Where bridges, globals and the user agent are read; default `globalThis`. */
+  /** Where bridges, globals and the user agent are read; default the window (in a mini-program, `wx` / `my`). */
   globals?: PayGlobals | undefined;
 }
 
@@ -43,94 +42,162 @@ export interface PayResult {
 /** The `created` event: the server's order, without its status token. */
 export type OrderCreatedEvent = Omit<CreateOrderResponse, "statusToken">;
 
-export interface PayClientEvents {
+export type PayClientEvents = {
   created: (order: OrderCreatedEvent) => void;
   launched: (launch: { orderNo: string; channel: Channel; action: PayAction["type"] }) => void;
   paid: (result: PayResult) => void;
   cancelled: (result: PayResult) => void;
   pending: (result: PayResult) => void;
   failed: (error: PayError, orderNo: string) => void;
+};
+
+interface Run {
+  orderNo: string;
+  result: Promise<PayResult>;
+  resume: boolean;
+  stopped: boolean;
 }
 
-export class PayClient extends EventEmitter<PayClientEvents> {
-  readonly #api: ServerApi;
-  readonly #confirmTimeoutMs: number;
-  readonly #launchSettings: LaunchSettings;
-  #running: { orderNo: string; result: Promise<PayResult> } | undefined;
+const noTransport: Transport = () => Promise.reject(new PayError("bridge_unavailable", "no HTTP here: pass a transport"));
+
+/** Refuses a channel this app cannot pay with, before any order exists. */
+function refuseHere(channel: Channel, { kind }: Environment): void {
+  if (channel === "alipay" && /^(wechat|wecom)/.test(kind)) {
+    throw new PayError("open_in_browser", "Alipay cannot pay inside WeChat: open this page in a browser", { environment: kind });
+  }
+  if (channel === "wechat" && kind === "wecom") {
+    throw new PayError("unsupported_channel", "WeCom cannot pay by WeChat JSAPI: open this page in WeChat", { environment: kind });
+  }
+}
+
+export class PayClient extends Emitter<PayClientEvents> {
+  private readonly _api: ServerApi;
+  private readonly _confirmMs: number;
+  private readonly _launchMs: number;
+  private readonly _settings: LaunchSettings;
+  /** Status tokens of the orders this client created, for `check()`. */
+  private readonly _known: { [orderNo: string]: PendingOrder } = {};
+  private _run: Run | undefined;
 
   constructor(options: PayClientOptions) {
     super();
     const {
       globals = defaultGlobals(),
-      confirmTimeoutMs = 10_000,
-      readyTimeoutMs = 5_000,
+      confirmTimeoutMs = 10000,
+      launchTimeoutMs = 120000,
+      readyTimeoutMs = 5000,
       miniProgramPayPage = "/pages/pay/index",
-      navigate = (url) => globals.location?.assign(url),
+      navigate = (url) => globals.location && globals.location.assign(url),
     } = options;
-    this.#confirmTimeoutMs = confirmTimeoutMs;
-    this.#launchSettings = { globals, readyTimeoutMs, miniProgramPayPage, navigate };
-    this.#api = serverApi(options.endpoint, options.transport ?? kyTransport({ fetch: options.fetch }));
+    this._confirmMs = confirmTimeoutMs;
+    this._launchMs = launchTimeoutMs;
+    this._settings = { globals, readyTimeoutMs, miniProgramPayPage, navigate };
+    this._api = serverApi(options.endpoint, options.transport || noTransport);
   }
 
   /**
    * Creates (or re-reads) the order on the server, launches the wallet and resolves with the
    * server-confirmed result: paid only when the server says so, pending when it has not by
    * `confirmTimeoutMs`, and pending at once after a redirect or a mini-program hand-off (then
-   * `resume()` finishes on the page the payer comes back to). A second call for the same order
-   * while one runs gets the same promise; one for another order rejects.
+   * `resume()` finishes on the page the payer comes back to). A cancel or a wallet failure is
+   * believed only after the server, asked once, does not report the order paid. A second call
+   * for the same order while one runs gets the same promise; one for another order rejects;
+   * a `resume()` still running is stopped (it resolves pending) and its saved order forgotten.
    */
   pay(options: PayOptions): Promise<PayResult> {
-    return this.#once(options.orderNo, () => this.#pay(options));
+    const run = this._run;
+    if (run && run.resume) {
+      run.stopped = true;
+      this._run = undefined;
+      clearPendingOrder();
+    }
+    return this._once(options.orderNo, false, () => this._pay(options));
   }
 
-  /** On the page a redirect or hand-off returns to: confirms the saved order; null when none is saved. */
+  /** On the page a redirect or hand-off returns to: confirms the saved order (saved at most 30 minutes ago); null when none is saved. */
   resume(): Promise<PayResult | null> {
     const pending = loadPendingOrder();
-    return pending ? this.#once(pending.orderNo, () => this.#resume(pending)) : Promise.resolve(null);
+    return pending ? this._once(pending.orderNo, true, (run) => this._resume(pending, run)) : Promise.resolve(null);
   }
 
-  #once(orderNo: string, run: () => Promise<PayResult>): Promise<PayResult> {
-    if (this.#running) {
-      return this.#running.orderNo === orderNo
-        ? this.#running.result
-        : Promise.reject(new PayError("invalid_request", `order ${this.#running.orderNo} is being paid`));
+  /** Reads the server once for an order this page created (or saved for `resume()`); rejects `order_closed` for a closed or failed one. */
+  async check(orderNo: string): Promise<PayResult> {
+    const saved = loadPendingOrder();
+    const order = this._known[orderNo] || (saved && saved.orderNo === orderNo ? saved : undefined);
+    if (!order) throw new PayError("invalid_request", `no status token kept for order ${orderNo}`);
+    const { status } = await this._api.orderStatus(order.orderNo, order.statusToken);
+    if (status === "closed" || status === "failed") throw new PayError("order_closed", `order ${orderNo} is ${status}`);
+    if (isPaid(status) && saved && saved.orderNo === orderNo) clearPendingOrder();
+    return this._settle(isPaid(status) ? "paid" : "pending", order);
+  }
+
+  private _once(orderNo: string, resume: boolean, start: (run: Run) => Promise<PayResult>): Promise<PayResult> {
+    const running = this._run;
+    if (running) {
+      return running.orderNo === orderNo && !resume
+        ? running.result
+        : Promise.reject(new PayError("invalid_request", `order ${running.orderNo} is being paid`));
     }
-    // Started after a tick so #running is set before anything can settle.
-    const result = Promise.resolve()
-      .then(run)
-      .catch((error: unknown) => {
-        const payError = error instanceof PayError ? error : new PayError("internal", String(error), { cause: error });
-        this.emit("failed", payError, orderNo);
-        throw payError;
-      })
-      .finally(() => {
-        this.#running = undefined;
-      });
-    this.#running = { orderNo, result };
-    return result;
+    const run = { orderNo, resume, stopped: false } as Run;
+    // Started after a tick so _run is set before anything can settle.
+    run.result = Promise.resolve(run)
+      .then(start)
+      .then(
+        (result) => {
+          if (this._run === run) this._run = undefined;
+          return result;
+        },
+        (error: unknown) => {
+          if (this._run === run) this._run = undefined;
+          const payError = error instanceof PayError ? error : new PayError("internal", String(error), { cause: error });
+          this.emit("failed", payError, orderNo);
+          throw payError;
+        },
+      );
+    this._run = run;
+    return run.result;
   }
 
-  async #pay(options: PayOptions): Promise<PayResult> {
-    const environment = detectEnvironment(this.#launchSettings.globals);
-    const requestedChannel = options.channel ?? environment.channel;
-    if (!requestedChannel) throw new PayError("unsupported_channel", "no wallet on this page: pass a channel");
-    const order = await this.#api.createOrder({ ...options, channel: requestedChannel, scene: options.scene ?? environment.scene });
+  private async _pay(options: PayOptions): Promise<PayResult> {
+    const environment = detectEnvironment(this._settings.globals);
+    const channel = options.channel || environment.channel;
+    if (!channel) throw new PayError("unsupported_channel", "no wallet on this page: pass a channel", { environment: environment.kind });
+    refuseHere(channel, environment);
+    // The detected scene belongs to the detected channel only.
+    const scene = options.scene || (channel === environment.channel ? environment.scene : undefined);
+    const order = await this._api.createOrder({ ...options, channel, scene });
     const { statusToken, ...created } = order;
+    const pending: PendingOrder = { orderNo: order.orderNo, statusToken, channel: order.channel };
+    this._known[order.orderNo] = pending;
     this.emit("created", created);
-    if (isPaidStatus(order.status)) return this.#settle("paid", order);
-    const { orderNo, channel, action } = order;
-    if (!action) throw new PayError("internal", `no action for order ${orderNo}`, { body: created });
+    if (isPaid(order.status)) return this._settle("paid", order);
+    const { action } = order;
+    if (!action) throw new PayError("internal", `no action for order ${order.orderNo}`, { body: created });
     assertLaunchable(action);
-    this.emit("launched", { orderNo, channel, action: action.type });
-    const pending: PendingOrder = { orderNo, statusToken, channel };
-    const outcome = await launch({ ...this.#launchSettings, action, order: pending }, environment);
-    if (outcome === "confirm") return this.#confirm(pending);
-    return this.#settle(outcome === "cancelled" ? "cancelled" : "pending", order);
+    this.emit("launched", { orderNo: order.orderNo, channel: order.channel, action: action.type });
+    const outcome = await this._launch(pending, action, environment);
+    if (outcome === "handed-off") return this._settle("pending", order);
+    if (outcome === "cancelled") return this._settle((await paidNow(this._api, pending, this._confirmMs)) ? "paid" : "cancelled", order);
+    return this._confirm(pending);
   }
 
-  async #resume(pending: PendingOrder): Promise<PayResult> {
+  /** Launches the wallet; a silent one (the page came back, or the launch deadline passed) means: ask the server. */
+  private async _launch(order: PendingOrder, action: PayAction, environment: Environment): Promise<LaunchOutcome | "silent"> {
+    const watch = whenWalletSilent(this._settings.globals, this._launchMs);
     try {
-      const result = await this.#confirm(pending);
+      return await Promise.race([launch({ ...this._settings, action, order }, environment), watch.silent.then(() => "silent" as const)]);
+    } catch (error) {
+      // A wallet's failure is believed only if the server does not report the order paid.
+      if (error instanceof PayError && error.code === "bridge_failed" && (await paidNow(this._api, order, this._confirmMs))) return "confirm";
+      throw error;
+    } finally {
+      watch.stop();
+    }
+  }
+
+  private async _resume(pending: PendingOrder, run: Run): Promise<PayResult> {
+    try {
+      const result = await this._confirm(pending, () => run.stopped);
       if (result.status === "paid") clearPendingOrder();
       return result;
     } catch (error) {
@@ -140,18 +207,14 @@ export class PayClient extends EventEmitter<PayClientEvents> {
     }
   }
 
-  async #confirm(order: PendingOrder): Promise<PayResult> {
-    const status = await confirmPaid(this.#api, order.orderNo, order.statusToken, this.#confirmTimeoutMs);
-    return this.#settle(status, order);
+  private async _confirm(order: PendingOrder, stopped?: () => boolean): Promise<PayResult> {
+    this._known[order.orderNo] = order;
+    return this._settle(await confirmPaid(this._api, order, this._confirmMs, stopped), order);
   }
 
-  #settle(status: PayResult["status"], order: { orderNo: string; channel: Channel }): PayResult {
+  private _settle(status: PayResult["status"], order: { orderNo: string; channel: Channel }): PayResult {
     const result: PayResult = { status, orderNo: order.orderNo, channel: order.channel };
     this.emit(status, result);
     return result;
   }
-}
-
-export function createPayClient(options: PayClientOptions): PayClient {
-  return new PayClient(options);
 }

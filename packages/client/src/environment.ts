@@ -3,6 +3,7 @@ import { defaultGlobals, type PayGlobals } from "./platform.js";
 
 export type EnvironmentKind =
   | "wechat" // WeChat in-app browser: WeixinJSBridge
+  | "wecom" // WeCom (企业微信, "wxwork"): no JSAPI payment
   | "wechat-webview" // a web-view inside a WeChat mini-program: JSAPI is refused there
   | "wechat-mini" // a WeChat mini-program page: wx.requestPayment
   | "alipay" // Alipay in-app browser: AlipayJSBridge
@@ -20,12 +21,13 @@ export interface Environment {
 
 /** Where this page runs, from the user agent and the globals each wallet defines. */
 export function detectEnvironment(globals: PayGlobals = defaultGlobals()): Environment {
-  const userAgent = globals.navigator?.userAgent ?? "";
+  const userAgent = (globals.navigator && globals.navigator.userAgent) || "";
   if (!globals.document) {
     // Mini-program pages have no DOM and no user agent, only their platform's API object.
-    if (globals.wx?.requestPayment) return { kind: "wechat-mini", channel: "wechat", scene: "mini" };
-    if (globals.my?.tradePay) return { kind: "alipay-mini", channel: "alipay", scene: "mini" };
+    if (globals.wx && globals.wx.requestPayment) return { kind: "wechat-mini", channel: "wechat", scene: "mini" };
+    if (globals.my && globals.my.tradePay) return { kind: "alipay-mini", channel: "alipay", scene: "mini" };
   }
+  if (/wxwork/i.test(userAgent)) return { kind: "wecom" };
   if (/MicroMessenger/i.test(userAgent)) {
     return /miniProgram/i.test(userAgent) || globals.__wxjs_environment === "miniprogram"
       ? { kind: "wechat-webview", channel: "wechat", scene: "mini" }

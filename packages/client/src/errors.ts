@@ -9,6 +9,8 @@ export interface PayErrorDetails {
   /** The raw result a bridge returned (`err_msg`, `resultCode`, `errMsg`, …). */
   bridgeResult?: unknown;
   cause?: unknown;
+  /** Where the page runs (`EnvironmentKind`), on a refusal to pay here. */
+  environment?: string;
 }
 
 /** Every failure of `pay()`, `resume()` and the launch flow. Cancel is not an error. */
@@ -17,9 +19,11 @@ export class PayError extends Error {
   declare readonly status?: number;
   declare readonly body?: unknown;
   declare readonly bridgeResult?: unknown;
+  declare readonly cause?: unknown;
+  declare readonly environment?: string;
 
   constructor(code: ErrorCode, message: string, details: PayErrorDetails = {}) {
-    super(message, { cause: details.cause });
+    super(message); // `cause` is assigned below: Error's options argument is ES2022
     Object.assign(this, details, { name: "PayError", code });
   }
 }

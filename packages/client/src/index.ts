@@ -1,5 +1,6 @@
-export { createPayClient, PayClient } from "./client.js";
-export type { OrderCreatedEvent, PayClientEvents, PayClientOptions, PayOptions, PayResult } from "./client.js";
+export { createPayClient, PayClient } from "./browser-client.js";
+export type { PayClientOptions } from "./browser-client.js";
+export type { OrderCreatedEvent, PayClientEvents, PayOptions, PayResult } from "./client.js";
 export { PayError } from "./errors.js";
 export type { PayErrorDetails } from "./errors.js";
 export { detectEnvironment } from "./environment.js";
@@ -11,6 +12,7 @@ export { kyTransport } from "./transports/ky.js";
 export type { KyTransportOptions } from "./transports/ky.js";
 export { wxTransport } from "./transports/wx.js";
 export { myTransport } from "./transports/my.js";
+export { taroTransport, uniTransport } from "./transports/uni.js";
 export type * from "./platform.js";
 export type {
   Channel,

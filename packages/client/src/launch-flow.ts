@@ -5,6 +5,7 @@ import { launchMyTradePay } from "./launchers/my-trade-pay.js";
 import type { LaunchOutcome } from "./launchers/types.js";
 import { launchWxRequestPayment } from "./launchers/wx-request-payment.js";
 import { miniCall } from "./mini-call.js";
+import { whenWalletSilent } from "./page-return.js";
 import { defaultGlobals, type MyApi, type PayGlobals } from "./platform.js";
 import type { Transport } from "./transport.js";
 import { myTransport } from "./transports/my.js";
@@ -24,6 +25,8 @@ export interface LaunchFlowOptions {
   transport?: Transport | undefined;
   /** Where `wx` / `my` are read; default `globalThis`. */
   globals?: PayGlobals | undefined;
+  /** A wallet silent this long (or past the app being shown again) ends the flow pending. Default 120 000. */
+  launchTimeoutMs?: number | undefined;
 }
 
 /**
@@ -41,7 +44,8 @@ interface InterfaceAnswer {
 }
 
 export async function runLaunchFlow(options: LaunchFlowOptions): Promise<LaunchFlowResult> {
-  const { wx, my } = options.globals ?? defaultGlobals();
+  const globals = options.globals ?? defaultGlobals();
+  const { wx, my } = globals;
   const wechat = Boolean(wx?.requestPayment);
   if (!wechat && !my?.tradePay) throw new PayError("unsupported_channel", "not a WeChat or Alipay mini-program");
   const { interfaceUrl, payInfo } = launchParameters(options.query);
@@ -55,10 +59,16 @@ export async function runLaunchFlow(options: LaunchFlowOptions): Promise<LaunchF
     throw new PayError("gateway_error", answer.msg ?? "launch interface failed", { body: answer });
   }
 
-  const outcome: LaunchOutcome = wechat
-    ? await launchWxRequestPayment(answer.data as WechatPayParams, wx)
-    : await launchMyTradePay(answer.data.tradeNo ?? "", my);
-  return { status: outcome === "cancelled" ? "cancelled" : "pending" };
+  const watch = whenWalletSilent(globals, options.launchTimeoutMs ?? 120000);
+  try {
+    const outcome: LaunchOutcome | void = await Promise.race([
+      wechat ? launchWxRequestPayment(answer.data as WechatPayParams, wx) : launchMyTradePay(answer.data.tradeNo ?? "", my),
+      watch.silent,
+    ]);
+    return { status: outcome === "cancelled" ? "cancelled" : "pending" };
+  } finally {
+    watch.stop();
+  }
 }
 
 /** Launch parameters arrive URL-encoded from some openers; both are encoded alike, so decode both. */

@@ -5,6 +5,8 @@ export interface TransportRequest {
   url: string;
   /** Sent as JSON. */
   body?: object;
+  /** Extra request headers (the status token). */
+  headers?: Record<string, string>;
 }
 
 export interface TransportResponse {

@@ -55,9 +55,11 @@ describe("confirmation with the server", () => {
     const paying = client(server, inWechat()).pay({ orderNo: "A1" });
     await vi.advanceTimersByTimeAsync(5_000);
     await expect(paying).resolves.toMatchObject({ status: "paid" });
+    // paid came from the third answer, not from a failed ask
+    expect(server.statusRequests()).toHaveLength(3);
   });
 
-  test("a failed or closed order rejects order_closed", async () => {
+  test("a closed order rejects order_closed", async () => {
     const server = fakeServer(ok(wechatOrder, 201), [orderStatus("closed")]);
     await expect(client(server, inWechat()).pay({ orderNo: "A1" })).rejects.toMatchObject({ code: "order_closed" });
   });
@@ -95,7 +97,7 @@ describe("one payment at a time", () => {
   });
 
   test("a failed payment frees the client for the next one", async () => {
-    const server = fakeServer(ok(wechatOrder, 201), [orderStatus("paid")]);
+    const server = fakeServer(ok(wechatOrder, 201), [orderStatus("pending"), orderStatus("paid")]);
     const globals = inWechat("get_brand_wcpay_request:fail");
     const pay = client(server, globals);
     await expect(pay.pay({ orderNo: "A1" })).rejects.toMatchObject({ code: "bridge_failed" });
@@ -133,12 +135,22 @@ describe("errors", () => {
   });
 });
 
+function withoutField(field: keyof typeof WECHAT_PARAMS): Partial<typeof WECHAT_PARAMS> {
+  const { [field]: _dropped, ...rest } = WECHAT_PARAMS;
+  return rest;
+}
+
 describe("an action this client cannot launch (server and client do not match)", () => {
   test.each([
     ["an unknown type", { type: "qr", url: "https://pay.test/q" }],
     ["wechat without params", { type: "wechat" }],
     ["alipay with an empty tradeNO", { type: "alipay", tradeNO: "" }],
     ["redirect without a url", { type: "redirect", params: WECHAT_PARAMS }],
+    ["wechat with a numeric timeStamp", { type: "wechat", params: { ...WECHAT_PARAMS, timeStamp: 1702607213 } }],
+    ["wechat without paySign", { type: "wechat", params: withoutField("paySign") }],
+    ["wechat with an empty appId", { type: "wechat", params: { ...WECHAT_PARAMS, appId: "" } }],
+    ["wechat without signType", { type: "wechat", params: withoutField("signType") }],
+    ["alipay without tradeNO", { type: "alipay" }],
   ])("%s rejects unsupported_channel carrying the action, emits failed and launches nothing", async (_case, action) => {
     const server = fakeServer(ok(createdOrder(action as unknown as PayAction), 201), [orderStatus("paid")]);
     const weixin = fakeWeixinBridge("get_brand_wcpay_request:ok");
@@ -174,6 +186,35 @@ describe("channel and scene", () => {
     const server = fakeServer(ok(createdOrder({ type: "redirect", url: "https://pay.test/p" }, { channel: "unionpay" }), 201));
     await client(server, desktop, { navigate: () => {} }).pay({ orderNo: "A1", channel: "unionpay" });
     expect(server.requests[0]!.body).toEqual({ orderNo: "A1", channel: "unionpay" });
+  });
+
+  test("an explicit channel other than the detected one does not get the detected scene", async () => {
+    const server = fakeServer(ok(createdOrder({ type: "redirect", url: "https://pay.test/p" }, { channel: "unionpay" }), 201));
+    await client(server, inWechat(), { navigate: () => {} }).pay({ orderNo: "A1", channel: "unionpay" });
+    expect(server.requests[0]!.body).toEqual({ orderNo: "A1", channel: "unionpay" });
+  });
+
+  test("the detected channel named explicitly keeps the detected scene", async () => {
+    const server = fakeServer(ok(wechatOrder, 201), [orderStatus("paid")]);
+    await client(server, inWechat()).pay({ orderNo: "A1", channel: "wechat" });
+    expect(server.requests[0]!.body).toEqual({ orderNo: "A1", channel: "wechat", scene: "jsapi" });
+  });
+
+  test("WeCom (wxwork) refuses WeChat before creating an order", async () => {
+    const server = fakeServer(ok(wechatOrder, 201));
+    const wecom = { navigator: { userAgent: `${UA.wechat} wxwork/4.1.0 ColorScheme/Light` }, document };
+    await expect(client(server, wecom).pay({ orderNo: "A1", channel: "wechat" })).rejects.toMatchObject({ code: "unsupported_channel", environment: "wecom" });
+    await expect(client(server, wecom).pay({ orderNo: "A1" })).rejects.toMatchObject({ code: "unsupported_channel" });
+    expect(server.requests).toHaveLength(0);
+  });
+
+  test("Alipay inside WeChat refuses with open_in_browser before creating an order", async () => {
+    const server = fakeServer(ok(wechatOrder, 201));
+    await expect(client(server, inWechat()).pay({ orderNo: "A1", channel: "alipay" })).rejects.toMatchObject({
+      code: "open_in_browser",
+      environment: "wechat",
+    });
+    expect(server.requests).toHaveLength(0);
   });
 
   test("explicit channel and scene win over detection", async () => {

@@ -35,6 +35,7 @@ export const orderStatus = (status: OrderStatus, orderNo = "A1"): Answer => ok({
 export interface RecordedRequest {
   method: string;
   url: string;
+  headers: Record<string, string>;
   body?: unknown;
 }
 
@@ -48,7 +49,8 @@ export function fakeServer(create: Answer, statuses: Answer[] = [orderStatus("pe
   const fetch = async (input: RequestInfo | URL): Promise<Response> => {
     const request = input as Request;
     const text = await request.text();
-    requests.push({ method: request.method, url: request.url, ...(text && { body: JSON.parse(text) }) });
+    const headers = Object.fromEntries(request.headers);
+    requests.push({ method: request.method, url: request.url, headers, ...(text && { body: JSON.parse(text) }) });
     const answer = request.method === "POST" ? create : statuses[Math.min(statusIndex++, statuses.length - 1)]!;
     if (answer === "unreachable") throw new TypeError("Failed to fetch");
     return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), {
@@ -56,7 +58,7 @@ export function fakeServer(create: Answer, statuses: Answer[] = [orderStatus("pe
       headers: { "content-type": "application/json" },
     });
   };
-  return { fetch: fetch as typeof globalThis.fetch, requests, statusRequests: () => requests.filter((r) => r.method === "GET") };
+  return { fetch: fetch as typeof globalThis.fetch, requests, statuses, statusRequests: () => requests.filter((r) => r.method === "GET") };
 }
 
 /** A WeixinJSBridge that answers every getBrandWCPayRequest with `errMsg`. */
@@ -94,3 +96,29 @@ export const UA = {
     "Mozilla/5.0 (iPhone; CPU iPhone OS 16_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 (com.unionpay.chsp) (cordova 4.5.4) (updebug 0) (version 1010) (UnionPay/1.0 CloudPay) (clientVersion 310) (language zh_CN)",
   desktop: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
 };
+
+/**
+ * A WeixinJSBridge as real ones misbehave: `[]` never calls back (the payer closed the result
+ * page without "完成"); several answers are all delivered (WeChat has sent ":cancel" then ":ok"
+ * for a paid order).
+ */
+export function wildWeixinBridge(answers: string[]): WechatBridge & { calls: number } {
+  const bridge = {
+    calls: 0,
+    invoke(_name: string, _params: object, callback: (result: { err_msg: string }) => void) {
+      bridge.calls++;
+      for (const err_msg of answers) setTimeout(() => callback({ err_msg }));
+    },
+  };
+  return bridge;
+}
+
+/** A page's document whose visibility the test flips, firing visibilitychange as a WebView does. */
+export function pageVisibility(doc: Document) {
+  let state: DocumentVisibilityState = "visible";
+  Object.defineProperty(doc, "visibilityState", { configurable: true, get: () => state });
+  return (next: DocumentVisibilityState) => {
+    state = next;
+    doc.dispatchEvent(new Event("visibilitychange"));
+  };
+}

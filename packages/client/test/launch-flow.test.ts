@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import { PayError, runLaunchFlow } from "@paybridge/client";
 import { WECHAT_PARAMS } from "./fakes.js";
 import { fakeMy, fakeWx } from "./mini-fakes.js";
@@ -8,12 +8,28 @@ const INTERFACE_URL = "https://api.gateway.test/mini/pay";
 const query = { interfaceUrl: INTERFACE_URL, payInfo: "pi-123" };
 const wechatAnswer = { code: "200", msg: "操作成功", data: { ...WECHAT_PARAMS, codeUrl: null } };
 
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 describe("mini-program launch flow, WeChat", () => {
   test("posts payInfo with a wx.login code to the interface, then wx.requestPayment with the answer", async () => {
     const wx = fakeWx({ server: () => ({ status: 200, data: wechatAnswer }), loginCode: "login-code-1" });
     await expect(runLaunchFlow({ query, globals: { wx } })).resolves.toEqual({ status: "pending" });
-    expect(wx.calls.request).toEqual([{ url: INTERFACE_URL, method: "POST", body: { payInfo: "pi-123", code: "login-code-1" } }]);
+    expect(wx.calls.request).toEqual([expect.objectContaining({ url: INTERFACE_URL, method: "POST", body: { payInfo: "pi-123", code: "login-code-1" } })]);
     expect(wx.calls.requestPayment).toEqual([expect.objectContaining(WECHAT_PARAMS)]);
+  });
+
+  test("a wx.requestPayment that never answers ends the flow pending once the launch deadline passes", async () => {
+    vi.useFakeTimers();
+    const wx = { ...fakeWx({ server: () => ({ status: 200, data: wechatAnswer }) }), requestPayment: () => undefined };
+    const flow = runLaunchFlow({ query, globals: { wx }, launchTimeoutMs: 30_000 });
+    const settled = vi.fn();
+    void flow.then(settled);
+    await vi.advanceTimersByTimeAsync(29_000);
+    expect(settled).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1_100);
+    expect(settled).toHaveBeenCalledWith({ status: "pending" });
   });
 
   test("an openId is sent as identifyId, without wx.login", async () => {

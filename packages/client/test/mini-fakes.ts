@@ -12,11 +12,15 @@ export type MiniServer = (request: { url: string; method: string; body: unknown 
 
 /** A scripted `wx` of a WeChat mini-program page. */
 export function fakeWx(script: { server?: MiniServer; payment?: Reply<unknown>; loginCode?: string }) {
-  const calls = { requestPayment: [] as object[], request: [] as { url: string; method: string; body: unknown }[], login: 0 };
+  const calls = {
+    requestPayment: [] as object[],
+    request: [] as { url: string; method: string; body: unknown; header: Record<string, string> }[],
+    login: 0,
+  };
   return {
     calls,
     requestPayment(options: MiniCallbacks<unknown> & object) {
-      const { success: _s, fail: _f, ...params } = options;
+      const { success: _s, fail: _f, complete: _c, ...params } = options;
       calls.requestPayment.push(params);
       answer(options, script.payment ?? { success: { errMsg: "requestPayment:ok" } });
     },
@@ -26,7 +30,7 @@ export function fakeWx(script: { server?: MiniServer; payment?: Reply<unknown>; 
     },
     request(options: WxRequestOptions) {
       const request = { url: options.url, method: options.method, body: options.data };
-      calls.request.push(request);
+      calls.request.push({ ...request, header: options.header });
       // wx.request answers every HTTP status through success
       const { status, data } = script.server!(request);
       options.success({ statusCode: status, data });

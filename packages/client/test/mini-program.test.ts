@@ -19,24 +19,25 @@ describe("WeChat mini-program page: wx.requestPayment over a wx.request transpor
     const wx = fakeWx({ server: paybridgeServer(wechatOrder) });
     const client = createPayClient({ endpoint: ENDPOINT, transport: wxTransport(wx), globals: { wx } });
     await expect(client.pay({ orderNo: "A1", openId: "o-1" })).resolves.toEqual({ status: "paid", orderNo: "A1", channel: "wechat" });
-    expect(wx.calls.request[0]).toEqual({
+    expect(wx.calls.request[0]).toMatchObject({
       url: `${ENDPOINT}/orders`,
       method: "POST",
       body: { orderNo: "A1", openId: "o-1", channel: "wechat", scene: "mini" },
     });
-    expect(wx.calls.request[1]).toMatchObject({ method: "GET", url: `${ENDPOINT}/orders/A1?token=token-A1` });
+    expect(wx.calls.request[1]).toMatchObject({ method: "GET", header: { "x-paybridge-token": "token-A1" } });
+    expect(wx.calls.request[1]!.url).toMatch(`${ENDPOINT}/orders/A1`);
     expect(wx.calls.requestPayment).toEqual([WECHAT_PARAMS]);
   });
 
   test('"requestPayment:fail cancel" resolves cancelled', async () => {
-    const wx = fakeWx({ server: paybridgeServer(wechatOrder), payment: { fail: { errMsg: "requestPayment:fail cancel" } } });
+    const wx = fakeWx({ server: paybridgeServer(wechatOrder, "pending"), payment: { fail: { errMsg: "requestPayment:fail cancel" } } });
     const client = createPayClient({ endpoint: ENDPOINT, transport: wxTransport(wx), globals: { wx } });
     await expect(client.pay({ orderNo: "A1" })).resolves.toMatchObject({ status: "cancelled" });
   });
 
   test("any other fail rejects bridge_failed with the raw error", async () => {
     const raw = { errMsg: "requestPayment:fail (detail message)" };
-    const wx = fakeWx({ server: paybridgeServer(wechatOrder), payment: { fail: raw } });
+    const wx = fakeWx({ server: paybridgeServer(wechatOrder, "pending"), payment: { fail: raw } });
     const client = createPayClient({ endpoint: ENDPOINT, transport: wxTransport(wx), globals: { wx } });
     await expect(client.pay({ orderNo: "A1" })).rejects.toMatchObject({ code: "bridge_failed", bridgeResult: raw });
   });
@@ -52,17 +53,17 @@ describe("Alipay mini-program page: my.tradePay over a my.request transport", ()
   });
 
   test("6001 in the success callback is cancelled; 4000 is bridge_failed; a fail callback is bridge_failed", async () => {
-    const cancelled = fakeMy({ server: paybridgeServer(alipayOrder), tradePay: { success: { resultCode: "6001" } } });
+    const cancelled = fakeMy({ server: paybridgeServer(alipayOrder, "pending"), tradePay: { success: { resultCode: "6001" } } });
     await expect(
       createPayClient({ endpoint: ENDPOINT, transport: myTransport(cancelled), globals: { my: cancelled } }).pay({ orderNo: "A1" }),
     ).resolves.toMatchObject({ status: "cancelled" });
 
-    const failed = fakeMy({ server: paybridgeServer(alipayOrder), tradePay: { success: { resultCode: 4000 } } });
+    const failed = fakeMy({ server: paybridgeServer(alipayOrder, "pending"), tradePay: { success: { resultCode: 4000 } } });
     await expect(
       createPayClient({ endpoint: ENDPOINT, transport: myTransport(failed), globals: { my: failed } }).pay({ orderNo: "A1" }),
     ).rejects.toMatchObject({ code: "bridge_failed", bridgeResult: { resultCode: 4000 } });
 
-    const broken = fakeMy({ server: paybridgeServer(alipayOrder), tradePay: { fail: { error: 3, errorMessage: "unknown" } } });
+    const broken = fakeMy({ server: paybridgeServer(alipayOrder, "pending"), tradePay: { fail: { error: 3, errorMessage: "unknown" } } });
     await expect(
       createPayClient({ endpoint: ENDPOINT, transport: myTransport(broken), globals: { my: broken } }).pay({ orderNo: "A1" }),
     ).rejects.toMatchObject({ code: "bridge_failed", bridgeResult: { error: 3 } });
@@ -105,6 +106,24 @@ describe("WeChat mini-program web-view: hand-off to a native page", () => {
 
     await expect(client.resume()).resolves.toEqual({ status: "paid", orderNo: "A1", channel: "wechat" });
     await expect(client.resume()).resolves.toBeNull();
+  });
+
+  test("a pay page path that already has a query gets the order joined with &", async () => {
+    clearPendingOrder();
+    const server = fakeServer(ok(wechatOrder, 201));
+    const urls: string[] = [];
+    const wx = {
+      miniProgram: {
+        navigateTo(options: { url: string; success(result: unknown): void }) {
+          urls.push(options.url);
+          options.success({ errMsg: "navigateTo:ok" });
+        },
+      },
+    };
+    const globals = { navigator: { userAgent: UA.wechatMiniProgram }, document, wx };
+    await createPayClient({ endpoint: ENDPOINT, fetch: server.fetch, globals, miniProgramPayPage: "/pages/pay/index?from=h5" }).pay({ orderNo: "A1" });
+    expect(urls).toEqual(["/pages/pay/index?from=h5&orderNo=A1&statusToken=token-A1&channel=wechat"]);
+    clearPendingOrder();
   });
 
   test("without the JS-SDK's wx.miniProgram it rejects bridge_unavailable and leaves nothing to resume", async () => {

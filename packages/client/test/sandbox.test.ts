@@ -67,7 +67,7 @@ describe("sandbox bridges", () => {
   });
 
   test("Cancel answers cancel and completes nothing", async () => {
-    const { client, sandbox } = setUp(wechatOrder);
+    const { client, sandbox } = setUp(wechatOrder, 200, [orderStatus("pending")]);
     const paying = client.pay({ orderNo: "A1", channel: "wechat" });
     await click("sandbox-cancel");
     await expect(paying).resolves.toMatchObject({ status: "cancelled" });
@@ -75,7 +75,7 @@ describe("sandbox bridges", () => {
   });
 
   test("Fail completes the order as failed and the bridge answers fail", async () => {
-    const { client, sandbox } = setUp(wechatOrder);
+    const { client, sandbox } = setUp(wechatOrder, 200, [orderStatus("failed")]);
     const paying = client.pay({ orderNo: "A1", channel: "wechat" });
     await click("sandbox-fail");
     await expect(paying).rejects.toMatchObject({ code: "bridge_failed", bridgeResult: { err_msg: "get_brand_wcpay_request:fail" } });
@@ -83,7 +83,7 @@ describe("sandbox bridges", () => {
   });
 
   test("Alipay: Pay answers 9000 after completing; Cancel answers 6001", async () => {
-    const { client, sandbox } = setUp(alipayOrder);
+    const { client, sandbox } = setUp(alipayOrder, 200, [orderStatus("paid"), orderStatus("pending")]);
     const paying = client.pay({ orderNo: "A1", channel: "alipay" });
     await click("sandbox-pay");
     await expect(paying).resolves.toEqual({ status: "paid", orderNo: "A1", channel: "alipay" });
@@ -95,7 +95,7 @@ describe("sandbox bridges", () => {
   });
 
   test("when the sandbox refuses the completion, the bridge answers fail rather than ok", async () => {
-    const { client } = setUp(wechatOrder, 400);
+    const { client } = setUp(wechatOrder, 400, [orderStatus("pending")]);
     const paying = client.pay({ orderNo: "A1", channel: "wechat" });
     await click("sandbox-pay");
     await expect(paying).rejects.toMatchObject({ code: "bridge_failed" });

@@ -42,6 +42,7 @@ export const CLIENT_ERROR_CODES = [
   "bridge_unavailable",
   "bridge_failed",
   "unsupported_channel",
+  "open_in_browser", // the wallet cannot pay inside this app (Alipay inside WeChat): guide the payer to a browser
 ] as const;
 export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
 

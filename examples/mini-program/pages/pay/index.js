@@ -1,4 +1,5 @@
-// The pay page of a WeChat mini-program, using @paybridge/client (Tools → Build npm in DevTools).
+// The pay page of a WeChat mini-program, using @paybridge/client (Tools → Build npm in DevTools
+// copies the package's "miniprogram" build: one CommonJS ES2017 file, no ky, no fetch needed).
 //
 // Opened two ways:
 //  - `?orderNo=…` by the merchant's own pages, or by the client's hand-off from a web-view

@@ -8,13 +8,13 @@ import type { LaunchContext, LaunchOutcome } from "./types.js";
  * `resume()` here when the payer comes back. `wx.miniProgram` comes with the WeChat JS-SDK.
  */
 export async function launchMiniProgramHandoff(context: LaunchContext): Promise<LaunchOutcome> {
-  const miniProgram = context.globals.wx?.miniProgram;
-  // orderNo=…&statusToken=…&channel=…: the server allows only characters that form encoding
-  // and encodeURIComponent encode alike (orderNo letters, digits, _-.|*@; a base64url token).
-  const query = new URLSearchParams(context.order);
-  await miniCall(miniProgram?.navigateTo.bind(miniProgram), "wx.miniProgram.navigateTo", {
-    url: `${context.miniProgramPayPage}?${query}`,
-  });
+  const miniProgram = context.globals.wx && context.globals.wx.miniProgram;
+  const { orderNo, statusToken, channel } = context.order;
+  const query = `orderNo=${encodeURIComponent(orderNo)}&statusToken=${encodeURIComponent(statusToken)}&channel=${channel}`;
+  const page = context.miniProgramPayPage;
+  // The page path may carry a query of its own ("/pages/pay/index?from=h5").
+  const url = `${page}${page.includes("?") ? "&" : "?"}${query}`;
+  await miniCall(miniProgram && miniProgram.navigateTo.bind(miniProgram), "wx.miniProgram.navigateTo", { url });
   // This page stays open under the native one, so saving after the navigation is in time.
   savePendingOrder(context.order);
   return "handed-off";

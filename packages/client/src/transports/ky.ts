@@ -8,10 +8,11 @@ export interface KyTransportOptions {
 
 /** The browser transport. No retries here (the confirmation loop does its own); ky's 10 s timeout. */
 export function kyTransport(options: KyTransportOptions = {}): Transport {
-  return async ({ method, url, body }) => {
+  return async ({ method, url, body, headers }) => {
     const response = await ky(url, {
       method,
       json: body,
+      headers,
       retry: 0,
       throwHttpErrors: false,
       fetch: options.fetch, // undefined: ky takes the global fetch

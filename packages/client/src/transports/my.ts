@@ -5,14 +5,14 @@ import { defaultGlobals, type MiniProgramError, type MyApi } from "../platform.j
 
 /** A transport on `my.request`, for Alipay mini-programs (which have no fetch). */
 export function myTransport(my: MyApi | undefined = defaultGlobals().my): Transport {
-  return async ({ method, url, body }) => {
+  return async ({ method, url, body, headers }) => {
     try {
       const result = await miniCall(my?.request?.bind(my), "my.request", {
         url,
         method,
         // my.request form-encodes an object: JSON goes as text.
         data: body && JSON.stringify(body),
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...headers },
         dataType: "json" as const,
       });
       return { status: result.status, body: result.data };

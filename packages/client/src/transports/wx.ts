@@ -4,12 +4,12 @@ import { defaultGlobals, type WxApi } from "../platform.js";
 
 /** A transport on `wx.request`, for WeChat mini-programs (which have no fetch). */
 export function wxTransport(wx: WxApi | undefined = defaultGlobals().wx): Transport {
-  return async ({ method, url, body }) => {
-    const result = await miniCall(wx?.request?.bind(wx), "wx.request", {
+  return async ({ method, url, body, headers }) => {
+    const result = await miniCall(wx && wx.request && wx.request.bind(wx), "wx.request", {
       url,
       method,
       data: body,
-      header: { "content-type": "application/json" },
+      header: { "content-type": "application/json", ...headers },
     });
     return { status: result.statusCode, body: result.data };
   };
