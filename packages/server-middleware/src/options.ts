@@ -2,7 +2,7 @@
  * The options of `paybridge(options)`, and their validation at start-up: a mistake in
  * configuration throws ConfigError naming the option, before the first payer meets it.
  */
-import type { Request } from "express";
+import type { Request as ExpressRequest } from "express";
 import { CHANNELS, isChannel, isScene, type Channel, type Scene } from "@paybridge/shared";
 import { ConfigError } from "./errors.js";
 import type { GatewayAdapter } from "./gateways/types.js";
@@ -10,10 +10,10 @@ import { MemoryOrderStore } from "./store/memory.js";
 import type { OrderStore } from "./store/types.js";
 
 /** What the merchant's `resolveOrder` is asked about: the order number the browser posted. */
-export interface ResolveOrderInput {
+export interface ResolveOrderInput<Req = ExpressRequest> {
   orderNo: string;
-  /** The browser's request, for the merchant's session or auth. */
-  req: Request;
+  /** The browser's request, for the merchant's session or auth: Express's `req`, or the fetch API's `Request` under the web handler. */
+  req: Req;
 }
 
 /** The merchant's own view of an order. The amount comes from here, never from the browser. */
@@ -62,7 +62,7 @@ export interface Logger {
   error(message: string, fields?: LogFields): void;
 }
 
-export interface PaybridgeOptions {
+export interface PaybridgeOptions<Req = ExpressRequest> {
   /** The configured gateway adapters (`upaas({...})`, ...); at least one, ids unique. */
   gateways: readonly GatewayAdapter[];
   /**
@@ -73,7 +73,7 @@ export interface PaybridgeOptions {
   /** Absolute http(s) URL where this router is reachable; notify URL = publicUrl + "/notify/" + id. */
   publicUrl: string;
   /** Looks the order up in the merchant's system; null when there is no such payable order (→ 404). */
-  resolveOrder: (input: ResolveOrderInput) => ResolvedOrder | null | Promise<ResolvedOrder | null>;
+  resolveOrder: (input: ResolveOrderInput<Req>) => ResolvedOrder | null | Promise<ResolvedOrder | null>;
   /** Fulfils a paid order. Runs once per order; if it throws, the notify is answered with failure and it runs again on the gateway's retry. */
   onPaid: (payment: Payment) => void | Promise<void>;
   /** Signs the status tokens; at least 32 characters, kept on the server. */
@@ -90,16 +90,22 @@ export interface PaybridgeOptions {
   defaultChannel?: Channel;
   /** Largest request body accepted, in bytes, on both the create and the notify route. Default 16 KiB. */
   bodyLimit?: number;
+  /**
+   * How long a status token works, in ms from the order's creation: a payment's whole life
+   * (the payer paying, the notify, the payer coming back). Default 24 h.
+   */
+  statusTokenTtlMs?: number;
 }
 
 /** Options with every default filled in, as the router and the order service use them. */
-export type ResolvedOptions = Required<PaybridgeOptions>;
+export type ResolvedOptions<Req = ExpressRequest> = Required<PaybridgeOptions<Req>>;
 
 export const DEFAULTS = {
   timeoutMs: 10_000,
   queryIntervalMs: 5_000,
   defaultChannel: "wechat",
   bodyLimit: 16 * 1024,
+  statusTokenTtlMs: 24 * 60 * 60 * 1000,
 } as const satisfies Partial<PaybridgeOptions>;
 
 /** One JSON line per warning or error on stderr. */
@@ -117,7 +123,7 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 const isFunction = (value: unknown): value is (...args: never[]) => unknown => typeof value === "function";
 
 /** Throws ConfigError naming the first option that is wrong; returns the options with defaults. */
-export function validateOptions(options: PaybridgeOptions): ResolvedOptions {
+export function validateOptions<Req>(options: PaybridgeOptions<Req>): ResolvedOptions<Req> {
   if (!isObject(options)) throw new ConfigError("options", "must be an object");
   const gateways = validateGateways(options.gateways);
   validateRouting(options.routing, gateways);
@@ -130,7 +136,7 @@ export function validateOptions(options: PaybridgeOptions): ResolvedOptions {
   }
   if (options.store !== undefined) requireMethods("store", options.store, ["get", "insert", "compareAndSet", "compareAndDelete"]);
   if (options.logger !== undefined) requireMethods("logger", options.logger, ["info", "warn", "error"]);
-  for (const name of ["timeoutMs", "queryIntervalMs", "bodyLimit"] as const) {
+  for (const name of ["timeoutMs", "queryIntervalMs", "bodyLimit", "statusTokenTtlMs"] as const) {
     const value = options[name];
     if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) {
       throw new ConfigError(name, "must be a positive whole number");
@@ -155,6 +161,7 @@ export function validateOptions(options: PaybridgeOptions): ResolvedOptions {
     queryIntervalMs: options.queryIntervalMs ?? DEFAULTS.queryIntervalMs,
     defaultChannel: options.defaultChannel ?? DEFAULTS.defaultChannel,
     bodyLimit: options.bodyLimit ?? DEFAULTS.bodyLimit,
+    statusTokenTtlMs: options.statusTokenTtlMs ?? DEFAULTS.statusTokenTtlMs,
   };
 }
 

@@ -51,7 +51,7 @@ export class OrderService {
     this.#options = options;
     this.#adapters = new Map(options.gateways.map((adapter) => [adapter.id, adapter]));
     this.#http = new Map(options.gateways.map((adapter) => [adapter.id, createGatewayHttp(adapter.id, options.timeoutMs)]));
-    this.#tokens = createStatusTokens(options.statusTokenSecret);
+    this.#tokens = createStatusTokens(options.statusTokenSecret, options.statusTokenTtlMs);
   }
 
   hasGateway(id: string): boolean {
@@ -234,7 +234,7 @@ export class OrderService {
       channel: record.channel,
       // A paid order is not paid again.
       ...(record.status === "pending" ? optional("action", record.action) : {}),
-      statusToken: this.#tokens.issue(record.orderNo),
+      statusToken: this.#tokens.issue(record.orderNo, Date.parse(record.createdAt)),
     };
   }
 

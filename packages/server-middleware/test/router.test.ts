@@ -1,8 +1,10 @@
 import { createServer, type Server } from "node:net";
 import type { Socket } from "node:net";
+import { request as httpRequest } from "node:http";
+import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
-import express from "express";
 import { fakeGateway, startHarness, type Harness } from "./support/fake-adapter.js";
+import { HOSTS } from "./support/hosts.js";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -10,8 +12,23 @@ afterEach(async () => {
   harness = undefined;
 });
 
-async function start(...args: Parameters<typeof startHarness>): Promise<Harness> {
-  harness = await startHarness(...args);
+/** A POST of exact bytes (supertest would JSON-encode a Buffer sent as JSON). */
+function rawPost(port: number, path: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: "127.0.0.1", port, path, method: "POST", headers: { ...headers, "content-length": String(body.length) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+// The HTTP contract, on every host: Express 5, Express 4 and the web-standard handler.
+describe.each(HOSTS)("on %s", (hostName) => {
+async function start(overrides: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
+  harness = await startHarness({ host: hostName, ...overrides });
   return harness;
 }
 
@@ -30,7 +47,7 @@ describe("POST /orders", () => {
       amountFen: 1234,
       channel: "wechat",
       action: { type: "wechat", params: expect.objectContaining({ package: "prepay_id=FAKE-A1" }) },
-      statusToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      statusToken: expect.stringMatching(/^\d{10}\.[A-Za-z0-9_-]{43}$/),
     });
     expect(res.body.action.params.timeStamp).toMatch(/^\d{10}$/);
     expect(gateway.createCalls).toHaveLength(1);
@@ -135,6 +152,57 @@ describe("POST /orders", () => {
     expect(res.body.error).toMatchObject({ code: "invalid_request", field });
     expect(typeof res.body.error.message).toBe("string");
     expect(gateway.createCalls).toHaveLength(0);
+  });
+
+  it.each([
+    ["openId", { orderNo: "U1", openId: "user\ud83d" }],
+    ["appId", { orderNo: "U1", appId: "\udc00wx" }],
+    ["a field paybridge does not use", { orderNo: "U1", note: "cut mid-emoji \ud83d" }],
+  ])("answers 400 naming the field for a lone UTF-16 surrogate in %s", async (_name, body) => {
+    const { api, gateway, router } = await start();
+    const field = Object.keys(body)[1] as string;
+    // JSON.stringify escapes a lone surrogate as \udXXX: valid JSON, ill-formed text.
+    const res = await api.post("/pay/orders").type("json").send(JSON.stringify(body)).expect(400);
+    expect(res.body.error).toMatchObject({ code: "invalid_request", field });
+    expect(gateway.createCalls).toHaveLength(0);
+    expect(await router.store.get("U1")).toBeNull();
+  });
+
+  it("accepts text with well-formed surrogate pairs (an emoji)", async () => {
+    const { api, gateway } = await start();
+    await api.post("/pay/orders").type("json").send(JSON.stringify({ orderNo: "U2", openId: "user\ud83d\ude00" })).expect(201);
+    expect(gateway.createCalls[0]?.openId).toBe("user😀");
+  });
+
+  it.each([".", ".."])("answers 400 naming orderNo for the order number %j (its status URL normalises away)", async (orderNo) => {
+    const { api, gateway } = await start();
+    const res = await api.post("/pay/orders").send({ orderNo }).expect(400);
+    expect(res.body.error).toMatchObject({ code: "invalid_request", field: "orderNo" });
+    expect(gateway.createCalls).toHaveLength(0);
+  });
+
+  it.each([
+    ["charset latin1", { "content-type": "application/json; charset=latin1" }, Buffer.from('{"orderNo":"H1"}', "latin1"), /charset/],
+    ["charset utf-16le", { "content-type": "application/json; charset=utf-16le" }, Buffer.from('{"orderNo":"H1"}', "utf16le"), /charset/],
+    ["a gzip body", { "content-type": "application/json", "content-encoding": "gzip" }, gzipSync('{"orderNo":"H1"}'), /Content-Encoding/],
+    ["a deflate body", { "content-type": "application/json", "content-encoding": "deflate" }, deflateSync('{"orderNo":"H1"}'), /Content-Encoding/],
+    ["a br body", { "content-type": "application/json", "content-encoding": "br" }, brotliCompressSync('{"orderNo":"H1"}'), /Content-Encoding/],
+  ])("answers 400 naming body for %s, saying why", async (_name, headers, body, why) => {
+    const { port, gateway } = await start();
+    const res = await rawPost(port, "/pay/orders", headers, body);
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.text).error).toMatchObject({ code: "invalid_request", field: "body", message: expect.stringMatching(why) });
+    expect(gateway.createCalls).toHaveLength(0);
+  });
+
+  it("accepts charset utf-8 in any spelling, and bytes that are not UTF-8 are refused naming body", async () => {
+    const { api, port } = await start();
+    await api.post("/pay/orders").set("content-type", 'application/json; charset="UTF-8"').send('{"orderNo":"H2"}').expect(201);
+    // {"orderNo":"H<0xff>"}: a Latin-1 byte, which a lenient decoder would turn into U+FFFD.
+    const bytes = Buffer.concat([Buffer.from('{"orderNo":"H'), Buffer.from([0xff]), Buffer.from('"}')]);
+    const res = await rawPost(port, "/pay/orders", { "content-type": "application/json" }, bytes);
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.text).error).toMatchObject({ code: "invalid_request", field: "body", message: "body is not valid UTF-8" });
   });
 
   it("accepts every allowed character in an order number", async () => {
@@ -305,18 +373,6 @@ describe("POST /notify/:gateway", () => {
     expect(paid.map((payment) => payment.orderNo)).toEqual(["N2"]);
   });
 
-  it("says the raw body is required when a JSON parser mounted before paybridge consumed it", async () => {
-    // The merchant's own parser, mounted first: the mistake under test.
-    const { api, gateway, paid, logs } = await start({ before: [express.json()] });
-    await api.post("/pay/orders").send({ orderNo: "RAW1" }).expect(201);
-    // 500, not 4xx: nothing is wrong with the notify, so the gateway must retry once mounting is fixed.
-    const res = await api.post("/pay/notify/fake").type("json").send(gateway.notify({ orderNo: "RAW1", amountFen: 100 }));
-    expect(res.status).toBe(500);
-    expect(res.text).toBe(gateway.adapter.notifyReply.failure.body);
-    expect(paid).toEqual([]);
-    expect(logs.map((log) => `${log.message} ${JSON.stringify(log.fields)}`).join("\n")).toMatch(/raw bytes.*mount paybridge before express\.json\(\)/);
-  });
-
   it("answers an unknown gateway with 404", async () => {
     const { api, gateway } = await start();
     const res = await api.post("/pay/notify/nosuch").send(gateway.notify({ orderNo: "N3", amountFen: 100 })).expect(404);
@@ -329,4 +385,5 @@ describe("POST /notify/:gateway", () => {
     expect(res.status).toBe(400);
     expect(res.text).toBe("FAIL");
   });
+});
 });
