@@ -2,7 +2,8 @@ import { createServer, type Server } from "node:net";
 import type { Socket } from "node:net";
 import { request as httpRequest } from "node:http";
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { STATUS_TOKEN_HEADER } from "@paybridge/shared";
 import { fakeGateway, startHarness, type Harness } from "./support/fake-adapter.js";
 import { HOSTS } from "./support/hosts.js";
 
@@ -317,6 +318,46 @@ describe("GET /orders/:orderNo", () => {
     const created = await api.post("/pay/orders").send({ orderNo: "S1" }).expect(201);
     const res = await api.get("/pay/orders/S1").query({ token: created.body.statusToken }).expect(200);
     expect(res.body).toEqual({ orderNo: "S1", status: "pending", amountFen: 100, gatewayOrderNo: "FAKE-S1" });
+  });
+
+  it("accepts the token in the x-paybridge-token header, where the client sends it", async () => {
+    const { api } = await start();
+    const created = await api.post("/pay/orders").send({ orderNo: "S4" }).expect(201);
+    const res = await api.get("/pay/orders/S4").set(STATUS_TOKEN_HEADER, created.body.statusToken).expect(200);
+    expect(res.body).toMatchObject({ orderNo: "S4", status: "pending" });
+    expect(res.headers["cache-control"]).toBe("no-store");
+  });
+
+  it("answers a wrong header token like an unknown order, even beside a right ?token=", async () => {
+    const { api } = await start();
+    const s5 = await api.post("/pay/orders").send({ orderNo: "S5" }).expect(201);
+    const s6 = await api.post("/pay/orders").send({ orderNo: "S6" }).expect(201);
+    const unknown = await api.get("/pay/orders/NOPE").set(STATUS_TOKEN_HEADER, s5.body.statusToken);
+    const wrong = await api.get("/pay/orders/S5").set(STATUS_TOKEN_HEADER, s6.body.statusToken).query({ token: s5.body.statusToken });
+    expect(unknown.status).toBe(404);
+    expect([wrong.status, wrong.body]).toEqual([404, unknown.body]);
+  });
+
+  it("stops accepting a token once statusTokenTtlMs has passed since the order's creation", async () => {
+    const { api } = await start({ statusTokenTtlMs: 60 * 60 * 1000 });
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.UTC(2026, 10, 30, 4, 0, 0) });
+    try {
+      const created = await api.post("/pay/orders").send({ orderNo: "S7" }).expect(201);
+      const token: string = created.body.statusToken;
+      vi.setSystemTime(Date.UTC(2026, 10, 30, 4, 59, 59));
+      await api.get("/pay/orders/S7").set(STATUS_TOKEN_HEADER, token).expect(200);
+      await api.get("/pay/orders/S7").query({ token }).expect(200);
+      vi.setSystemTime(Date.UTC(2026, 10, 30, 5, 0, 0));
+      const unknown = await api.get("/pay/orders/NOPE").set(STATUS_TOKEN_HEADER, token);
+      for (const res of [await api.get("/pay/orders/S7").set(STATUS_TOKEN_HEADER, token), await api.get("/pay/orders/S7").query({ token })]) {
+        expect([res.status, res.body]).toEqual([404, unknown.body]);
+      }
+      // Posting the order again answers the same token: it does not extend the payment's life.
+      const again = await api.post("/pay/orders").send({ orderNo: "S7" }).expect(200);
+      expect(again.body.statusToken).toBe(token);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("answers a missing or wrong token exactly like an unknown order", async () => {
