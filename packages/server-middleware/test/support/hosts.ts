@@ -15,6 +15,10 @@ import { paybridgeHandler } from "../../src/web.js";
 
 export type HostName = "express5" | "express4" | "web";
 export const HOSTS: readonly HostName[] = ["express5", "express4", "web"];
+export const EXPRESS_HOSTS = ["express5", "express4"] as const;
+
+/** The Express of a host, for the merchant's own middleware (express.json() of the same major). */
+export const expressOf = (name: (typeof EXPRESS_HOSTS)[number]): typeof express5 => (name === "express4" ? express4 : express5);
 
 export interface Hosted {
   readonly events: PaybridgeEvents;
