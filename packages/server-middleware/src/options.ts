@@ -6,6 +6,7 @@ import type { Request as ExpressRequest } from "express";
 import { CHANNELS, isChannel, isScene, type Channel, type Scene } from "@paybridge/shared";
 import { ConfigError } from "./errors.js";
 import type { GatewayAdapter } from "./gateways/types.js";
+import { toLogger } from "./logger.js";
 import { MemoryOrderStore } from "./store/memory.js";
 import type { OrderStore } from "./store/types.js";
 
@@ -55,7 +56,11 @@ export type Routing = Readonly<Partial<Record<Channel, string>>> | ((order: Rout
 
 export type LogFields = Readonly<Record<string, unknown>>;
 
-/** Where paybridge writes. It is never given a secret, a signature or a key. */
+/**
+ * Where paybridge writes: pino, winston and console work as they are (pino is called
+ * `(fields, message)`, the others `(message, fields)`). Errors arrive as the Error object
+ * under `err`. It is never given a secret, a signature or a key.
+ */
 export interface Logger {
   info(message: string, fields?: LogFields): void;
   warn(message: string, fields?: LogFields): void;
@@ -116,7 +121,9 @@ export const defaultLogger: Logger = {
 };
 
 function writeLine(level: string, message: string, fields: LogFields | undefined): void {
-  process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), message, ...fields })}\n`);
+  // The Error itself stays out of the line: its name and message are fields already.
+  const { err: _err, ...rest } = fields ?? {};
+  process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), message, ...rest })}\n`);
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
@@ -156,7 +163,7 @@ export function validateOptions<Req>(options: PaybridgeOptions<Req>): ResolvedOp
     onPaid: options.onPaid,
     statusTokenSecret: options.statusTokenSecret,
     store: options.store ?? new MemoryOrderStore(),
-    logger: options.logger ?? defaultLogger,
+    logger: options.logger ? toLogger(options.logger) : defaultLogger,
     timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
     queryIntervalMs: options.queryIntervalMs ?? DEFAULTS.queryIntervalMs,
     defaultChannel: options.defaultChannel ?? DEFAULTS.defaultChannel,

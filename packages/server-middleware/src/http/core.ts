@@ -84,9 +84,9 @@ export class PaybridgeHttp<Req> {
       return await this.#notify(request, parameter);
     } catch (error) {
       if (error instanceof PaybridgeError) return errorAnswer(error);
-      // Neither the message nor the stack leaves the server.
+      // Neither the message nor the stack leaves the server; the merchant's logger gets the Error.
       const { name: errorName, message } = error instanceof Error ? error : { name: typeof error, message: "" };
-      this.options.logger.error("internal error", { method: request.method, path: request.path, error: errorName, reason: message });
+      this.options.logger.error("internal error", { method: request.method, path: request.path, error: errorName, reason: message, err: error });
       return INTERNAL_ERROR_ANSWER;
     }
   }
