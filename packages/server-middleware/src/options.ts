@@ -149,11 +149,14 @@ export function validateOptions<Req>(options: PaybridgeOptions<Req>): ResolvedOp
       throw new ConfigError(name, "must be a positive whole number");
     }
   }
-  if (options.defaultChannel !== undefined) {
-    if (!isChannel(options.defaultChannel)) throw new ConfigError("defaultChannel", `must be one of ${CHANNELS.join(", ")}`);
-    if (!isFunction(options.routing) && options.routing[options.defaultChannel] === undefined) {
-      throw new ConfigError("defaultChannel", `has no gateway in \`routing\``);
-    }
+  if (options.defaultChannel !== undefined && !isChannel(options.defaultChannel)) {
+    throw new ConfigError("defaultChannel", `must be one of ${CHANNELS.join(", ")}`);
+  }
+  // The default too: a create request naming no channel must find a gateway.
+  const defaultChannel = options.defaultChannel ?? DEFAULTS.defaultChannel;
+  if (!isFunction(options.routing) && options.routing[defaultChannel] === undefined) {
+    const given = options.defaultChannel !== undefined ? `"${defaultChannel}"` : `"${defaultChannel}" (the default)`;
+    throw new ConfigError("defaultChannel", `${given} has no gateway in \`routing\`; route it or set defaultChannel to a routed channel`);
   }
   return {
     gateways,
@@ -166,7 +169,7 @@ export function validateOptions<Req>(options: PaybridgeOptions<Req>): ResolvedOp
     logger: options.logger ? toLogger(options.logger) : defaultLogger,
     timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
     queryIntervalMs: options.queryIntervalMs ?? DEFAULTS.queryIntervalMs,
-    defaultChannel: options.defaultChannel ?? DEFAULTS.defaultChannel,
+    defaultChannel,
     bodyLimit: options.bodyLimit ?? DEFAULTS.bodyLimit,
     statusTokenTtlMs: options.statusTokenTtlMs ?? DEFAULTS.statusTokenTtlMs,
   };
