@@ -372,7 +372,7 @@ export class OrderService {
   }
 
   #logError(message: string, error: unknown, fields: Readonly<Record<string, string>>): void {
-    this.#options.logger.error(message, { ...fields, ...describeError(error)});
+    this.#options.logger.error(message, { ...fields, ...describeError(error), err: error });
   }
 
   #emit<K extends keyof PaybridgeEventMap>(event: K, ...args: PaybridgeEventMap[K]): void {
