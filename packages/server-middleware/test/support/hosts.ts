@@ -3,7 +3,7 @@
  * Express 4, and the web-standard handler behind a plain Node http server (the adapter a
  * Node user of a fetch-style framework would have). The contract tests run on each.
  */
-import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import express5, { type RequestHandler } from "express";
 import express4 from "express4";
@@ -57,4 +57,3 @@ async function serveWeb(handler: (request: Request) => Promise<Response>, req: I
   res.end(Buffer.from(await response.arrayBuffer()));
 }
 
-export { createServer };
