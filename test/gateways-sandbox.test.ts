@@ -1,8 +1,9 @@
 /**
  * Every adapter against the sandbox's independent simulator of its gateway, through the real
  * router: for each gateway × channel × scene it supports, create an order over HTTP, complete
- * the payment at the sandbox (which sends a signed notify), and read the order paid, with
- * onPaid run exactly once.
+ * the payment at the sandbox (which sends a signed notify), see the notify acknowledged and
+ * onPaid run BEFORE any status read (the status route's query fallback would otherwise hide a
+ * notify path that rejects every genuine notify), and read the order paid, onPaid run once.
  */
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
@@ -80,12 +81,13 @@ const CASES: Array<[string, Channel, Scene]> = sandboxAdapters("http://127.0.0.1
   ),
 );
 
-/** What the browser is told to do: the wallet's own bridge in-app, a page for UnionPay and vbao's H5 launch. */
+/** What the browser is told to do: the wallet's own bridge in-app, a page for UnionPay and vbao's launch link. */
 function expectedActions(gateway: string, channel: Channel, scene: Scene): string[] {
   if (channel === "unionpay") return ["redirect"];
   // xiangma's h5pay answers WeChat / Alipay parameters or a code_url page, at its choice.
   if (gateway === "xiangma") return [channel, "redirect"];
-  if (gateway === "vbao" && scene === "h5") return ["redirect"];
+  // vbao serves a page and the wallets' browsers with its launch link (the mini-program is opened).
+  if (gateway === "vbao" && scene !== "mini") return ["redirect"];
   return [channel];
 }
 
@@ -105,6 +107,10 @@ describe("router × sandbox, every gateway × channel × scene", () => {
 
     const completed = await postJson(`${sandboxUrl}/control/complete`, { gateway, gatewayOrderNo: order.gatewayOrderNo, outcome: "paid" });
     expect(completed.status, JSON.stringify(completed.json)).toBe(200);
+    // The notify path itself, before any status read (whose query fallback would settle the order
+    // too): the sandbox's signed notify was delivered and acknowledged, and onPaid already ran.
+    expect(completed.json, "the notify was not acknowledged").toMatchObject({ delivered: true, attempts: 1 });
+    expect(paid.filter((payment) => payment.orderNo === orderNo), "onPaid had not run from the notify").toHaveLength(1);
 
     const status = await fetch(`${payUrl}/orders/${orderNo}?token=${encodeURIComponent(order.statusToken)}`);
     expect(status.status).toBe(200);

@@ -65,12 +65,14 @@ const REAL_GATEWAYS = {
       }),
   },
   vbao: {
-    required: ["PAYBRIDGE_VBAO_BASE_URL", "PAYBRIDGE_VBAO_CUSTOMER_NO", "PAYBRIDGE_VBAO_KEY"],
+    // vbao encrypts every request with its RSA public key (PEM or base64 DER).
+    required: ["PAYBRIDGE_VBAO_BASE_URL", "PAYBRIDGE_VBAO_CUSTOMER_NO", "PAYBRIDGE_VBAO_KEY", "PAYBRIDGE_VBAO_PUBLIC_KEY"],
     create: (env) =>
       vbao({
         baseUrl: text(env, "PAYBRIDGE_VBAO_BASE_URL"),
         customerNo: text(env, "PAYBRIDGE_VBAO_CUSTOMER_NO"),
         key: text(env, "PAYBRIDGE_VBAO_KEY"),
+        publicKey: text(env, "PAYBRIDGE_VBAO_PUBLIC_KEY"),
       }),
   },
 };

@@ -46,6 +46,26 @@ describe.skipIf(!chromiumAvailable())("demo checkout in headless Chromium (sandb
     return page;
   }
 
+  /**
+   * Whether onPaid had already printed when the page first asked the server for this order's
+   * status after `pay` ran. The status route's query fallback settles an order too, so a paid
+   * page alone cannot tell that the gateway's notify was accepted; this can.
+   */
+  async function paidBeforeFirstStatusRead(page: Page, orderNo: string, pay: () => Promise<void>): Promise<() => boolean | undefined> {
+    let paying = false;
+    let answer: boolean | undefined;
+    await page.route(
+      (url) => url.pathname === `/pay/orders/${orderNo}`,
+      async (route) => {
+        if (paying && answer === undefined && route.request().method() === "GET") answer = printedFor(orderNo).length > 0;
+        await route.continue();
+      },
+    );
+    paying = true;
+    await pay();
+    return () => answer;
+  }
+
   async function answerSheet(page: Page, answer: "Pay" | "Cancel" | "Fail"): Promise<void> {
     await page.getByRole("button", { name: answer, exact: true }).click();
   }
@@ -79,8 +99,9 @@ describe.skipIf(!chromiumAvailable())("demo checkout in headless Chromium (sandb
     const orderNo = newOrderNo(123);
     const page = await openCheckout(orderNo);
     await page.click("#pay-wechat");
-    await answerSheet(page, "Pay");
+    const notified = await paidBeforeFirstStatusRead(page, orderNo, () => answerSheet(page, "Pay"));
     expect(await settledResult(page)).toEqual({ status: "paid", text: "paid" });
+    expect(notified(), "onPaid ran from the notify before the first status read").toBe(true);
     await expectPaidOnce(orderNo, 123);
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: `${ARTIFACTS}paid.png`, fullPage: true });
@@ -91,8 +112,9 @@ describe.skipIf(!chromiumAvailable())("demo checkout in headless Chromium (sandb
     const orderNo = newOrderNo(88);
     const page = await openCheckout(orderNo);
     await page.click("#pay-alipay");
-    await answerSheet(page, "Pay");
+    const notified = await paidBeforeFirstStatusRead(page, orderNo, () => answerSheet(page, "Pay"));
     expect(await settledResult(page)).toEqual({ status: "paid", text: "paid" });
+    expect(notified(), "onPaid ran from the notify before the first status read").toBe(true);
     await expectPaidOnce(orderNo, 88);
     await page.close();
   });
@@ -102,9 +124,10 @@ describe.skipIf(!chromiumAvailable())("demo checkout in headless Chromium (sandb
     const page = await openCheckout(orderNo);
     await page.click("#pay-unionpay");
     await page.waitForURL((url) => url.pathname.startsWith("/sandbox/"));
-    await answerSheet(page, "Pay");
+    const notified = await paidBeforeFirstStatusRead(page, orderNo, () => answerSheet(page, "Pay"));
     await page.waitForURL((url) => url.pathname === "/" && url.searchParams.get("orderNo") === orderNo);
     expect(await settledResult(page)).toEqual({ status: "paid", text: "paid" });
+    expect(notified(), "onPaid ran from the notify before the first status read").toBe(true);
     await expectPaidOnce(orderNo, 5);
     await page.close();
   });

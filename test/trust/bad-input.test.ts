@@ -101,7 +101,7 @@ describe("POST /orders", () => {
   });
 
   it("with a channel the routed gateway does not offer answers 400 naming channel", async () => {
-    expectInvalid(await createWith({ orderNo: "fubei-ch2", channel: "alipay" }), "channel");
+    expectInvalid(await createWith({ orderNo: "fubei-ch2", channel: "unionpay" }), "channel");
     expectInvalid(await createWith({ orderNo: "lianke-ch3", channel: "unionpay" }), "channel");
   });
 

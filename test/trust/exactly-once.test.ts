@@ -10,6 +10,7 @@ import type { Payment } from "@paybridge/server-middleware";
 import { expectNotifyAccepted, recordOf } from "./support/expectations.js";
 import { GATEWAY_IDS, orderNumber, secretsOf, startHarness, type HttpAnswer, type Harness } from "./support/harness.js";
 import { notifySigner, type GatewayId, type NotifyFields } from "./support/notify-signers.js";
+import { parseNotifyBody } from "./support/notify-body.js";
 
 const DUPLICATES = 200;
 
@@ -168,7 +169,7 @@ describe.each(GATEWAY_IDS)("a %s notify", (gateway) => {
     expectNotifyAccepted(harness, gateway, await harness.postNotify(gateway, notify.body, notify.contentType));
     const paid = await recordOf(harness, orderNo);
 
-    const failed = signer.sign(signer.withFailure(JSON.parse(notify.body) as NotifyFields));
+    const failed = signer.sign(signer.withFailure(parseNotifyBody(notify.body) as NotifyFields));
     const answer = await harness.postNotify(gateway, JSON.stringify(failed), notify.contentType);
     expect(answer.status).toBeLessThan(500);
     expect(await recordOf(harness, orderNo)).toEqual(paid);
@@ -180,7 +181,7 @@ describe.each(GATEWAY_IDS)("a %s notify", (gateway) => {
     const orderNo = orderNumber(gateway, "fails");
     const created = await harness.createOrder(gateway, orderNo);
     const notify = await harness.captureNotify(gateway, created.gatewayOrderNo as string);
-    const failed = signer.sign(signer.withFailure(JSON.parse(notify.body) as NotifyFields));
+    const failed = signer.sign(signer.withFailure(parseNotifyBody(notify.body) as NotifyFields));
     expectNotifyAccepted(harness, gateway, await harness.postNotify(gateway, JSON.stringify(failed), notify.contentType));
     expect((await recordOf(harness, orderNo)).status).toBe("failed");
     expect(callsFor(orderNo)).toHaveLength(0);

@@ -11,6 +11,7 @@ import { computeSign } from "../../packages/server-middleware/src/signing.js";
 import { expectNotifyAccepted, expectNotifyRejected, expectUntouched, recordOf } from "./support/expectations.js";
 import { GATEWAY_IDS, orderNumber, secretsOf, startHarness, type CapturedNotify, type Harness } from "./support/harness.js";
 import { notifySigner, type GatewayId, type NotifyFields } from "./support/notify-signers.js";
+import { parseNotifyBody } from "./support/notify-body.js";
 
 let harness: Harness;
 /** A genuine notify per gateway (its order paid through it), the shape the signers build on. */
@@ -22,7 +23,7 @@ beforeAll(async () => {
     const orderNo = orderNumber(gateway, "template");
     const created = await harness.createOrder(gateway, orderNo);
     const notify = await harness.captureNotify(gateway, created.gatewayOrderNo as string);
-    templates.set(gateway, JSON.parse(notify.body) as NotifyFields);
+    templates.set(gateway, parseNotifyBody(notify.body) as NotifyFields);
     expectNotifyAccepted(harness, gateway, await harness.postNotify(gateway, notify.body, notify.contentType));
   }
 });
@@ -44,7 +45,7 @@ async function pendingWithNotify(gateway: GatewayId, label: string): Promise<Pen
   const orderNo = orderNumber(gateway, label);
   const created = await harness.createOrder(gateway, orderNo);
   const notify = await harness.captureNotify(gateway, created.gatewayOrderNo as string);
-  return { orderNo, notify, fields: JSON.parse(notify.body) as NotifyFields };
+  return { orderNo, notify, fields: parseNotifyBody(notify.body) as NotifyFields };
 }
 
 async function pending(gateway: GatewayId, label: string): Promise<string> {

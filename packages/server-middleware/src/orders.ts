@@ -8,7 +8,7 @@ import { EventEmitter } from "node:events";
 import type { Channel, CreateOrderRequest, CreateOrderResponse, OrderStatusResponse, Scene } from "@paybridge/shared";
 import { isFen } from "@paybridge/shared";
 import { ConfigError, GatewayError, GatewayTimeoutError, InvalidRequestError, NotifyRejectedError, PaybridgeError } from "./errors.js";
-import type { GatewayAdapter, GatewayHttp, NotifyInput, NotifyReply, VerifiedNotify } from "./gateways/types.js";
+import type { GatewayAdapter, GatewayHttp, NotifyInput, NotifyReply, QueryResult, VerifiedNotify } from "./gateways/types.js";
 import { createGatewayHttp } from "./http.js";
 import type { Payment, ResolvedOptions, ResolveOrderInput, ResolvedOrder } from "./options.js";
 import { createStatusTokens, type StatusTokens } from "./status-token.js";
@@ -64,11 +64,7 @@ export class OrderService {
     if (!resolved) throw notFound();
     const channel = request.channel ?? this.#options.defaultChannel;
     const adapter = await this.#route({ orderNo, amountFen: resolved.amountFen, channel, ...(request.scene ? { scene: request.scene } : {}) });
-    const scenes = adapter.supports[channel] ?? [];
-    const scene: Scene | undefined = request.scene ?? scenes[0];
-    if (!scene || !scenes.includes(scene)) {
-      throw new InvalidRequestError(`scene must be one of ${scenes.join(", ")} for ${channel} at ${adapter.id}`, "scene");
-    }
+    const scene = this.#sceneAt(adapter, channel, request.scene);
     const record: RecordFields = {
       orderNo,
       status: "pending",
@@ -154,6 +150,23 @@ export class OrderService {
     return adapter;
   }
 
+  /**
+   * The payer's environment (`jsapi` in a wallet's own browser, `mini` in a mini-program, `h5`
+   * elsewhere), when the routed gateway can serve it there; else a 400 that names the
+   * configured gateways that can, so the merchant knows how to route it.
+   */
+  #sceneAt(adapter: GatewayAdapter, channel: Channel, requested: Scene | undefined): Scene {
+    const scenes = adapter.supports[channel] ?? [];
+    const scene = requested ?? scenes[0];
+    if (scene !== undefined && scenes.includes(scene)) return scene;
+    const able = [...this.#adapters.values()].filter((other) => other !== adapter && scene !== undefined && other.supports[channel]?.includes(scene));
+    const alternative = able.length > 0 ? `; configured gateways that can: ${able.map((other) => other.id).join(", ")}` : "; no configured gateway can";
+    throw new InvalidRequestError(
+      `${adapter.id} cannot serve ${channel} in scene ${String(scene)} (it serves ${scenes.join(", ")})${alternative}`,
+      "scene",
+    );
+  }
+
   async #createAtGateway(record: RecordFields, adapter: GatewayAdapter, appId: string | undefined): Promise<CreateResult> {
     let created;
     try {
@@ -184,6 +197,8 @@ export class OrderService {
     );
     if (changed) {
       this.#emit("order.created", { orderNo: record.orderNo, gateway: adapter.id, gatewayOrderNo, channel: record.channel, amountFen: record.amountFen });
+      // The gateway says it is paid already: believe its query (this order, equal amount), not the word.
+      if (created.alreadyPaid && stored) return this.#answerExisting(await this.#queryFallback(stored), record.channel);
     } else if (stored) {
       // Settled meanwhile by a notify, or taken over as abandoned and created again.
       return this.#answerExisting(stored, record.channel);
@@ -262,8 +277,9 @@ export class OrderService {
       else this.#logError("queryOrder threw", error, { gateway: adapter.id, orderNo: record.orderNo });
       return claim.record;
     }
-    if (result.amountFen !== undefined && result.amountFen !== record.amountFen) {
-      this.#options.logger.warn("query amount does not match the order", { gateway: adapter.id, orderNo: record.orderNo });
+    const mismatch = queryMismatch(claim.record, result);
+    if (mismatch !== undefined) {
+      this.#options.logger.warn(`query answer ${mismatch}`, { gateway: adapter.id, orderNo: record.orderNo });
       return claim.record;
     }
     if (result.status === "paid") await this.#settle(claim.record, result);
@@ -398,6 +414,25 @@ function checkResolved(resolved: ResolvedOrder | null): ResolvedOrder | null {
     }
   }
   return resolved;
+}
+
+/**
+ * Why a query answer may not change this order, or undefined when it may. An answer that names
+ * another order (by either number) or states another amount changes nothing; one that says
+ * "paid" must also name this order — our order number, or the gateway order number stored at
+ * creation — and state the order's amount: absent or null is no match, never "trust it".
+ */
+function queryMismatch(record: OrderRecord, result: QueryResult): string | undefined {
+  if (result.orderNo !== undefined && result.orderNo !== record.orderNo) return "names another order";
+  if (result.gatewayOrderNo !== undefined && record.gatewayOrderNo !== undefined && result.gatewayOrderNo !== record.gatewayOrderNo) {
+    return "names another gateway order";
+  }
+  if (result.amountFen !== undefined && result.amountFen !== record.amountFen) return "amount does not match the order";
+  if (result.status !== "paid") return undefined;
+  const named = result.orderNo === record.orderNo || (record.gatewayOrderNo !== undefined && result.gatewayOrderNo === record.gatewayOrderNo);
+  if (!named) return "does not name the order";
+  if (result.amountFen === undefined) return "states no amount";
+  return undefined;
 }
 
 /**

@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import request from "supertest";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { paybridge } from "../src/router.js";
+import type { QueryResult } from "../src/gateways/types.js";
 import { MemoryOrderStore } from "../src/store/memory.js";
 import { fakeGateway, startHarness, STATUS_TOKEN_SECRET, type Harness } from "./support/fake-adapter.js";
 
@@ -130,7 +131,7 @@ describe("the status route's query fallback", () => {
     const paidAts: string[] = [];
     for (const orderNo of ["T1", "T2"]) {
       const token = await create(h, orderNo);
-      h.gateway.setQueryResult(orderNo, { status: "paid", amountFen: 100 });
+      h.gateway.setQueryResult(orderNo, { status: "paid", amountFen: 100, orderNo });
       const before = Date.now();
       const res = await h.api.get(`/pay/orders/${orderNo}`).query({ token }).expect(200);
       const paidAt = Date.parse(res.body.paidAt as string);
@@ -176,10 +177,40 @@ describe("the status route's query fallback", () => {
   it("does not settle when the queried amount differs from the order", async () => {
     const h = await start();
     const token = await create(h, "Q3");
-    h.gateway.setQueryResult("Q3", { status: "paid", amountFen: 1 });
+    h.gateway.setQueryResult("Q3", { status: "paid", amountFen: 1, orderNo: "Q3" });
     const res = await h.api.get("/pay/orders/Q3").query({ token }).expect(200);
     expect(res.body.status).toBe("pending");
     expect(h.paid).toHaveLength(0);
+  });
+
+  it.each([
+    ["names no order", { status: "paid", amountFen: 100 }],
+    ["names another order", { status: "paid", amountFen: 100, orderNo: "OTHER" }],
+    ["names another gateway order", { status: "paid", amountFen: 100, gatewayOrderNo: "FAKE-OTHER" }],
+    ["names ours but another gateway order", { status: "paid", amountFen: 100, orderNo: "QM", gatewayOrderNo: "FAKE-OTHER" }],
+    ["states no amount", { status: "paid", orderNo: "QM" }],
+    ["states a null amount", { status: "paid", orderNo: "QM", amountFen: null }],
+    ["states no amount, by the gateway order number", { status: "paid", gatewayOrderNo: "FAKE-QM" }],
+    ["closes another order", { status: "closed", orderNo: "OTHER" }],
+  ] as const)("does not change the order when the query answer %s", async (_name, answer) => {
+    const h = await start();
+    const token = await create(h, "QM");
+    h.gateway.setQueryResult("QM", answer as unknown as QueryResult);
+    const res = await h.api.get("/pay/orders/QM").query({ token }).expect(200);
+    expect(res.body.status).toBe("pending");
+    expect(h.paid).toHaveLength(0);
+    expect(h.gateway.queryCalls).toHaveLength(1);
+  });
+
+  it.each([
+    ["our order number", { orderNo: "QN" }],
+    ["the gateway order number stored at creation", { gatewayOrderNo: "FAKE-QN" }],
+  ] as const)("settles from a query answer naming %s with the order's amount", async (_name, names) => {
+    const h = await start();
+    const token = await create(h, "QN");
+    h.gateway.setQueryResult("QN", { status: "paid", amountFen: 100, ...names });
+    expect((await h.api.get("/pay/orders/QN").query({ token }).expect(200)).body.status).toBe("paid");
+    expect(h.paid.map((payment) => payment.orderNo)).toEqual(["QN"]);
   });
 
   it("marks the order closed when the gateway says so", async () => {

@@ -11,6 +11,22 @@ describe("computeSign", () => {
     expect(computeSign(fields, COMMON_SIGN_RULE, "192006250b4c09247ec02edce69f6a2d")).toBe("9A0A8659F005D6984697E2CA0A9CF3B7");
   });
 
+  // fubei's rule shape (sorted `k=v&…`, empties skipped, the secret appended with no separator,
+  // MD5) checked against published (fields, key, signature) examples of two other gateways that
+  // document the same shape; no fubei or xiangma example with its key is public.
+  const SECRET_APPENDED: SignRule = { skip: "empty", secretJoiner: "", hexCase: "upper", algorithm: "md5", signField: "sign" };
+
+  it("matches a published example of the secret-appended rule (easydoc 45090039 'Signature generation')", () => {
+    const fields = { apiKey: "testApiKey", customerNo: "test100000", channel: "bank", amount: "100.00", notifyUrl: "http://test.com/getNotify", ip: "127.0.0.1" };
+    expect(computeSign(fields, SECRET_APPENDED, "testSecretKey")).toBe("5d50a182db6fa8a347cc85f36ca492f2".toUpperCase());
+    expect(verifySign(fields, SECRET_APPENDED, "testSecretKey", "5d50a182db6fa8a347cc85f36ca492f2")).toBe(true);
+  });
+
+  it("matches a second published example of the secret-appended rule (kancloud defupay 921626 签名生成算法)", () => {
+    const fields = { uid: "1000", timestamp: "1548047628", sign: "" };
+    expect(computeSign(fields, SECRET_APPENDED, "58b31d465652be856d7ed80977aa4ce4")).toBe("15540D3398E5ED2A37533E3FC032E1A0");
+  });
+
   it("sorts keys by ASCII code, not locale, and leaves out the sign field", () => {
     const fields = { b: "2", a_b: "3", A: "1", a: "4", sign: "OLD" };
     expect(canonicalString(fields, COMMON_SIGN_RULE)).toBe("A=1&a=4&a_b=3&b=2");

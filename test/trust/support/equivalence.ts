@@ -13,16 +13,13 @@
  * but a different key set, so it is NOT counted as equivalent.
  */
 import { canonicalString, type SignRule } from "../../../packages/server-middleware/src/signing.js";
+import { parseNotifyBody } from "./notify-body.js";
 
 type JsonObject = Record<string, unknown>;
 
 function parseObject(text: string): JsonObject | null {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as JsonObject) : null;
-  } catch {
-    return null;
-  }
+  // JSON, or a form (fubei): the server reads both; a form repeating a key is never equivalent.
+  return parseNotifyBody(text);
 }
 
 /** key → the `k=v` text the rule signs for it; keys the rule skips are absent. */

@@ -138,7 +138,7 @@ function credentialOverrides(credentials: SandboxCredentials): SandboxAdapterOve
     lianke: { ...credentials.lianke },
     xiangma: { ...credentials.xiangma },
     fubei: { ...credentials.fubei },
-    vbao: { ...credentials.vbao },
+    vbao: { customerNo: credentials.vbao.customerNo, key: credentials.vbao.key, publicKey: credentials.vbao.publicKey },
   };
 }
 

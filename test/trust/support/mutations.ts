@@ -4,6 +4,7 @@
  * and swapped fields; values of another type; a tampered, re-cased or missing sign; changes
  * inside a nested JSON-string field (fubei's `data`). One to three at a time.
  */
+import { formBody, isFormBody, parseNotifyBody } from "./notify-body.js";
 import type { Random } from "./prng.js";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -227,12 +228,15 @@ export function mutateNotify(original: string, signField: string, random: Random
   const count = random.next() < 0.8 ? 1 : 2 + random.int(2);
   const kinds: string[] = [];
   let body: Buffer = Buffer.from(original, "utf8");
+  // A form notify (fubei) is mutated as fields and sent back as a form.
+  const form = isFormBody(original);
   for (let i = 0; i < count; i += 1) {
-    const fields = parseObject(body.toString("utf8"));
+    const fields = form ? (parseNotifyBody(body.toString("utf8")) as JsonObject | null) : parseObject(body.toString("utf8"));
     if (fields && Object.keys(fields).length > 0 && random.next() < 0.6) {
       const change = structuralMutation(fields, signField, random);
       kinds.push(change.kind);
-      body = Buffer.from(change.text, "utf8");
+      const asForm = form ? parseObject(change.text) : null;
+      body = Buffer.from(asForm ? formBody(asForm) : change.text, "utf8");
     } else {
       const change = byteMutation(body, random);
       kinds.push(change.kind);

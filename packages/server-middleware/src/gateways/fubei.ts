@@ -3,15 +3,23 @@
  * official SDKs' envelope, signing, query and notify (gateways README). Every call is the
  * envelope `app_id, method, format, sign_method, nonce, version, biz_content` (a JSON string)
  * + `sign`, signed over exactly those fields, `app_secret` appended with no separator, MD5,
- * upper-case hex. Amount: yuan as a JSON number. WeChat mini-program only.
+ * upper-case hex. Amount: yuan as a JSON number (document 003: at most 10 characters).
+ * WeChat mini-program (`openapi.payment.order.mina`) and Alipay's own browser
+ * (`openapi.payment.Alipay.H5`, from the Java SDK).
+ *
+ * Query and notify (EVIDENCE.md): `trade_state` as the Java SDK's PaymentQueryOrderModel lists
+ * it, `pay_time` an integer of unix seconds, `store_id` our store. Notifies come as a form
+ * (`result_code, result_message, data, sign`, `data` the JSON text that was signed), and are
+ * verified over the fields as sent; the sign's hex case is not significant.
  */
 import { randomBytes } from "node:crypto";
 import { fenToYuanNumber, yuanStringToFen } from "@paybridge/shared";
-import { NotifyRejectedError } from "../errors.js";
+import { ConfigError, GatewayError, InvalidRequestError, NotifyRejectedError } from "../errors.js";
 import { createSigner, type SignRule } from "../signing.js";
 import { configInteger, configText, configUrl, optionalText, requiredFen, requiredText } from "../validate.js";
 import type { GatewayAdapter, GatewayHttp, QueryResult } from "./types.js";
 import {
+  checkMerchant,
   gatewayRefusal,
   nestedObject,
   plainTextReply,
@@ -28,8 +36,16 @@ import {
 import { baseSettings, pathSettings, type GatewayConfigBase } from "./settings.js";
 import { statusRecordReader, type StatusRecordLayout } from "./status-record.js";
 
+/** fubei's gateways (EVIDENCE.md: the official SDKs; the test one from the Java SDK's OpenApiUnitTest). */
+export const FUBEI_PRESETS = Object.freeze({
+  production: "https://shq-api.51fubei.com/gateway",
+  test: "https://shq-api-test.51fubei.com/gateway",
+});
+
 export interface FubeiConfig extends GatewayConfigBase {
-  /** The full gateway endpoint; default `https://shq-api.51fubei.com/gateway`. */
+  /** Which gateway is the default endpoint: `production` (default) or `test`. */
+  preset?: keyof typeof FUBEI_PRESETS;
+  /** The full gateway endpoint; overrides the preset. */
   baseUrl?: string;
   /** `app_id`. */
   appId: string;
@@ -38,13 +54,12 @@ export interface FubeiConfig extends GatewayConfigBase {
   storeId: number;
   /** `cashier_id`, an integer of at most 10 digits. */
   cashierId?: number;
-  /** The `method` of each call: `openapi.payment.order.mina`, `openapi.payment.order.query`. */
-  methods?: Partial<Record<"create" | "query", string>>;
+  /** The `method` of each call: `openapi.payment.order.mina`, `openapi.payment.Alipay.H5`, `openapi.payment.order.query`. */
+  methods?: Partial<Record<"create" | "alipayH5" | "query", string>>;
 }
 
 const GATEWAY = "fubei";
-const DEFAULT_BASE_URL = "https://shq-api.51fubei.com/gateway";
-const DEFAULT_METHODS = { create: "openapi.payment.order.mina", query: "openapi.payment.order.query" };
+const DEFAULT_METHODS = { create: "openapi.payment.order.mina", alipayH5: "openapi.payment.Alipay.H5", query: "openapi.payment.order.query" };
 const ENVELOPE_FIELDS = ["app_id", "method", "format", "sign_method", "nonce", "version", "biz_content"] as const;
 const DEFAULT_SIGN_RULE: SignRule = {
   skip: "empty",
@@ -55,14 +70,17 @@ const DEFAULT_SIGN_RULE: SignRule = {
   fields: ENVELOPE_FIELDS,
 };
 const SUCCESS_CODE = 200;
-/** `data.trade_state` of the query and the notify. */
+/**
+ * `data.trade_state` of the query and the notify: the Java SDK's list (PaymentQueryOrderModel).
+ * REVOKING (撤销中) is not over yet; REVOKED_ERROR (撤销失败) says a cancel failed, not whether
+ * the payer paid, so it stays pending (*assumed*) until a notify or a later query says more.
+ */
 const STATUSES = {
   SUCCESS: "paid",
   USERPAYING: "pending",
-  NOTPAY: "pending",
-  PAYERROR: "failed",
-  CLOSED: "closed",
   REVOKED: "closed",
+  REVOKING: "pending",
+  REVOKED_ERROR: "pending",
 } as const;
 /** `data` of the query and of the notify; `total_fee` in yuan, a JSON number or its text. */
 const STATUS_RECORD: StatusRecordLayout = {
@@ -71,15 +89,25 @@ const STATUS_RECORD: StatusRecordLayout = {
   gatewayOrderNo: "order_sn",
   amount: "total_fee",
   amountToFen: yuanStringToFen,
-  paidAt: "finish_time",
   // A 200 notify without trade_state is a payment (the SDKs' reading).
   notifyStatusWhenAbsent: "paid",
 };
+/** Document 003: total_fee, float, at most 10 characters. */
+const TOTAL_FEE_MAX_LENGTH = 10;
+
+/** `pay_time`: an integer of unix seconds (the SDK's `Integer payTime`) as ISO 8601; else undefined. */
+function payTimeOf(value: unknown): string | undefined {
+  const text = textOf(value);
+  if (text === undefined || !/^\d{1,10}$/.test(text) || Number(text) === 0) return undefined;
+  return new Date(Number(text) * 1000).toISOString();
+}
 
 export function fubei(config: FubeiConfig): GatewayAdapter {
   const settings = baseSettings(config, GATEWAY, STATUSES);
   const { id, option } = settings;
-  const endpoint = configUrl(config.baseUrl ?? DEFAULT_BASE_URL, option("baseUrl"));
+  const presetName = config.preset ?? "production";
+  if (!Object.hasOwn(FUBEI_PRESETS, presetName)) throw new ConfigError(option("preset"), `must be one of ${Object.keys(FUBEI_PRESETS).join(", ")}`);
+  const endpoint = configUrl(config.baseUrl ?? FUBEI_PRESETS[presetName], option("baseUrl"));
   const appId = configText(config.appId, option("appId"));
   const secret = configText(config.appSecret, option("appSecret"));
   const requestRule: SignRule = { ...DEFAULT_SIGN_RULE, ...config.signRule };
@@ -90,6 +118,8 @@ export function fubei(config: FubeiConfig): GatewayAdapter {
   const cashierId = config.cashierId === undefined ? undefined : configInteger(config.cashierId, option("cashierId"), 10);
   const methods = pathSettings(config.methods, DEFAULT_METHODS, option("methods"));
   const statusRecord = statusRecordReader(id, settings.statuses, STATUS_RECORD);
+  const checkStore = (record: JsonObject, fail: (message: string) => Error): void =>
+    checkMerchant(id, "store_id", record.store_id, String(storeId), fail);
 
   async function call(http: GatewayHttp, method: string, biz: JsonObject): Promise<JsonObject> {
     const envelope: JsonObject = {
@@ -114,21 +144,28 @@ export function fubei(config: FubeiConfig): GatewayAdapter {
 
   return {
     id,
-    supports: { wechat: ["mini"] },
+    // WeChat's own browser (openapi.payment.order.h5pay) needs open_id + sub_open_id from fubei's
+    // own authorisation redirect, which paybridge does not run: refused, naming who can serve it.
+    supports: { wechat: ["mini"], alipay: ["jsapi"] },
 
     async createOrder(input, http) {
-      const biz: JsonObject = {
+      const common: JsonObject = {
         // Document 003: no spaces before or after.
         merchant_order_sn: requiredText(input.orderNo, "orderNo", { max: 32, pattern: /^\S(.*\S)?$/, patternText: "without leading or trailing spaces" }),
-        sub_openid: requiredText(input.openId, "openId", { max: 32 }),
-        total_fee: fenToYuanNumber(requiredFen(input.amountFen, "amountFen")),
+        total_fee: totalFee(input.amountFen),
         store_id: storeId,
         cashier_id: cashierId,
         call_back_url: requiredText(input.notifyUrl, "call_back_url", { max: 256 }),
         body: optionalText(input.description, "description", { max: 128 }),
         attach: optionalText(input.attach, "attach", { max: 127 }),
       };
-      const data = await call(http, methods.create, biz);
+      if (input.channel === "alipay") {
+        // Java SDK ParamPaymentAlipayH5: the payer's Alipay user id (2088…) as buyer_id; the
+        // answer's prepay_id is Alipay's trade number (PaymentH5AlipayModel).
+        const data = await call(http, methods.alipayH5, { ...common, buyer_id: requiredText(input.openId, "openId", { max: 32 }) });
+        return { gatewayOrderNo: requiredResponseText(id, data, "order_sn"), action: { type: "alipay", tradeNO: requiredResponseText(id, data, "prepay_id") } };
+      }
+      const data = await call(http, methods.create, { ...common, sub_openid: requiredText(input.openId, "openId", { max: 32 }) });
       const signParams = requiredResponseObject(id, data, "sign_params");
       // Document 003: launch with fubei's own sign package, unchanged.
       return { gatewayOrderNo: requiredResponseText(id, data, "order_sn"), action: { type: "wechat", params: wechatParams(id, signParams) } };
@@ -138,7 +175,8 @@ export function fubei(config: FubeiConfig): GatewayAdapter {
       const fields = signedNotifyFields(id, input, notifySigner);
       const data = nestedObject(fields.data);
       if (data === undefined) throw new NotifyRejectedError(`${id} notify lacks data`);
-      const notify = statusRecord.notify(data);
+      checkStore(data, (message) => new NotifyRejectedError(message));
+      const notify = withPaidAt(statusRecord.notify(data), payTimeOf(data.pay_time));
       // Whatever `data` says, a notify whose result_code is not 200 is a failed payment.
       return String(fields.result_code) === String(SUCCESS_CODE) ? notify : { ...notify, outcome: "failed" };
     },
@@ -146,7 +184,26 @@ export function fubei(config: FubeiConfig): GatewayAdapter {
     notifyReply: { success: plainTextReply(200, "success"), failure: plainTextReply(400, "fail") },
 
     async queryOrder(input, http): Promise<QueryResult> {
-      return statusRecord.query(await call(http, methods.query, { merchant_order_sn: input.orderNo }));
+      // One of merchant_order_sn / order_sn / trade_no ("三选一"): fubei's own number when known.
+      const biz = input.gatewayOrderNo === undefined ? { merchant_order_sn: input.orderNo } : { order_sn: input.gatewayOrderNo };
+      const data = await call(http, methods.query, biz);
+      checkStore(data, (message) => new GatewayError(id, message));
+      const orderNo = textOf(data.merchant_order_sn);
+      return withPaidAt({ ...statusRecord.query(data), ...(orderNo === undefined ? {} : { orderNo }) }, payTimeOf(data.pay_time));
     },
   };
+}
+
+/** The amount as document 003's total_fee: yuan, a JSON number of at most 10 characters. */
+function totalFee(amountFen: number): number {
+  const yuan = fenToYuanNumber(requiredFen(amountFen, "amountFen"));
+  if (String(yuan).length > TOTAL_FEE_MAX_LENGTH) {
+    throw new InvalidRequestError(`amountFen is more than fubei's total_fee can carry (${TOTAL_FEE_MAX_LENGTH} characters of yuan)`, "amountFen");
+  }
+  return yuan;
+}
+
+/** `result` with the time paid, when the gateway said it. */
+function withPaidAt<T extends { paidAt?: string }>(result: T, paidAt: string | undefined): T {
+  return paidAt === undefined ? result : { ...result, paidAt };
 }

@@ -75,6 +75,7 @@ export function statusRecordReader(gateway: string, statuses: GatewayStatusTable
       return {
         status,
         amountFen: queryAmountFen(record[layout.amount]),
+        orderNo: textOf(record[layout.orderNo]),
         gatewayOrderNo: textOf(record[layout.gatewayOrderNo]),
         paidAt: paidAtOf(record),
       };

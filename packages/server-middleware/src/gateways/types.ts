@@ -41,6 +41,8 @@ export interface CreateOrderInput {
   openId?: string;
   /** The WeChat official account or mini-program appid, when the browser gave one. */
   appId?: string;
+  /** A mini-program's `wx.login` code, for gateways that resolve the payer themselves (vbao). */
+  loginCode?: string;
   /** Absolute URL of POST {mount}/notify/{adapter.id}. */
   notifyUrl: string;
 }
@@ -49,6 +51,11 @@ export interface CreatedOrder {
   /** The gateway's own order number. */
   gatewayOrderNo: string;
   action: PayAction;
+  /**
+   * The gateway says this order is already paid (vbao's "订单已支付成功"): the core confirms
+   * it by a query (naming the order, with the equal amount) before it marks it paid.
+   */
+  alreadyPaid?: boolean;
 }
 
 /** A notify exactly as it arrived. The body is the raw bytes: signatures are over them. */

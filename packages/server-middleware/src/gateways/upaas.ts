@@ -6,11 +6,12 @@
  * each a setting here.
  */
 import { fenToYuanString, yuanStringToFen, type Channel, type PayAction } from "@paybridge/shared";
-import { InvalidRequestError } from "../errors.js";
+import { ConfigError, GatewayError, InvalidRequestError, NotifyRejectedError } from "../errors.js";
 import { COMMON_SIGN_RULE, createSigner, type SignRule } from "../signing.js";
 import { configText, configUrl, optionalConfigText, requiredFen, requiredText } from "../validate.js";
 import type { CreateOrderInput, GatewayAdapter, GatewayHttp, QueryResult } from "./types.js";
 import {
+  checkMerchant,
   gatewayRefusal,
   joinUrl,
   plainTextReply,
@@ -40,6 +41,17 @@ export interface UpaasConfig extends GatewayConfigBase {
   subAppId?: string;
   /** `sub_app_name`, required by WeChat mini-program pay. */
   subAppName?: string;
+  /** `pay_resource` (document 000: "农商行小程序传23"), sent when set. */
+  payResource?: number;
+  /** `staff_num`, at most 8 characters, sent when set. */
+  staffNum?: string;
+  /** `device_sn`, at most 32 characters, sent when set. */
+  deviceSn?: string;
+  /**
+   * Send our notify URL as `notify_url` (default true). Document 000's table has no such field:
+   * the notify address may have to be set in the gateway's console; then set this false.
+   */
+  sendNotifyUrl?: boolean;
   /** *Assumed*: create `/v2/pay/jsapi` (documented), query `/v2/pay/query`. */
   paths?: Partial<Record<"create" | "query", string>>;
 }
@@ -74,7 +86,20 @@ export function upaas(config: UpaasConfig): GatewayAdapter {
   const wxAppId = optionalConfigText(config.wxAppId, option("wxAppId"), APP_ID_MAX);
   const subAppId = optionalConfigText(config.subAppId, option("subAppId"), APP_ID_MAX);
   const subAppName = optionalConfigText(config.subAppName, option("subAppName"), 36);
+  const optionalFields: JsonObject = {
+    pay_resource: optionalInteger(config.payResource, option("payResource")),
+    staff_num: optionalConfigText(config.staffNum, option("staffNum"), 8),
+    device_sn: optionalConfigText(config.deviceSn, option("deviceSn"), 32),
+  };
+  if (config.sendNotifyUrl !== undefined && typeof config.sendNotifyUrl !== "boolean") {
+    throw new ConfigError(option("sendNotifyUrl"), "must be a boolean");
+  }
+  const sendNotifyUrl = config.sendNotifyUrl ?? true;
   const paths = pathSettings(config.paths, DEFAULT_PATHS, option("paths"));
+  /** A notify or answer naming a store (`store_num`, or `store_no` as some answers spell it) must name ours. */
+  const checkStore = (record: JsonObject, fail: (message: string) => Error): void => {
+    for (const field of ["store_num", "store_no"]) checkMerchant(id, field, record[field], storeNum, fail);
+  };
   const statusRecord = statusRecordReader(id, settings.statuses, STATUS_RECORD);
 
   /** The fields each WeChat scene adds; a browser-given appId wins over the configured one. */
@@ -115,7 +140,8 @@ export function upaas(config: UpaasConfig): GatewayAdapter {
         amount: fenToYuanString(requiredFen(input.amountFen, "amountFen")),
         open_id: requiredText(input.openId, "openId", { max: 36 }),
         merchant_order_no: requiredText(input.orderNo, "orderNo", { max: 64 }),
-        notify_url: input.notifyUrl,
+        ...optionalFields,
+        ...(sendNotifyUrl ? { notify_url: input.notifyUrl } : {}),
         ...(input.channel === "wechat" ? wechatAppFields(input) : {}),
       };
       const data = await post(http, paths.create, fields);
@@ -123,13 +149,24 @@ export function upaas(config: UpaasConfig): GatewayAdapter {
     },
 
     verifyNotify(input) {
-      return statusRecord.notify(signedNotifyFields(id, input, signer));
+      const fields = signedNotifyFields(id, input, signer);
+      checkStore(fields, (message) => new NotifyRejectedError(message));
+      return statusRecord.notify(fields);
     },
 
     notifyReply: { success: plainTextReply(200, "SUCCESS"), failure: plainTextReply(400, "FAIL") },
 
     async queryOrder(input, http): Promise<QueryResult> {
-      return statusRecord.query(await post(http, paths.query, { store_num: storeNum, merchant_order_no: input.orderNo }));
+      const data = await post(http, paths.query, { store_num: storeNum, merchant_order_no: input.orderNo });
+      checkStore(data, (message) => new GatewayError(id, message));
+      return statusRecord.query(data);
     },
   };
+}
+
+/** An optional integer setting (`pay_resource` is an int in document 000). */
+function optionalInteger(value: unknown, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) throw new ConfigError(option, "must be a non-negative integer");
+  return value;
 }

@@ -1,137 +1,216 @@
 /**
- * vbao — "mini-program pay order (external)", gateway document 004. An app or H5 page opens
- * the merchant's own WeChat / Alipay mini-program with launch parameters (`interfaceUrl`,
- * `payInfo`); inside it, `payInfo` + the payer's openId (`identifyId`) posted to
- * `interfaceUrl` gives WeChat pay params or an Alipay `tradeNo`. The server API around that
- * step wraps bodies as `{ customerNo, reqmsg }` with `reqmsg` RSA-encrypted by a scheme that
- * is not public, so `reqmsg` goes through a pluggable codec (default: the plain JSON text).
- * Create, query and notify fields are the assumptions of docs/gateways.md.
+ * vbao — an aggregated-pay open API (showdoc `chinavbao`; gateway document 004 is its
+ * "mini-program pay order (external)" page). Server calls are `{ customerNo, reqmsg }`: the
+ * business JSON carries its own MD5 `sign` (32 upper-case hex) and is RSA-encrypted with
+ * vbao's public key; answers are `{ code, msg, data }` with `data` encrypted (基本规则 page).
+ * Create `/api/vborder/qrorder/standard/create` (`orderNo`, `orderAmount` in fen) answers the
+ * link that opens the merchant's mini-program with `interfaceUrl` + `payInfo`; inside it,
+ * `payInfo` + the payer's `code` (wx.login) or openId (`identifyId`) posted to `interfaceUrl`
+ * gives WeChat pay params or an Alipay `tradeNo` (document 004). Query `…/qrcodeQuery` reads
+ * `payStatus`. What no source shows is marked *assumed* here and in docs/gateways.md.
  */
 import { fenStringToFen, type Channel, type PayAction } from "@paybridge/shared";
-import { ConfigError } from "../errors.js";
+import { ConfigError, GatewayError, NotifyRejectedError } from "../errors.js";
 import { COMMON_SIGN_RULE, createSigner } from "../signing.js";
-import { configText, configUrl, optionalText, requiredFen, requiredText } from "../validate.js";
-import type { GatewayAdapter, GatewayHttp, QueryResult } from "./types.js";
+import { configText, configUrl, requiredFen, requiredText } from "../validate.js";
+import type { CreateOrderInput, GatewayAdapter, GatewayHttp, GatewayResponse, QueryResult } from "./types.js";
 import {
   JSON_HEADERS,
+  checkMerchant,
   gatewayRefusal,
+  isJsonObject,
   joinUrl,
+  nestedObject,
   plainTextReply,
   redirectUrl,
-  requiredResponseObject,
   requiredResponseText,
   responseObject,
   signedNotifyFields,
   textOf,
+  verifyResponseSignature,
   wechatParams,
   type JsonObject,
 } from "./wire.js";
 import { baseSettings, pathSettings, type GatewayConfigBase } from "./settings.js";
 import { statusRecordReader, type StatusRecordLayout } from "./status-record.js";
+import { vbaoPublicKey, vbaoRsaCodec, type VbaoCodec, type VbaoRsaPadding } from "./vbao-codec.js";
 
-/** Turns the JSON text of a request into the `reqmsg` sent (e.g. RSA-encrypts it). */
-export interface VbaoCodec {
-  encode(json: string): string;
-}
+export { VBAO_PLAIN_JSON_CODEC, type VbaoCodec, type VbaoRsaPadding } from "./vbao-codec.js";
 
 export interface VbaoConfig extends GatewayConfigBase {
-  /** Required: the gateway has no public host. */
+  /** Required: the gateway has no public production host. */
   baseUrl: string;
   customerNo: string;
-  /** Signs notifies. */
+  /** The MD5 key vbao issues: signs `reqmsg` and verifies notifies and signed answers. */
   key: string;
+  /** vbao's RSA public key (PEM, or the base64 of its DER): encrypts `reqmsg`, decrypts `data`. */
+  publicKey?: string;
+  /** Request padding; default PKCS#1 v1.5 (*assumed*: Java's `RSA/ECB/PKCS1Padding`). */
+  rsaPadding?: VbaoRsaPadding;
+  /** Another codec instead of `publicKey`: VBAO_PLAIN_JSON_CODEC is for the paybridge sandbox only. */
   codec?: VbaoCodec;
-  /** *Assumed* create `/api/vborder/order/standard/miniOrder`; query `…/qrcodeQuery`. */
+  /** Create `/api/vborder/qrorder/standard/create`, query `/api/vborder/order/standard/qrcodeQuery`. */
   paths?: Partial<Record<"create" | "query", string>>;
+  /** Send our notify URL as `notifyUrl` in the create (default true; *assumed* name — or set it in vbao's console). */
+  sendNotifyUrl?: boolean;
+  /** The `msg` of a `400` that means the order is already paid (document 004: "订单已支付成功"). */
+  alreadyPaidMessage?: string;
 }
 
 const GATEWAY = "vbao";
 const DEFAULT_PATHS = {
-  create: "/api/vborder/order/standard/miniOrder",
+  create: "/api/vborder/qrorder/standard/create",
   query: "/api/vborder/order/standard/qrcodeQuery",
 };
+/** *Assumed*: which wallet's mini-program the link opens. */
 const PAY_TYPES: Readonly<Partial<Record<Channel, string>>> = { wechat: "WECHAT", alipay: "ALIPAY" };
 const SUCCESS_CODE = "200";
-/** `payStatus` of the query and the notify. */
+const ALREADY_PAID_CODE = "400";
+/** `payStatus` of the query (documented name) and the notify; the words are *assumed*. */
 const STATUSES = { SUCCESS: "paid", PAYING: "pending", WAIT: "pending", FAIL: "failed", CLOSE: "closed" } as const;
-/** *Assumed*: the notify and the query's `data`; amount in fen. */
+/** `payStatus` and `orderNo` are documented; the other names are *assumed* (amount in fen, as `orderAmount`). */
 const STATUS_RECORD: StatusRecordLayout = {
   status: "payStatus",
   orderNo: "orderNo",
   gatewayOrderNo: "vbOrderNo",
-  amount: "amount",
+  amount: "orderAmount",
   amountToFen: fenStringToFen,
   paidAt: "payTime",
 };
 /** A mini-program is opened from H5 by a web page or by the wallet's own URL scheme. */
 const LAUNCH_SCHEMES = ["https:", "http:", "weixin:", "alipays:"];
-const PLAIN_JSON: VbaoCodec = { encode: (json) => json };
 
 export function vbao(config: VbaoConfig): GatewayAdapter {
   const settings = baseSettings(config, GATEWAY, STATUSES);
   const { id, option } = settings;
   const baseUrl = configUrl(config.baseUrl, option("baseUrl"));
-  const customerNo = configText(config.customerNo, option("customerNo"));
+  const customerNo = configText(config.customerNo, option("customerNo"), 32);
   const signer = createSigner(configText(config.key, option("key")), { ...COMMON_SIGN_RULE, ...config.signRule });
-  const codec = config.codec ?? PLAIN_JSON;
-  if (typeof codec.encode !== "function") throw new ConfigError(option("codec"), "must have an encode function");
+  const codec = codecOf(config, option);
   const paths = pathSettings(config.paths, DEFAULT_PATHS, option("paths"));
+  const alreadyPaidMessage = configText(config.alreadyPaidMessage ?? "订单已支付成功", option("alreadyPaidMessage"));
+  if (config.sendNotifyUrl !== undefined && typeof config.sendNotifyUrl !== "boolean") {
+    throw new ConfigError(option("sendNotifyUrl"), "must be a boolean");
+  }
+  const sendNotifyUrl = config.sendNotifyUrl ?? true;
   const statusRecord = statusRecordReader(id, settings.statuses, STATUS_RECORD);
+  const merchantError = (message: string): GatewayError => new GatewayError(id, message);
 
-  /** One exchange answered `{ code: "200", msg, data }`; anything else is the gateway's error. */
-  async function exchange(http: GatewayHttp, url: string, payload: JsonObject): Promise<JsonObject> {
+  /** `{ code, msg, data }` of one answer; a code other than 200 is the gateway's refusal. */
+  async function answer(http: GatewayHttp, url: string, payload: JsonObject): Promise<{ response: GatewayResponse; body: JsonObject }> {
     const response = await http({ url, headers: JSON_HEADERS, body: JSON.stringify(payload) });
-    const body = responseObject(id, response);
+    return { response, body: responseObject(id, response) };
+  }
+
+  /** A server call: `reqmsg` = the signed business JSON through the codec; `data` read back and checked. */
+  async function serverCall(http: GatewayHttp, path: string, request: JsonObject): Promise<JsonObject> {
+    const reqmsg = codec.encode(JSON.stringify({ ...request, [signer.rule.signField]: signer.sign(request) }));
+    const { response, body } = await answer(http, joinUrl(baseUrl, path), { customerNo, reqmsg });
     const code = textOf(body.code);
     if (code !== SUCCESS_CODE) throw gatewayRefusal(id, response, body.msg, code);
-    return requiredResponseObject(id, body, "data");
+    const data = decodeData(body.data);
+    // An answer that carries a signature must verify; vbao's encryption authenticates the rest.
+    if (settings.verifyResponseSign && data[signer.rule.signField] !== undefined) verifyResponseSignature(id, signer, data);
+    checkMerchant(id, "customerNo", data.customerNo, customerNo, merchantError);
+    return data;
   }
 
-  function serverCall(http: GatewayHttp, path: string, request: JsonObject): Promise<JsonObject> {
-    return exchange(http, joinUrl(baseUrl, path), { customerNo, reqmsg: codec.encode(JSON.stringify(request)) });
+  function decodeData(value: unknown): JsonObject {
+    if (codec.decode === undefined) {
+      if (isJsonObject(value)) return value;
+      throw new GatewayError(id, `${id} response lacks data`);
+    }
+    if (typeof value !== "string" || value === "") throw new GatewayError(id, `${id} response lacks encrypted data`);
+    let text: string;
+    try {
+      text = codec.decode(value);
+    } catch {
+      throw new GatewayError(id, `${id} response data does not decrypt with the configured public key`);
+    }
+    const data = nestedObject(text);
+    if (data === undefined) throw new GatewayError(id, `${id} response data is not a JSON object`);
+    return data;
   }
 
-  /** Document 004's step: `payInfo` + openId to the interface address → launch parameters. */
-  async function miniAction(http: GatewayHttp, channel: Channel, order: JsonObject, identifyId: string): Promise<PayAction> {
-    const interfaceUrl = redirectUrl(id, order.interfaceUrl, "interfaceUrl");
-    const payInfo = requiredResponseText(id, order, "payInfo");
-    const data = await exchange(http, interfaceUrl, { payInfo, identifyId });
-    if (channel === "alipay") return { type: "alipay", tradeNO: requiredResponseText(id, data, "tradeNo") };
-    return { type: "wechat", params: wechatParams(id, data) };
+  /** Where the in-mini-program step posts and what it sends: top-level fields, else the launch link's query. */
+  function launchParameters(order: JsonObject): { interfaceUrl: string; payInfo: string } {
+    const link = textOf(order.launchUrl);
+    const query = link !== undefined && URL.canParse(link) ? new URL(link).searchParams : new URLSearchParams();
+    return {
+      interfaceUrl: redirectUrl(id, order.interfaceUrl ?? query.get("interfaceUrl"), "interfaceUrl"),
+      payInfo: requiredResponseText(id, { payInfo: order.payInfo ?? query.get("payInfo") }, "payInfo"),
+    };
+  }
+
+  /** Document 004's step. `undefined` when vbao says the order is already paid (then the core confirms by query). */
+  async function miniAction(http: GatewayHttp, channel: Channel, order: JsonObject, identity: JsonObject): Promise<PayAction | undefined> {
+    const { interfaceUrl, payInfo } = launchParameters(order);
+    const { response, body } = await answer(http, interfaceUrl, { payInfo, ...identity });
+    const code = textOf(body.code);
+    if (code === ALREADY_PAID_CODE && textOf(body.msg)?.includes(alreadyPaidMessage)) return undefined;
+    if (code !== SUCCESS_CODE || !isJsonObject(body.data)) throw gatewayRefusal(id, response, body.msg, code);
+    if (channel === "alipay") return { type: "alipay", tradeNO: requiredResponseText(id, body.data, "tradeNo") };
+    return { type: "wechat", params: wechatParams(id, body.data) };
+  }
+
+  /** The payer in the mini-program: document 004 takes `code` (wx.login) or `identifyId` (openId), String(64). */
+  function miniIdentity(input: CreateOrderInput): JsonObject {
+    if (input.openId) return { identifyId: requiredText(input.openId, "openId", { max: 64 }) };
+    if (input.loginCode) return { code: requiredText(input.loginCode, "loginCode", { max: 64 }) };
+    return { identifyId: requiredText(input.openId, "openId", { max: 64 }) };
   }
 
   return {
     id,
-    // h5 first: the document's flow starts outside the mini-program.
-    supports: { wechat: ["h5", "mini"], alipay: ["h5", "mini"] },
+    // The launch link serves a plain page and the wallets' browsers; the mini scene runs the step in-program.
+    supports: { wechat: ["h5", "jsapi", "mini"], alipay: ["h5", "jsapi", "mini"] },
 
     async createOrder(input, http) {
       const request: JsonObject = {
-        orderNo: requiredText(input.orderNo, "orderNo"),
-        amount: requiredFen(input.amountFen, "amountFen"),
+        orderNo: requiredText(input.orderNo, "orderNo", { max: 64 }),
+        orderAmount: requiredFen(input.amountFen, "amountFen"),
         payType: PAY_TYPES[input.channel],
-        subject: optionalText(input.description, "description") ?? input.orderNo,
-        notifyUrl: input.notifyUrl,
+        ...(sendNotifyUrl ? { notifyUrl: input.notifyUrl } : {}),
       };
-      // Checked before anything is sent: document 004's identifyId, String(64).
-      const identifyId = input.scene === "mini" ? requiredText(input.openId, "openId", { max: 64 }) : undefined;
+      // Checked before anything is sent.
+      const identity = input.scene === "mini" ? miniIdentity(input) : undefined;
       const order = await serverCall(http, paths.create, request);
       const gatewayOrderNo = requiredResponseText(id, order, "vbOrderNo");
-      const action: PayAction =
-        identifyId === undefined
-          ? { type: "redirect", url: redirectUrl(id, order.launchUrl, "launchUrl", LAUNCH_SCHEMES) }
-          : await miniAction(http, input.channel, order, identifyId);
-      return { gatewayOrderNo, action };
+      const launch = (): PayAction => ({ type: "redirect", url: redirectUrl(id, order.launchUrl, "launchUrl", LAUNCH_SCHEMES) });
+      if (identity === undefined) return { gatewayOrderNo, action: launch() };
+      const action = await miniAction(http, input.channel, order, identity);
+      return action ? { gatewayOrderNo, action } : { gatewayOrderNo, action: launch(), alreadyPaid: true };
     },
 
     verifyNotify(input) {
-      return statusRecord.notify(signedNotifyFields(id, input, signer));
+      const fields = signedNotifyFields(id, input, signer);
+      checkMerchant(id, "customerNo", fields.customerNo, customerNo, (message) => new NotifyRejectedError(message));
+      return statusRecord.notify(fields);
     },
 
+    // 异步通知 page: "回写大写OK"; vbao notifies at most 10 times.
     notifyReply: { success: plainTextReply(200, "OK"), failure: plainTextReply(400, "FAIL") },
 
     async queryOrder(input, http): Promise<QueryResult> {
       return statusRecord.query(await serverCall(http, paths.query, { orderNo: input.orderNo }));
     },
   };
+}
+
+function codecOf(config: VbaoConfig, option: (name: string) => string): VbaoCodec {
+  if (config.rsaPadding !== undefined && config.rsaPadding !== "pkcs1" && config.rsaPadding !== "oaep") {
+    throw new ConfigError(option("rsaPadding"), 'must be "pkcs1" or "oaep"');
+  }
+  if (config.publicKey !== undefined) {
+    if (config.codec !== undefined) throw new ConfigError(option("codec"), "must not be given with publicKey");
+    return vbaoRsaCodec(vbaoPublicKey(config.publicKey, option("publicKey")), config.rsaPadding);
+  }
+  if (config.codec === undefined) throw new ConfigError(option("publicKey"), "is required (vbao encrypts reqmsg with it)");
+  if (!isJsonObject(config.codec as unknown) || typeof config.codec.encode !== "function") {
+    throw new ConfigError(option("codec"), "must have an encode function");
+  }
+  if (config.codec.decode !== undefined && typeof config.codec.decode !== "function") {
+    throw new ConfigError(option("codec"), "decode must be a function");
+  }
+  return config.codec;
 }

@@ -78,34 +78,123 @@ export function requiredResponseObject(gateway: string, source: JsonObject, key:
 
 /** Leading white space, then `{`: tested in place, as `trimStart()` would copy the body. */
 const JSON_OBJECT_START = /^\s*\{/;
+const BYTE_ORDER_MARK = "\uFEFF";
 
-/**
- * A notify body's fields: a JSON object, or application/x-www-form-urlencoded pairs (all
- * strings). Anything else is rejected.
- */
-export function notifyFields(input: NotifyInput): JsonObject {
-  const text = input.rawBody.toString("utf8");
-  const contentType = input.headers["content-type"] ?? "";
-  if (contentType.includes("application/x-www-form-urlencoded") || !JSON_OBJECT_START.test(text)) {
-    const fields: JsonObject = {};
-    for (const [key, value] of new URLSearchParams(text)) fields[key] = value;
-    if (Object.keys(fields).length === 0) throw new NotifyRejectedError("notify body is empty");
-    return fields;
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new NotifyRejectedError("notify body is not JSON");
-  }
-  if (!isJsonObject(parsed)) throw new NotifyRejectedError("notify body is not a JSON object");
-  return parsed;
+/** A notify body read once: its fields, and the same fields as they are signed. */
+export interface NotifyBody {
+  fields: JsonObject;
+  /**
+   * What the signature covers: a JSON body's nested objects, arrays and numbers as the exact
+   * text sent (never a re-serialisation), its strings as their decoded value; form fields as sent.
+   */
+  signable: JsonObject;
 }
 
-/** A notify's fields, once the signature they carry verifies; a NotifyRejectedError otherwise. */
+/**
+ * A notify body: a JSON object, or application/x-www-form-urlencoded pairs (all strings). A
+ * leading UTF-8 byte-order mark is dropped; a body that is a JSON object is read as JSON
+ * whatever content type it came under (some gateways label JSON as a form). Anything else is
+ * rejected.
+ */
+export function readNotifyBody(input: NotifyInput): NotifyBody {
+  let text = input.rawBody.toString("utf8");
+  if (text.startsWith(BYTE_ORDER_MARK)) text = text.slice(BYTE_ORDER_MARK.length);
+  const isForm = (input.headers["content-type"] ?? "").includes("application/x-www-form-urlencoded");
+  if (JSON_OBJECT_START.test(text)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      if (!isForm) throw new NotifyRejectedError("notify body is not JSON");
+    }
+    if (parsed !== undefined) {
+      if (!isJsonObject(parsed)) throw new NotifyRejectedError("notify body is not a JSON object");
+      // Only a value that is not a string (nor null) is signed as its source text: scan for those alone.
+      const verbatim = Object.values(parsed).some((value) => typeof value !== "string" && value !== null);
+      return { fields: parsed, signable: verbatim ? signableJson(parsed, rawJsonMembers(text)) : parsed };
+    }
+  }
+  const fields: JsonObject = {};
+  for (const [key, value] of new URLSearchParams(text)) {
+    // Frameworks disagree on a repeated key (first, last, joined): a signed form never needs one.
+    if (Object.hasOwn(fields, key)) throw new NotifyRejectedError("notify form repeats a field");
+    Object.defineProperty(fields, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  if (Object.keys(fields).length === 0) throw new NotifyRejectedError("notify body is empty");
+  return { fields, signable: fields };
+}
+
+/** A notify body's fields (see readNotifyBody). */
+export function notifyFields(input: NotifyInput): JsonObject {
+  return readNotifyBody(input).fields;
+}
+
+function signableJson(fields: JsonObject, raw: ReadonlyMap<string, string>): JsonObject {
+  // fromEntries defines own properties: a `__proto__` key stays a field, never a prototype.
+  return Object.fromEntries(
+    Object.entries(fields).map(([key, value]) => {
+      const text = raw.get(key);
+      return [key, typeof value === "string" || value === null || text === undefined ? value : text];
+    }),
+  );
+}
+
+/**
+ * The exact source text of each top-level member's value in a JSON object text already known
+ * to parse. A scanner, not a parser: it only finds where each value ends.
+ */
+export function rawJsonMembers(text: string): Map<string, string> {
+  const members = new Map<string, string>();
+  let at = text.indexOf("{") + 1;
+  // JSON's white space: space, tab, line feed, carriage return.
+  const skipSpace = (): void => {
+    for (let code = text.charCodeAt(at); code === 32 || code === 9 || code === 10 || code === 13; code = text.charCodeAt(at)) at += 1;
+  };
+  const stringEnd = (from: number): number => {
+    let i = from + 1;
+    for (let code = text.charCodeAt(i); i < text.length && code !== 34; code = text.charCodeAt(i)) i += code === 92 ? 2 : 1;
+    return i + 1;
+  };
+  for (;;) {
+    skipSpace();
+    if (text[at] !== '"') return members;
+    const keyEnd = stringEnd(at);
+    const key = JSON.parse(text.slice(at, keyEnd)) as string;
+    at = keyEnd;
+    skipSpace();
+    at += 1; // the colon
+    skipSpace();
+    const valueStart = at;
+    let depth = 0;
+    while (at < text.length) {
+      const char = text[at]!;
+      if (char === '"') {
+        at = stringEnd(at);
+        if (depth === 0) break;
+        continue;
+      }
+      if (char === "{" || char === "[") depth += 1;
+      else if (char === "}" || char === "]") {
+        if (depth === 0) break;
+        depth -= 1;
+        if (depth === 0) {
+          at += 1;
+          break;
+        }
+      } else if (char === "," && depth === 0) break;
+      at += 1;
+    }
+    members.set(key, text.slice(valueStart, at).trimEnd());
+    skipSpace();
+    if (text[at] !== ",") return members;
+    at += 1;
+  }
+}
+
+/** A notify's fields, once the signature they carry verifies over them as sent; a NotifyRejectedError otherwise. */
 export function signedNotifyFields(gateway: string, input: NotifyInput, signer: Signer): JsonObject {
-  const fields = notifyFields(input);
-  if (!signer.verify(fields, fields[signer.rule.signField])) throw new NotifyRejectedError(`${gateway} notify signature does not verify`);
+  const { fields, signable } = readNotifyBody(input);
+  if (!signer.verify(signable, fields[signer.rule.signField])) throw new NotifyRejectedError(`${gateway} notify signature does not verify`);
   return fields;
 }
 

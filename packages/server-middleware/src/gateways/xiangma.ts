@@ -1,63 +1,91 @@
 /**
  * xiangma — xiangma365 openpay v3 `h5pay`, gateway document 002, with the official guide's
- * signing rule and query (gateways README): sort, skip `sign` and null values (empty strings
- * ARE signed), `&key=`, MD5, lower-case hex; responses are signed the same way. Amount: fen as
- * a string. The create response's `result_code` is not a payment result (the document's
- * example says PAY_SUCCESS for a prepared payment), so it never marks an order paid.
- * `pay_time` is the time the payment was *requested* (document 002), so it is not read as
- * the time it was paid.
+ * signing rule and query (gateways README, EVIDENCE.md): sort, skip `sign` and null values
+ * (empty strings ARE signed), `&key=`, MD5, lower-case hex; answers are signed the same way.
+ * Amount: fen as a string.
+ *
+ * Two readings are kept apart. The create answer's `result_code` says whether the *call* was
+ * accepted (the document's example says PAY_SUCCESS for a prepared, unpaid payment), so it
+ * never marks an order paid. The query's and the notify's `result_code` (PAY_SUCCESS,
+ * PAY_IN_PROCESS, PAY_FAIL) — or an older answer's `trade_state` (SUCCESS) — is the trade state.
+ * `pay_time` is the time the payment was *requested* (document 002); the notify's `end_time`
+ * is when it was paid.
+ *
+ * Scenes: h5pay serves a plain browser (its `code_url` page) and the wallets' own browsers
+ * (`jsapi`: with the payer's openId the answer carries WeChat / Alipay launch parameters, else
+ * its `code_url`). It has no mini-program form.
  */
+import { randomBytes } from "node:crypto";
 import { fenStringToFen, type PayAction } from "@paybridge/shared";
-import { GatewayError } from "../errors.js";
+import { ConfigError, GatewayError, NotifyRejectedError } from "../errors.js";
 import { createSigner, type SignRule } from "../signing.js";
 import { configText, configUrl, optionalText, requiredFen, requiredText } from "../validate.js";
-import type { GatewayAdapter, GatewayHttp, NotifyReply, QueryResult } from "./types.js";
+import type { GatewayAdapter, GatewayHttp, NotifyReply, QueryResult, VerifiedNotify } from "./types.js";
 import {
+  checkMerchant,
+  convertAmount,
   gatewayRefusal,
+  isJsonObject,
   joinUrl,
+  notifyOutcome,
   redirectUrl,
+  requiredNotifyText,
   requiredResponseText,
   responseObject,
   secondsTimestamp,
   shanghaiCompactTime,
+  shanghaiTimeToIso,
   signedJsonRequest,
   signedNotifyFields,
+  statusOf,
   textOf,
   verifyResponseSignature,
   wechatParams,
+  type GatewayStatusTable,
   type JsonObject,
 } from "./wire.js";
 import { baseSettings, pathSettings, type GatewayConfigBase } from "./settings.js";
-import { statusRecordReader, type StatusRecordLayout } from "./status-record.js";
+
+type XiangmaPath = "create" | "query";
+
+/** Where each xiangma environment lives (EVIDENCE.md, showdoc `cpayapi` page 9961201607226618). */
+export const XIANGMA_PRESETS = Object.freeze({
+  /** Production: `https://cpay.xiangma365.com`; query path seen there, h5pay's inferred from prepay's. */
+  production: Object.freeze({
+    baseUrl: "https://cpay.xiangma365.com",
+    paths: Object.freeze({ create: "/openpay/v3/h5pay", query: "/xypay/v3/queryorder" }),
+  }),
+  /** The test host of document 002 (plain http); its paths carry `/api`. */
+  test: Object.freeze({
+    baseUrl: "http://xipay.xiangma365.com",
+    paths: Object.freeze({ create: "/api/openpay/v3/h5pay", query: "/api/xypay/v3/queryorder" }),
+  }),
+});
 
 export interface XiangmaConfig extends GatewayConfigBase {
-  /** Default `http://xipay.xiangma365.com`. */
+  /** Which environment's host and paths are the defaults: `production` (default) or `test`. */
+  preset?: keyof typeof XIANGMA_PRESETS;
+  /** Overrides the preset's host. */
   baseUrl?: string;
   /** `inst_no`, the institution number. */
   instNo: string;
   /** `mch_no`, the merchant number. */
   mchNo: string;
   key: string;
-  /** Create `/api/openpay/v3/h5pay`, query `/xypay/v3/queryorder`. */
-  paths?: Partial<Record<"create" | "query", string>>;
+  /** Overrides of the preset's path per endpoint. */
+  paths?: Partial<Record<XiangmaPath, string>>;
+  /** Overrides of how an older answer's `trade_state` reads (default `{ SUCCESS: "paid" }`). */
+  tradeStates?: GatewayStatusTable;
 }
 
 const GATEWAY = "xiangma";
-const DEFAULT_BASE_URL = "http://xipay.xiangma365.com";
-const DEFAULT_PATHS = { create: "/api/openpay/v3/h5pay", query: "/xypay/v3/queryorder" };
 const DEFAULT_SIGN_RULE: SignRule = { skip: "null", secretJoiner: "&key=", hexCase: "lower", algorithm: "md5", signField: "sign" };
 const PAY_TYPES = { alipay: "300", wechat: "400", unionpay: "600" } as const;
 const SUCCESS_CODE = "SUCCESS";
-/** `result_code` of the query and the notify (never of the create response). */
+/** `result_code` of the query and the notify (never of the create answer). */
 const STATUSES = { PAY_SUCCESS: "paid", PAY_IN_PROCESS: "pending", PAY_FAIL: "failed" } as const;
-/** The notify and the query answer; amount in fen. No paid time: `pay_time` is the request's. */
-const STATUS_RECORD: StatusRecordLayout = {
-  status: "result_code",
-  orderNo: "pay_trace_no",
-  gatewayOrderNo: "trade_no",
-  amount: "total_amount",
-  amountToFen: fenStringToFen,
-};
+/** An older answer's `trade_state` (a sibling PHP client checks `trade_state === 'SUCCESS'`). */
+const TRADE_STATES = { SUCCESS: "paid" } as const;
 /** *Assumed*: `pay_trace_no` has no documented length; 32 as the sibling fields. */
 const ORDER_NO_MAX = 32;
 
@@ -69,15 +97,25 @@ function jsonReply(status: number, returnCode: string, returnMsg: string): Notif
   });
 }
 
+/** `end_time` comes as `2019-07-20 12:36:27.0`: the fraction is dropped before reading. */
+function paidAtOf(record: JsonObject): string | undefined {
+  const text = textOf(record.end_time);
+  return text === undefined ? undefined : shanghaiTimeToIso(text.replace(/\.\d+$/, ""));
+}
+
 export function xiangma(config: XiangmaConfig): GatewayAdapter {
   const settings = baseSettings(config, GATEWAY, STATUSES);
   const { id, option } = settings;
-  const baseUrl = configUrl(config.baseUrl ?? DEFAULT_BASE_URL, option("baseUrl"));
+  const presetName = config.preset ?? "production";
+  if (!Object.hasOwn(XIANGMA_PRESETS, presetName)) throw new ConfigError(option("preset"), `must be one of ${Object.keys(XIANGMA_PRESETS).join(", ")}`);
+  const preset = XIANGMA_PRESETS[presetName];
+  const baseUrl = configUrl(config.baseUrl ?? preset.baseUrl, option("baseUrl"));
   const instNo = configText(config.instNo, option("instNo"));
   const mchNo = configText(config.mchNo, option("mchNo"));
   const signer = createSigner(configText(config.key, option("key")), { ...DEFAULT_SIGN_RULE, ...config.signRule });
-  const paths = pathSettings(config.paths, DEFAULT_PATHS, option("paths"));
-  const statusRecord = statusRecordReader(id, settings.statuses, STATUS_RECORD);
+  const paths = pathSettings(config.paths, preset.paths, option("paths"));
+  if (config.tradeStates !== undefined && !isJsonObject(config.tradeStates as unknown)) throw new ConfigError(option("tradeStates"), "must be an object");
+  const tradeStates: GatewayStatusTable = Object.freeze({ ...TRADE_STATES, ...config.tradeStates });
 
   async function post(http: GatewayHttp, path: string, fields: JsonObject): Promise<JsonObject> {
     const response = await http(signedJsonRequest(joinUrl(baseUrl, path), fields, signer));
@@ -85,7 +123,14 @@ export function xiangma(config: XiangmaConfig): GatewayAdapter {
     const code = textOf(body.return_code);
     if (code !== SUCCESS_CODE) throw gatewayRefusal(id, response, body.return_msg, code);
     if (settings.verifyResponseSign) verifyResponseSignature(id, signer, body);
+    checkMerchant(id, "mch_no", body.mch_no, mchNo, (message) => new GatewayError(id, message));
     return body;
+  }
+
+  /** The trade state of a query answer or a notify: `trade_state` when sent (older API), else `result_code`. */
+  function tradeStatus(record: JsonObject): QueryResult["status"] | undefined {
+    if (record.trade_state !== undefined && record.trade_state !== null) return statusOf(tradeStates, record.trade_state);
+    return statusOf(settings.statuses, record.result_code);
   }
 
   /** WeChat fields at the top level (`packages`, not `package`), else Alipay, else a page. */
@@ -103,7 +148,7 @@ export function xiangma(config: XiangmaConfig): GatewayAdapter {
 
   return {
     id,
-    supports: { wechat: ["h5"], alipay: ["h5"], unionpay: ["h5"] },
+    supports: { wechat: ["h5", "jsapi"], alipay: ["h5", "jsapi"], unionpay: ["h5", "jsapi"] },
 
     async createOrder(input, http) {
       const fields: JsonObject = {
@@ -113,31 +158,63 @@ export function xiangma(config: XiangmaConfig): GatewayAdapter {
         pay_trace_no: requiredText(input.orderNo, "orderNo", { max: ORDER_NO_MAX }),
         pay_time: shanghaiCompactTime(new Date()),
         total_amount: String(requiredFen(input.amountFen, "amountFen")),
-        open_id: optionalText(input.openId, "openId"),
+        // Inside the wallet's own browser the payer's id asks for launch parameters; a plain
+        // browser cannot use them, so there it is left out and the answer is a page.
+        open_id: input.scene === "jsapi" ? optionalText(input.openId, "openId") : undefined,
         notify_url: input.notifyUrl,
       };
       const body = await post(http, paths.create, fields);
-      // A create that is refused for the payment itself says so here, not in return_code.
+      // The create answer's result_code is the call's result, not the trade's: PAY_FAIL is a
+      // refusal, anything else an accepted (unpaid) payment.
       if (body.result_code === "PAY_FAIL") {
         throw new GatewayError(id, textOf(body.return_msg) ?? `${id} refused the payment`, { gatewayCode: "PAY_FAIL" });
       }
       return { gatewayOrderNo: requiredResponseText(id, body, "trade_no"), action: actionOf(body) };
     },
 
-    verifyNotify(input) {
-      return statusRecord.notify(signedNotifyFields(id, input, signer));
+    verifyNotify(input): VerifiedNotify {
+      const record = signedNotifyFields(id, input, signer);
+      const reject = (message: string): NotifyRejectedError => new NotifyRejectedError(message);
+      checkMerchant(id, "inst_no", record.inst_no, instNo, reject);
+      checkMerchant(id, "mch_no", record.mch_no, mchNo, reject);
+      const status = tradeStatus(record);
+      if (status === undefined) throw reject(`${id} notify has an unknown result_code`);
+      const amount = requiredNotifyText(record, "total_amount");
+      return {
+        orderNo: requiredNotifyText(record, "pay_trace_no"),
+        gatewayOrderNo: textOf(record.trade_no),
+        amountFen: convertAmount(() => fenStringToFen(amount), reject),
+        outcome: notifyOutcome(status),
+        paidAt: paidAtOf(record),
+      };
     },
 
     notifyReply: { success: jsonReply(200, "SUCCESS", "成功"), failure: jsonReply(400, "FAIL", "失败") },
 
     async queryOrder(input, http): Promise<QueryResult> {
-      const body = await post(http, paths.query, {
-        inst_no: instNo,
-        mch_no: mchNo,
-        query_trace_no: input.orderNo,
-        trade_no: input.gatewayOrderNo,
-      });
-      return statusRecord.query(body);
+      if (input.gatewayOrderNo === undefined) throw new GatewayError(id, `${id} query needs the trade_no of the create answer`);
+      // "查询流水号,自定义,每次请求唯一": the query's own id, fresh each time, never the order number.
+      const queryTraceNo = randomBytes(16).toString("hex");
+      const body = await post(http, paths.query, { inst_no: instNo, mch_no: mchNo, query_trace_no: queryTraceNo, trade_no: input.gatewayOrderNo });
+      const echoed = textOf(body.query_trace_no);
+      if (echoed !== undefined && echoed !== queryTraceNo) throw new GatewayError(id, `${id} query answered another query_trace_no`);
+      const status = tradeStatus(body);
+      if (status === undefined) throw new GatewayError(id, `${id} query answered an unknown result_code`);
+      const fail = (message: string): GatewayError => new GatewayError(id, message);
+      const amount = body.total_amount;
+      const amountText = textOf(amount);
+      if (amount !== undefined && amount !== null && amountText === undefined) throw fail(`${id} query answered an unreadable total_amount`);
+      return {
+        status,
+        ...(amountText === undefined ? {} : { amountFen: convertAmount(() => fenStringToFen(amountText), fail) }),
+        ...optionalField("orderNo", textOf(body.pay_trace_no)),
+        ...optionalField("gatewayOrderNo", textOf(body.trade_no)),
+        ...optionalField("paidAt", paidAtOf(body)),
+      };
     },
   };
+}
+
+function optionalField<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
 }

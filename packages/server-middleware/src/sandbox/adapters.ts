@@ -46,6 +46,12 @@ export function sandboxAdapters(sandboxUrl: string, overrides: SandboxAdapterOve
     lianke({ baseUrl: `${base}/lianke`, ...credentials.lianke, appId: SANDBOX_WECHAT.appId, ...overrides.lianke }),
     xiangma({ baseUrl: `${base}/xiangma`, ...credentials.xiangma, ...overrides.xiangma }),
     fubei({ baseUrl: `${base}/fubei/gateway`, ...credentials.fubei, ...overrides.fubei }),
-    vbao({ baseUrl: `${base}/vbao`, ...credentials.vbao, ...overrides.vbao }),
+    vbao({
+      baseUrl: `${base}/vbao`,
+      customerNo: credentials.vbao.customerNo,
+      key: credentials.vbao.key,
+      publicKey: credentials.vbao.publicKey,
+      ...overrides.vbao,
+    }),
   ];
 }

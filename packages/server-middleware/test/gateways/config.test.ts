@@ -4,6 +4,7 @@ import { ConfigError } from "../../src/errors.js";
 import { fubei, lianke, upaas, vbao, xiangma } from "../../src/gateways/index.js";
 import type { GatewayAdapter } from "../../src/gateways/types.js";
 import { fakeHttp, jsonNotify } from "./helpers.js";
+import { VBAO_TEST_PUBLIC_PEM } from "./vbao-rsa.js";
 
 const SECRET = "s3cret-never-shown-0123456789";
 
@@ -13,7 +14,7 @@ const FACTORIES: ReadonlyArray<[string, (overrides: Record<string, unknown>) => 
   ["lianke", (o) => lianke({ baseUrl: "https://lianke.test", storeNo: "S1", key: SECRET, ...o } as never), "key", { storeNo: "S1" }],
   ["xiangma", (o) => xiangma({ instNo: "I1", mchNo: "M1", key: SECRET, ...o } as never), "key", { mchNo: "M1" }],
   ["fubei", (o) => fubei({ appId: "A1", appSecret: SECRET, storeId: 3239, ...o } as never), "appSecret", { storeId: 3239 }],
-  ["vbao", (o) => vbao({ baseUrl: "https://vbao.test", customerNo: "C1", key: SECRET, ...o } as never), "key", { customerNo: "C1" }],
+  ["vbao", (o) => vbao({ baseUrl: "https://vbao.test", customerNo: "C1", key: SECRET, publicKey: VBAO_TEST_PUBLIC_PEM, ...o } as never), "key", { customerNo: "C1" }],
 ];
 
 describe.each(FACTORIES)("%s configuration", (gateway, make, secretOption, required) => {
@@ -58,9 +59,9 @@ describe("supported channels and scenes follow docs/gateways.md", () => {
   it.each([
     ["upaas", { wechat: ["jsapi", "mini"], alipay: ["jsapi", "mini"], unionpay: ["h5"] }],
     ["lianke", { wechat: ["jsapi", "mini"], alipay: ["jsapi"] }],
-    ["xiangma", { wechat: ["h5"], alipay: ["h5"], unionpay: ["h5"] }],
-    ["fubei", { wechat: ["mini"] }],
-    ["vbao", { wechat: ["h5", "mini"], alipay: ["h5", "mini"] }],
+    ["xiangma", { wechat: ["h5", "jsapi"], alipay: ["h5", "jsapi"], unionpay: ["h5", "jsapi"] }],
+    ["fubei", { wechat: ["mini"], alipay: ["jsapi"] }],
+    ["vbao", { wechat: ["h5", "jsapi", "mini"], alipay: ["h5", "jsapi", "mini"] }],
   ])("%s", (gateway, supports) => {
     const entry = FACTORIES.find(([id]) => id === gateway);
     expect(entry?.[1]({}).supports).toEqual(supports);

@@ -49,3 +49,29 @@ export function formNotify(fields: Record<string, string>): NotifyInput {
 export const EXACT_AMOUNTS = [1, 29, 115, 9_999_999_999] as const;
 
 export const NOTIFY_URL = "https://shop.example.com/pay/notify/";
+
+/**
+ * An evidence fixture file as stored (test/fixtures/evidence/README.md): `_source`, `body`, and
+ * the notes some files add — `_path` (where it is posted), `_required`, `_maxLength`, `_reply`.
+ */
+export interface EvidenceFile {
+  _source: string;
+  _assumed?: string[];
+  _path?: string;
+  _required?: string[];
+  _maxLength?: Record<string, number>;
+  _reply?: string;
+  contentType: string;
+  body: Record<string, unknown>;
+}
+
+export function evidenceFile(gateway: string, message: string): EvidenceFile {
+  const parsed = JSON.parse(readFileSync(new URL(`../fixtures/evidence/${gateway}/${message}.json`, import.meta.url), "utf8")) as EvidenceFile;
+  if (typeof parsed._source !== "string" || parsed._source === "") throw new Error(`evidence ${gateway}/${message} names no _source`);
+  return parsed;
+}
+
+/** The fixture's body as the gateway would send it (JSON text). */
+export function evidenceBody(gateway: string, message: string): string {
+  return JSON.stringify(evidenceFile(gateway, message).body);
+}

@@ -3,7 +3,8 @@ import { GatewayError, InvalidRequestError, NotifyRejectedError } from "../../sr
 import { lianke, type LiankeConfig } from "../../src/gateways/lianke.js";
 import type { CreateOrderInput } from "../../src/gateways/types.js";
 import { COMMON_SIGN_RULE, computeSign, createSigner, verifySign } from "../../src/signing.js";
-import { EXACT_AMOUNTS, NOTIFY_URL, fakeHttp, fixture, jsonNotify } from "./helpers.js";
+import { evidence, expectEvidenceShape } from "../support/evidence.js";
+import { EXACT_AMOUNTS, NOTIFY_URL, evidenceBody, evidenceFile, fakeHttp, jsonNotify } from "./helpers.js";
 
 const KEY = "lianke-test-key";
 const CONFIG: LiankeConfig = { baseUrl: "https://lianke.test/api/", storeNo: "S001", key: KEY, appId: "wx-config" };
@@ -32,7 +33,7 @@ function success(data: Record<string, unknown>): string {
 
 describe("lianke createOrder", () => {
   it("reads the document's example: a plain cloudpay_param is the Alipay tradeNO", async () => {
-    const { http } = fakeHttp(() => fixture("lianke-response.json"));
+    const { http } = fakeHttp(() => evidenceBody("lianke", "create-answer"));
     await expect(lianke(CONFIG).createOrder(ALIPAY, http)).resolves.toEqual({
       gatewayOrderNo: "sample string 10",
       action: { type: "alipay", tradeNO: "sample string 11" },
@@ -51,7 +52,7 @@ describe("lianke createOrder", () => {
   });
 
   it("sends paytype, integer fen and a verifiable upper-case sign to /QuickPay/JSAPIPay", async () => {
-    const fake = fakeHttp(() => fixture("lianke-response.json"));
+    const fake = fakeHttp(() => evidenceBody("lianke", "create-answer"));
     await lianke(CONFIG).createOrder(ALIPAY, fake.http);
     expect(fake.requests[0]?.url).toBe("https://lianke.test/api/QuickPay/JSAPIPay");
     const sent = fake.sent();
@@ -78,7 +79,7 @@ describe("lianke createOrder", () => {
 
   it("uses a pluggable signer", async () => {
     const signer = createSigner("plug-key", { ...COMMON_SIGN_RULE, algorithm: "sha256" });
-    const fake = fakeHttp(() => fixture("lianke-response.json"));
+    const fake = fakeHttp(() => evidenceBody("lianke", "create-answer"));
     await lianke({ baseUrl: "https://lianke.test", storeNo: "S001", signer }).createOrder(ALIPAY, fake.http);
     const sent = fake.sent();
     expect(sent.sign).toMatch(/^[0-9A-F]{64}$/);
@@ -86,7 +87,7 @@ describe("lianke createOrder", () => {
   });
 
   it.each(EXACT_AMOUNTS)("carries %i fen as that integer", async (fen) => {
-    const fake = fakeHttp(() => fixture("lianke-response.json"));
+    const fake = fakeHttp(() => evidenceBody("lianke", "create-answer"));
     await lianke(CONFIG).createOrder({ ...ALIPAY, amountFen: fen }, fake.http);
     expect(fake.sent().amount).toBe(fen);
   });
@@ -98,7 +99,7 @@ describe("lianke createOrder", () => {
     ["amountFen", { amountFen: 0 }],
     ["appId", { channel: "wechat", appId: undefined }],
   ] as const)("names %s when it breaks the document, before sending", async (field, change) => {
-    const fake = fakeHttp(() => fixture("lianke-response.json"));
+    const fake = fakeHttp(() => evidenceBody("lianke", "create-answer"));
     const adapter = lianke({ ...CONFIG, appId: undefined });
     const error = await adapter.createOrder({ ...ALIPAY, ...change }, fake.http).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidRequestError);
@@ -170,5 +171,91 @@ describe("lianke queryOrder", () => {
       const { http } = fakeHttp(() => success({ transaction_status: word }));
       await expect(lianke(CONFIG).queryOrder?.({ orderNo: "A1" }, http)).resolves.toMatchObject({ status });
     }
+  });
+});
+
+describe("lianke: the document's optional fields, the signer's headers, cloudpay_param's reading", () => {
+  it("sends goods_tag, share_pay and itemlist (document 001) when configured", async () => {
+    const fake = fakeHttp(() => evidenceBody("lianke", "create-answer"));
+    const items = [{ item_id: "1", item_no: "SKU-1", item_name: "apple", quantity: 2, price: 3, promotion_type: 0 }];
+    await lianke({ ...CONFIG, goodsTag: "VOUCHER1", sharePay: true, itemList: () => items }).createOrder(ALIPAY, fake.http);
+    const sent = fake.sent();
+    expect(sent).toMatchObject({ goods_tag: "VOUCHER1", share_pay: true, itemlist: items });
+    expect(verifySign(sent, COMMON_SIGN_RULE, KEY, sent.sign)).toBe(true);
+  });
+
+  it("names a bad itemlist entry before sending; refuses bad settings at start-up", async () => {
+    const fake = fakeHttp(() => evidenceBody("lianke", "create-answer"));
+    const adapter = lianke({ ...CONFIG, itemList: () => [{ quantity: 1.5 }] });
+    await expect(adapter.createOrder(ALIPAY, fake.http)).rejects.toMatchObject({ field: "itemlist.quantity" });
+    expect(fake.requests).toHaveLength(0);
+    expect(() => lianke({ ...CONFIG, sharePay: "yes" as never })).toThrow(/sharePay/);
+    expect(() => lianke({ ...CONFIG, readCloudpayParam: "json" as never })).toThrow(/readCloudpayParam/);
+  });
+
+  it("lets a signer add headers computed over the exact body", async () => {
+    const base = createSigner(KEY, COMMON_SIGN_RULE);
+    const signer = { ...base, requestHeaders: (body: string) => ({ "x-lianke-sign": computeSign({ body }, COMMON_SIGN_RULE, KEY) }) };
+    const fake = fakeHttp(() => evidenceBody("lianke", "create-answer"));
+    await lianke({ baseUrl: "https://lianke.test", storeNo: "S001", signer }).createOrder(ALIPAY, fake.http);
+    const request = fake.requests[0];
+    expect(request?.headers?.["x-lianke-sign"]).toBe(computeSign({ body: request?.body }, COMMON_SIGN_RULE, KEY));
+    expect(request?.headers?.["content-type"]).toMatch(/^application\/json/);
+  });
+
+  it("a signer with no body field signs by headers only", async () => {
+    const base = createSigner(KEY, { ...COMMON_SIGN_RULE, signField: "" });
+    const signer = { ...base, requestHeaders: () => ({ authorization: "Token t" }) };
+    const fake = fakeHttp(() => evidenceBody("lianke", "create-answer"));
+    await lianke({ baseUrl: "https://lianke.test", storeNo: "S001", signer }).createOrder(ALIPAY, fake.http);
+    expect(fake.sent()).not.toHaveProperty("sign");
+    expect(fake.requests[0]?.headers?.authorization).toBe("Token t");
+  });
+
+  it("reads cloudpay_param through readCloudpayParam when set (the default reading is assumed)", async () => {
+    const { http } = fakeHttp(() => success({ cloudpay_param: "https://pay.example/launch?t=1" }));
+    const readCloudpayParam = (param: string) => ({ type: "redirect" as const, url: param });
+    const created = lianke({ ...CONFIG, readCloudpayParam }).createOrder({ ...ALIPAY, channel: "wechat" }, http);
+    // The action must still be the order's wallet.
+    await expect(created).rejects.toThrow(/redirect parameters to a wechat order/);
+    const wechat = (param: string) => ({ type: "wechat" as const, params: { ...WECHAT_PARAMS, package: param } });
+    const ok = await lianke({ ...CONFIG, readCloudpayParam: wechat }).createOrder({ ...ALIPAY, channel: "wechat" }, fakeHttp(() => success({ cloudpay_param: "prepay_id=wx9" })).http);
+    expect(ok.action).toEqual({ type: "wechat", params: { ...WECHAT_PARAMS, package: "prepay_id=wx9" } });
+  });
+});
+
+describe("lianke: signed answers and the merchant named", () => {
+  const paidData = { transaction_no: "T1", order_no: "A1", store_no: "S001", transaction_status: "SUCCESS", total_amount: 5 };
+  const signedWith = (fields: Record<string, unknown>, key = KEY) => ({ ...fields, sign: computeSign(fields, COMMON_SIGN_RULE, key) });
+
+  it("query: fills orderNo and amountFen; verifies a sign the answer carries and refuses a bad one", async () => {
+    const good = fakeHttp(() => JSON.stringify({ code: "SUCCESS", msg: "ok", data: signedWith(paidData) }));
+    await expect(lianke(CONFIG).queryOrder?.({ orderNo: "A1" }, good.http)).resolves.toMatchObject({ status: "paid", orderNo: "A1", gatewayOrderNo: "T1", amountFen: 5 });
+    const forged = fakeHttp(() => JSON.stringify({ code: "SUCCESS", msg: "ok", data: signedWith(paidData, "other-key") }));
+    await expect(lianke(CONFIG).queryOrder?.({ orderNo: "A1" }, forged.http)).rejects.toThrow(/signature/);
+    const topForged = fakeHttp(() => JSON.stringify(signedWith({ code: "SUCCESS", msg: "ok", data: paidData }, "other-key")));
+    await expect(lianke(CONFIG).queryOrder?.({ orderNo: "A1" }, topForged.http)).rejects.toThrow(/signature/);
+  });
+
+  it("query and notify naming another store_no are refused", async () => {
+    const other = fakeHttp(() => JSON.stringify({ code: "SUCCESS", data: { ...paidData, store_no: "S999" } }));
+    await expect(lianke(CONFIG).queryOrder?.({ orderNo: "A1" }, other.http)).rejects.toThrow(/store_no/);
+    const notify = signedWith({ ...paidData, store_no: "S999" });
+    expect(() => lianke(CONFIG).verifyNotify(jsonNotify(notify))).toThrow(NotifyRejectedError);
+    expect(lianke(CONFIG).verifyNotify(jsonNotify(signedWith(paidData))).orderNo).toBe("A1");
+  });
+});
+
+describe("lianke: what is sent follows document 001's JSAPIPayInfo (evidence fixture)", () => {
+  const file = evidenceFile("lianke", "create-request");
+
+  it("sends the example request's fields with their JSON types (WeChat, every option set), the required ones present, at the documented path", async () => {
+    const fake = fakeHttp(() => evidenceBody("lianke", "create-answer"));
+    const items = [{ item_id: "1", item_no: "2", item_name: "3", quantity: 4, price: 5, promotion_type: 6 }];
+    await lianke({ ...CONFIG, goodsTag: "T", sharePay: false, itemList: () => items }).createOrder({ ...ALIPAY, channel: "wechat" }, fake.http).catch(() => undefined);
+    const sent = fake.sent();
+    expect(fake.requests[0]?.url).toBe(`https://lianke.test/api${file._path as string}`);
+    expectEvidenceShape(sent, evidence("lianke", "create-request"));
+    for (const field of file._required ?? []) expect(sent).toHaveProperty(field);
   });
 });

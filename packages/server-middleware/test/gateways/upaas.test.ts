@@ -4,7 +4,8 @@ import { GatewayError, InvalidRequestError, NotifyRejectedError } from "../../sr
 import { upaas, type UpaasConfig } from "../../src/gateways/upaas.js";
 import type { CreateOrderInput } from "../../src/gateways/types.js";
 import { COMMON_SIGN_RULE, computeSign, verifySign, type SignRule } from "../../src/signing.js";
-import { EXACT_AMOUNTS, NOTIFY_URL, fakeHttp, fixture, formNotify, jsonNotify } from "./helpers.js";
+import { shapeProblems } from "../support/evidence.js";
+import { EXACT_AMOUNTS, NOTIFY_URL, evidenceBody, evidenceFile, fakeHttp, formNotify, jsonNotify } from "./helpers.js";
 
 const KEY = "upaas-test-key";
 const RULE: SignRule = { ...COMMON_SIGN_RULE, hexCase: "lower" };
@@ -27,7 +28,7 @@ const unsigned = { ...CONFIG, verifyResponseSign: false };
 
 describe("upaas createOrder reads the document's example responses", () => {
   it("WeChat: pre_pay_info becomes the wechat action, order_number the gateway order", async () => {
-    const { http } = fakeHttp(() => fixture("upaas-wechat.json"));
+    const { http } = fakeHttp(() => evidenceBody("upaas", "create-answer-wechat"));
     const created = await upaas(unsigned).createOrder(WECHAT, http);
     expect(created).toEqual({
       gatewayOrderNo: "32007292020124037464368222208",
@@ -46,7 +47,7 @@ describe("upaas createOrder reads the document's example responses", () => {
   });
 
   it("Alipay: pre_pay_no becomes the tradeNO", async () => {
-    const { http } = fakeHttp(() => fixture("upaas-alipay.json"));
+    const { http } = fakeHttp(() => evidenceBody("upaas", "create-answer-alipay"));
     const created = await upaas(unsigned).createOrder({ ...WECHAT, channel: "alipay", orderNo: "21621845860", amountFen: 100 }, http);
     expect(created).toEqual({
       gatewayOrderNo: "32105243111232422620329676800",
@@ -55,7 +56,7 @@ describe("upaas createOrder reads the document's example responses", () => {
   });
 
   it("UnionPay: pre_pay_url becomes a redirect", async () => {
-    const { http } = fakeHttp(() => fixture("upaas-unionpay.json"));
+    const { http } = fakeHttp(() => evidenceBody("upaas", "create-answer-unionpay"));
     const created = await upaas(unsigned).createOrder({ ...WECHAT, channel: "unionpay", scene: "h5", amountFen: 100 }, http);
     expect(created.action).toEqual({
       type: "redirect",
@@ -64,14 +65,14 @@ describe("upaas createOrder reads the document's example responses", () => {
   });
 
   it("rejects the example when its signature is checked (it is under another key)", async () => {
-    const { http } = fakeHttp(() => fixture("upaas-wechat.json"));
+    const { http } = fakeHttp(() => evidenceBody("upaas", "create-answer-wechat"));
     await expect(upaas(CONFIG).createOrder(WECHAT, http)).rejects.toThrow(GatewayError);
   });
 });
 
 describe("upaas createOrder request", () => {
   it("sends the documented fields, a 2-decimal yuan amount and a verifiable lower-case sign", async () => {
-    const fake = fakeHttp(() => fixture("upaas-wechat.json"));
+    const fake = fakeHttp(() => evidenceBody("upaas", "create-answer-wechat"));
     await upaas(unsigned).createOrder({ ...WECHAT, amountFen: 29 }, fake.http);
     expect(fake.requests[0]?.url).toBe("https://upaas.test/v2/pay/jsapi");
     const sent = fake.sent();
@@ -91,7 +92,7 @@ describe("upaas createOrder request", () => {
 
   it("uses mode codes alipay and unionpay and no WeChat app fields for them", async () => {
     for (const [channel, scene, mode] of [["alipay", "mini", "alipay"], ["unionpay", "h5", "unionpay"]] as const) {
-      const fake = fakeHttp(() => fixture(`upaas-${channel}.json`));
+      const fake = fakeHttp(() => evidenceBody("upaas", `create-answer-${channel}`));
       await upaas(unsigned).createOrder({ ...WECHAT, channel, scene }, fake.http);
       expect(fake.sent().mode_code).toBe(mode);
       expect(fake.sent()).not.toHaveProperty("wx_appid");
@@ -99,7 +100,7 @@ describe("upaas createOrder request", () => {
   });
 
   it("WeChat mini sends sub_appid (the browser's appId first) and sub_app_name", async () => {
-    const fake = fakeHttp(() => fixture("upaas-wechat.json"));
+    const fake = fakeHttp(() => evidenceBody("upaas", "create-answer-wechat"));
     const adapter = upaas({ ...unsigned, subAppId: "wx-mini-config", subAppName: "Shop" });
     await adapter.createOrder({ ...WECHAT, scene: "mini", appId: "wx-mini-browser" }, fake.http);
     expect(fake.sent()).toMatchObject({ sub_appid: "wx-mini-browser", sub_app_name: "Shop" });
@@ -107,7 +108,7 @@ describe("upaas createOrder request", () => {
   });
 
   it.each(EXACT_AMOUNTS)("carries %i fen exactly", async (fen) => {
-    const fake = fakeHttp(() => fixture("upaas-wechat.json"));
+    const fake = fakeHttp(() => evidenceBody("upaas", "create-answer-wechat"));
     await upaas(unsigned).createOrder({ ...WECHAT, amountFen: fen }, fake.http);
     expect(fake.sent().amount).toMatch(/^\d+\.\d{2}$/);
     expect(yuanStringToFen(fake.sent().amount as string)).toBe(fen);
@@ -120,7 +121,7 @@ describe("upaas createOrder request", () => {
     ["appId", { appId: "w".repeat(37) }],
     ["amountFen", { amountFen: 0 }],
   ] as const)("names %s when it breaks the document, before sending", async (field, change) => {
-    const fake = fakeHttp(() => fixture("upaas-wechat.json"));
+    const fake = fakeHttp(() => evidenceBody("upaas", "create-answer-wechat"));
     const error = await upaas(unsigned).createOrder({ ...WECHAT, ...change }, fake.http).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect((error as InvalidRequestError).field).toBe(field);
@@ -128,7 +129,7 @@ describe("upaas createOrder request", () => {
   });
 
   it("names appId for WeChat JSAPI with no app id anywhere, sub_app_name for mini without one", async () => {
-    const fake = fakeHttp(() => fixture("upaas-wechat.json"));
+    const fake = fakeHttp(() => evidenceBody("upaas", "create-answer-wechat"));
     const bare = upaas({ ...unsigned, wxAppId: undefined });
     await expect(bare.createOrder(WECHAT, fake.http)).rejects.toMatchObject({ field: "appId" });
     await expect(bare.createOrder({ ...WECHAT, scene: "mini", appId: "wx1" }, fake.http)).rejects.toMatchObject({ field: "sub_app_name" });
@@ -165,7 +166,7 @@ describe("upaas createOrder errors", () => {
   });
 
   it("signs nested pre_pay_info as its JSON text", async () => {
-    const preInfo = JSON.parse(fixture("upaas-wechat.json")).data.pre_pay_info as Record<string, unknown>;
+    const preInfo = JSON.parse(evidenceBody("upaas", "create-answer-wechat")).data.pre_pay_info as Record<string, unknown>;
     const { http } = fakeHttp(() => signedResponse({ order_number: "G2", amount: "0.01", pre_pay_info: preInfo }));
     const created = await upaas(CONFIG).createOrder(WECHAT, http);
     expect(created.action).toMatchObject({ type: "wechat", params: { package: "prepay_id=wx261200315112069714f072221832257600" } });
@@ -219,7 +220,7 @@ describe("upaas queryOrder", () => {
       signedResponse({ merchant_order_no: "A1", order_number: "G1", amount: "1.15", status: "SUCCESS", pay_time: "20240102030405" }),
     );
     const result = await upaas(CONFIG).queryOrder?.({ orderNo: "A1" }, fake.http);
-    expect(result).toEqual({ status: "paid", amountFen: 115, gatewayOrderNo: "G1", paidAt: "2024-01-01T19:04:05.000Z" });
+    expect(result).toEqual({ status: "paid", amountFen: 115, orderNo: "A1", gatewayOrderNo: "G1", paidAt: "2024-01-01T19:04:05.000Z" });
     expect(fake.requests[0]?.url).toBe("https://upaas.test/v2/pay/query");
     const sent = fake.sent();
     expect(sent).toMatchObject({ store_num: "1234567", merchant_order_no: "A1" });
@@ -231,5 +232,59 @@ describe("upaas queryOrder", () => {
       const { http } = fakeHttp(() => signedResponse({ merchant_order_no: "A1", order_number: "G1", amount: "0.01", status: word }));
       await expect(upaas(CONFIG).queryOrder?.({ orderNo: "A1" }, http)).resolves.toMatchObject({ status });
     }
+  });
+});
+
+describe("upaas: the document's optional fields, notify_url as a setting, the store named", () => {
+  const signedNotify = (fields: Record<string, string>) => ({ ...fields, sign: computeSign(fields, RULE, KEY) });
+  it("sends pay_resource, staff_num and device_sn (document 000) when configured, signed", async () => {
+    const fake = fakeHttp(() => signedResponse({ order_number: "G1", pre_pay_no: "2021" }));
+    await upaas({ ...CONFIG, payResource: 23, staffNum: "S0000001", deviceSn: "SN-1" }).createOrder({ ...WECHAT, channel: "alipay" }, fake.http);
+    const sent = fake.sent();
+    expect(sent).toMatchObject({ pay_resource: 23, staff_num: "S0000001", device_sn: "SN-1" });
+    expect(verifySign(sent, RULE, KEY, sent.sign)).toBe(true);
+  });
+
+  it("sendNotifyUrl: false leaves notify_url out (not in document 000's table)", async () => {
+    const fake = fakeHttp(() => signedResponse({ order_number: "G1", pre_pay_no: "2021" }));
+    await upaas({ ...CONFIG, sendNotifyUrl: false }).createOrder({ ...WECHAT, channel: "alipay" }, fake.http);
+    expect(fake.sent()).not.toHaveProperty("notify_url");
+  });
+
+  it("checks storeNum's length (7) and the optional fields' at start-up, naming the option", () => {
+    expect(() => upaas({ ...CONFIG, storeNum: "12345678" })).toThrow(expect.objectContaining({ option: "gateways.upaas.storeNum" }));
+    expect(() => upaas({ ...CONFIG, staffNum: "123456789" })).toThrow(expect.objectContaining({ option: "gateways.upaas.staffNum" }));
+    expect(() => upaas({ ...CONFIG, deviceSn: "x".repeat(33) })).toThrow(expect.objectContaining({ option: "gateways.upaas.deviceSn" }));
+    expect(() => upaas({ ...CONFIG, payResource: 2.5 })).toThrow(expect.objectContaining({ option: "gateways.upaas.payResource" }));
+    expect(() => upaas({ ...CONFIG, sendNotifyUrl: "no" as never })).toThrow(expect.objectContaining({ option: "gateways.upaas.sendNotifyUrl" }));
+  });
+
+  it("refuses a genuine notify or query answer naming another store", async () => {
+    const adapter = upaas(CONFIG);
+    const paid = { merchant_order_no: "A1", order_number: "G1", amount: "0.29", status: "SUCCESS" };
+    expect(() => adapter.verifyNotify(jsonNotify(signedNotify({ ...paid, store_num: "7654321" })))).toThrow(/store_num/);
+    expect(adapter.verifyNotify(jsonNotify(signedNotify({ ...paid, store_num: CONFIG.storeNum }))).orderNo).toBe("A1");
+    const other = fakeHttp(() => signedResponse({ ...paid, store_no: "7654321" }));
+    await expect(adapter.queryOrder?.({ orderNo: "A1" }, other.http)).rejects.toThrow(/store_no/);
+  });
+});
+
+describe("upaas: what is sent follows document 000's table (evidence fixture)", () => {
+  const file = evidenceFile("upaas", "create-request");
+
+  it.each([
+    ["wechat jsapi", WECHAT, ["sub_appid", "sub_app_name"]],
+    ["wechat mini", { ...WECHAT, scene: "mini" as const, appId: "wx-mini" }, ["wx_appid"]],
+    ["alipay", { ...WECHAT, channel: "alipay" as const }, ["wx_appid", "sub_appid", "sub_app_name"]],
+    ["unionpay", { ...WECHAT, channel: "unionpay" as const, scene: "h5" as const }, ["wx_appid", "sub_appid", "sub_app_name"]],
+  ] as const)("%s: the table's fields (none else), each within its length, the required ones present", async (_case, input, notSent) => {
+    const fake = fakeHttp(() => evidenceBody("upaas", "create-answer-wechat"));
+    const adapter = upaas({ ...unsigned, subAppName: "Shop", payResource: 23, staffNum: "00000001", deviceSn: "SN0001" });
+    await adapter.createOrder(input, fake.http).catch(() => undefined);
+    const sent = fake.sent();
+    expect(fake.requests[0]?.url).toBe(`https://upaas.test${file._path as string}`);
+    expect(shapeProblems(sent, file.body).sort()).toEqual(notSent.map((field) => `${field}: missing`).sort());
+    for (const [field, max] of Object.entries(file._maxLength ?? {})) if (field in sent) expect(String(sent[field]).length).toBeLessThanOrEqual(max);
+    for (const field of file._required ?? []) expect(sent).toHaveProperty(field);
   });
 });

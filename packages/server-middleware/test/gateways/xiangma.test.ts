@@ -1,9 +1,10 @@
 import { describe, expect, it, vi } from "vitest";
 import { GatewayError, InvalidRequestError, NotifyRejectedError } from "../../src/errors.js";
 import type { CreateOrderInput } from "../../src/gateways/types.js";
-import { xiangma, type XiangmaConfig } from "../../src/gateways/xiangma.js";
+import { XIANGMA_PRESETS, xiangma, type XiangmaConfig } from "../../src/gateways/xiangma.js";
 import { computeSign, verifySign, type SignRule } from "../../src/signing.js";
-import { EXACT_AMOUNTS, NOTIFY_URL, fakeHttp, fixture, formNotify, jsonNotify } from "./helpers.js";
+import { encodeBody, evidence, evidenceText, expectEvidenceShape } from "../support/evidence.js";
+import { EXACT_AMOUNTS, NOTIFY_URL, fakeHttp, formNotify, jsonNotify } from "./helpers.js";
 
 const KEY = "xiangma-test-key";
 const RULE: SignRule = { skip: "null", secretJoiner: "&key=", hexCase: "lower", algorithm: "md5", signField: "sign" };
@@ -37,7 +38,7 @@ const baseResponse = {
 
 describe("xiangma createOrder reads the document's example responses", () => {
   it("WeChat example (no JSAPI fields): code_url becomes a redirect, trade_no the gateway order", async () => {
-    const { http } = fakeHttp(() => fixture("xiangma-wechat.json"));
+    const { http } = fakeHttp(() => evidenceText("xiangma", "create-answer-wechat"));
     await expect(xiangma(unsigned).createOrder(WECHAT, http)).resolves.toEqual({
       gatewayOrderNo: "200001102F4623030615082110001",
       action: { type: "redirect", url: "https://pay.congmingpay.com/pay/scene/h5tominiapp_new.html?order_id=h5_20230306151092052057" },
@@ -45,7 +46,7 @@ describe("xiangma createOrder reads the document's example responses", () => {
   });
 
   it("Alipay example: code_url becomes a redirect; its PAY_SUCCESS marks nothing paid", async () => {
-    const { http } = fakeHttp(() => fixture("xiangma-alipay.json"));
+    const { http } = fakeHttp(() => evidenceText("xiangma", "create-answer-alipay"));
     const created = await xiangma(unsigned).createOrder({ ...WECHAT, channel: "alipay", orderNo: "998877665544332019" }, http);
     expect(created.gatewayOrderNo).toBe("200001102F3323030620075610002");
     expect(created.action).toMatchObject({ type: "redirect", url: expect.stringMatching(/^https:\/\/pay\.congmingpay\.com\/pay\/buypay\.do\?/) });
@@ -53,28 +54,35 @@ describe("xiangma createOrder reads the document's example responses", () => {
   });
 
   it("rejects the example when its signature is checked (it is under another key)", async () => {
-    const { http } = fakeHttp(() => fixture("xiangma-wechat.json"));
+    const { http } = fakeHttp(() => evidenceText("xiangma", "create-answer-wechat"));
     await expect(xiangma(CONFIG).createOrder(WECHAT, http)).rejects.toThrow(/signature/);
   });
 });
 
 describe("xiangma createOrder", () => {
-  it("sends the document's request fields, fen as a string and a verifiable lower-case sign", async () => {
-    const fake = fakeHttp(() => fixture("xiangma-wechat.json"));
-    await xiangma(unsigned).createOrder({ ...WECHAT, openId: "o-1" }, fake.http);
-    expect(fake.requests[0]?.url).toBe("http://xiangma.test/api/openpay/v3/h5pay");
+  it("sends the document's request fields, fen as a string and a verifiable lower-case sign; open_id only in a wallet's browser", async () => {
+    const fake = fakeHttp(() => evidenceText("xiangma", "create-answer-wechat"));
+    await xiangma(unsigned).createOrder({ ...WECHAT, scene: "jsapi", openId: "o-1" }, fake.http);
+    expect(fake.requests[0]?.url).toBe("http://xiangma.test/openpay/v3/h5pay");
     const sent = fake.sent();
-    const documented = Object.keys(JSON.parse(fixture("xiangma-request.json")) as object);
-    expect(Object.keys(sent).sort()).toEqual([...documented, "notify_url", "open_id"].sort());
-    expect(sent).toMatchObject({ inst_no: "60000001", mch_no: "Y52212190001", pay_type: "400", pay_trace_no: WECHAT.orderNo, total_amount: "1" });
-    expect(sent.pay_time).toMatch(/^20\d{12}$/);
+    expectEvidenceShape(sent, evidence("xiangma", "create-request"), ["notify_url", "open_id"]);
+    expect(sent).toMatchObject({ inst_no: "60000001", mch_no: "Y52212190001", pay_type: "400", pay_trace_no: WECHAT.orderNo, total_amount: "1", open_id: "o-1" });
     expect(sent.sign).toMatch(/^[0-9a-f]{32}$/);
     expect(verifySign(sent, RULE, KEY, sent.sign)).toBe(true);
+
+    // A plain browser cannot launch wallet parameters: no open_id, so the answer is a page.
+    const plain = fakeHttp(() => evidenceText("xiangma", "create-answer-wechat"));
+    await xiangma(unsigned).createOrder({ ...WECHAT, scene: "h5", openId: "o-1" }, plain.http);
+    expect(plain.sent()).not.toHaveProperty("open_id");
+  });
+
+  it("serves the payer in WeChat's and Alipay's own browsers as well as a plain one, never a mini-program", () => {
+    expect(xiangma(CONFIG).supports).toEqual({ wechat: ["h5", "jsapi"], alipay: ["h5", "jsapi"], unionpay: ["h5", "jsapi"] });
   });
 
   it("uses pay_type 300 for Alipay and 600 for UnionPay", async () => {
     for (const [channel, payType] of [["alipay", "300"], ["unionpay", "600"]] as const) {
-      const fake = fakeHttp(() => fixture("xiangma-alipay.json"));
+      const fake = fakeHttp(() => evidenceText("xiangma", "create-answer-alipay"));
       await xiangma(unsigned).createOrder({ ...WECHAT, channel }, fake.http);
       expect(fake.sent().pay_type).toBe(payType);
     }
@@ -84,7 +92,7 @@ describe("xiangma createOrder", () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     try {
       vi.setSystemTime(new Date("2024-01-01T16:30:05Z"));
-      const fake = fakeHttp(() => fixture("xiangma-wechat.json"));
+      const fake = fakeHttp(() => evidenceText("xiangma", "create-answer-wechat"));
       await xiangma(unsigned).createOrder(WECHAT, fake.http);
       expect(fake.sent().pay_time).toBe("20240102003005");
     } finally {
@@ -93,7 +101,7 @@ describe("xiangma createOrder", () => {
   });
 
   it.each(EXACT_AMOUNTS)("carries %i fen as that digit string", async (fen) => {
-    const fake = fakeHttp(() => fixture("xiangma-wechat.json"));
+    const fake = fakeHttp(() => evidenceText("xiangma", "create-answer-wechat"));
     await xiangma(unsigned).createOrder({ ...WECHAT, amountFen: fen }, fake.http);
     expect(fake.sent().total_amount).toBe(String(fen));
   });
@@ -135,7 +143,7 @@ describe("xiangma createOrder", () => {
     ["orderNo", { orderNo: "n".repeat(33) }],
     ["amountFen", { amountFen: 1.5 }],
   ] as const)("names %s when it breaks the document, before sending", async (field, change) => {
-    const fake = fakeHttp(() => fixture("xiangma-wechat.json"));
+    const fake = fakeHttp(() => evidenceText("xiangma", "create-answer-wechat"));
     const error = await xiangma(unsigned).createOrder({ ...WECHAT, ...change } as CreateOrderInput, fake.http).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect((error as InvalidRequestError).field).toBe(field);
@@ -180,6 +188,35 @@ describe("xiangma notify", () => {
     expect(() => adapter.verifyNotify(jsonNotify(paid))).toThrow(NotifyRejectedError);
   });
 
+  const evidenceNotify = (change: Record<string, unknown> = {}) => {
+    const { sign: _sign, ...body } = evidence("xiangma", "notify-paid").body;
+    return signed({ ...body, ...change });
+  };
+
+  it("reads the evidence's notify: JSON, end_time as the time paid", () => {
+    const fixture = evidence("xiangma", "notify-paid");
+    expect(adapter.verifyNotify({ rawBody: Buffer.from(encodeBody(fixture.contentType, evidenceNotify())), headers: { "content-type": fixture.contentType } })).toEqual({
+      orderNo: "998877665544332018",
+      gatewayOrderNo: "200001102F4623030615082110001",
+      amountFen: 1,
+      outcome: "paid",
+      paidAt: "2019-07-20T04:36:27.000Z",
+    });
+  });
+
+  it("rejects a genuine notify naming another institution or merchant", () => {
+    expect(() => adapter.verifyNotify(jsonNotify(evidenceNotify({ mch_no: "Y00000000000" })))).toThrow(/mch_no/);
+    expect(() => adapter.verifyNotify(jsonNotify(evidenceNotify({ inst_no: "60000002" })))).toThrow(/inst_no/);
+  });
+
+  it("verifies a genuine notify with a UTF-8 byte-order mark, or JSON sent under a form content type", () => {
+    const text = JSON.stringify(evidenceNotify());
+    const bom = { rawBody: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]), headers: { "content-type": "application/json" } };
+    expect(adapter.verifyNotify(bom)).toMatchObject({ orderNo: "998877665544332018", outcome: "paid" });
+    const labelledForm = { rawBody: Buffer.from(text), headers: { "content-type": "application/x-www-form-urlencoded; charset=UTF-8" } };
+    expect(adapter.verifyNotify(labelledForm)).toMatchObject({ orderNo: "998877665544332018", outcome: "paid" });
+  });
+
   it("replies with the documented JSON", () => {
     expect(JSON.parse(adapter.notifyReply.success.body)).toEqual({ return_code: "SUCCESS", return_msg: "成功" });
     expect(adapter.notifyReply.success.contentType).toMatch(/^application\/json/);
@@ -187,22 +224,96 @@ describe("xiangma notify", () => {
   });
 });
 
-describe("xiangma queryOrder", () => {
-  it("posts query_trace_no and trade_no, signed, and reads result_code", async () => {
-    const fake = fakeHttp(() => JSON.stringify(signed({ ...baseResponse, result_code: "PAY_SUCCESS", total_amount: "115" })));
-    await expect(xiangma(CONFIG).queryOrder?.({ orderNo: "A1", gatewayOrderNo: "X1" }, fake.http)).resolves.toEqual({
-      status: "paid",
-      amountFen: 115,
-      gatewayOrderNo: "X1",
-    });
-    expect(fake.requests[0]?.url).toBe("http://xiangma.test/xypay/v3/queryorder");
-    const sent = fake.sent();
-    expect(sent).toMatchObject({ inst_no: "60000001", mch_no: "Y52212190001", query_trace_no: "A1", trade_no: "X1" });
-    expect(verifySign(sent, RULE, KEY, sent.sign)).toBe(true);
+describe("xiangma hosts and paths", () => {
+  const config = { instNo: "60000001", mchNo: "Y52212190001", key: KEY, verifyResponseSign: false };
+  const urls = async (adapter: ReturnType<typeof xiangma>): Promise<(string | undefined)[]> => {
+    const fake = fakeHttp((request) =>
+      request.url.includes("queryorder") ? JSON.stringify({ ...evidence("xiangma", "query-answer-pending").body, query_trace_no: undefined }) : evidenceText("xiangma", "create-answer-wechat"),
+    );
+    await adapter.createOrder(WECHAT, fake.http);
+    await adapter.queryOrder?.({ orderNo: "A1", gatewayOrderNo: "X1" }, fake.http);
+    return fake.requests.map((request) => request.url);
+  };
+
+  it("defaults to the production host over https, each path its own", async () => {
+    expect(await urls(xiangma(config))).toEqual(["https://cpay.xiangma365.com/openpay/v3/h5pay", "https://cpay.xiangma365.com/xypay/v3/queryorder"]);
   });
 
-  it("reads PAY_IN_PROCESS as pending", async () => {
-    const { http } = fakeHttp(() => JSON.stringify(signed({ ...baseResponse, result_code: "PAY_IN_PROCESS" })));
-    await expect(xiangma(CONFIG).queryOrder?.({ orderNo: "A1" }, http)).resolves.toMatchObject({ status: "pending" });
+  it("has the document's test host as a named preset, its paths under /api", async () => {
+    expect(await urls(xiangma({ ...config, preset: "test" }))).toEqual([
+      "http://xipay.xiangma365.com/api/openpay/v3/h5pay",
+      "http://xipay.xiangma365.com/api/xypay/v3/queryorder",
+    ]);
+    expect(XIANGMA_PRESETS.test.baseUrl).toBe("http://xipay.xiangma365.com");
+  });
+
+  it("takes one endpoint's path as its own setting, and refuses an unknown preset", async () => {
+    expect(await urls(xiangma({ ...config, paths: { query: "/v3/queryorder" } }))).toEqual([
+      "https://cpay.xiangma365.com/openpay/v3/h5pay",
+      "https://cpay.xiangma365.com/v3/queryorder",
+    ]);
+    expect(() => xiangma({ ...config, preset: "staging" as "test" })).toThrow(/gateways\.xiangma\.preset/);
+  });
+});
+
+describe("xiangma queryOrder", () => {
+  /** The evidence answer, naming the query it answers, signed with the test key. */
+  const answer = (message: string, change: Record<string, unknown> = {}) => (request: { body?: string }) => {
+    const sent = JSON.parse(request.body ?? "{}") as Record<string, unknown>;
+    const { sign: _sign, ...body } = evidence("xiangma", message).body;
+    return JSON.stringify(signed({ ...body, ...(body.query_trace_no === undefined ? {} : { query_trace_no: sent.query_trace_no }), ...change }));
+  };
+  const ORDER = { orderNo: "998877665544332018", gatewayOrderNo: "200001102F4623030615082110001" };
+
+  it("sends a fresh query_trace_no each time (never the order number) with the create answer's trade_no", async () => {
+    const fake = fakeHttp(answer("query-answer-pending"));
+    await xiangma(CONFIG).queryOrder?.(ORDER, fake.http);
+    await xiangma(CONFIG).queryOrder?.(ORDER, fake.http);
+    const [first, second] = [fake.sent(0), fake.sent(1)];
+    expectEvidenceShape(first, evidence("xiangma", "query-request"));
+    expect(first).toMatchObject({ inst_no: "60000001", mch_no: "Y52212190001", trade_no: ORDER.gatewayOrderNo });
+    expect(first.query_trace_no).toMatch(/^[0-9a-f]{32}$/);
+    expect(first.query_trace_no).not.toBe(ORDER.orderNo);
+    expect(second.query_trace_no).not.toBe(first.query_trace_no);
+    expect(verifySign(first, RULE, KEY, first.sign)).toBe(true);
+  });
+
+  it("reads the evidence's paid answer: result_code is the trade state; it names the order and its amount", async () => {
+    const { http } = fakeHttp(answer("query-answer-paid"));
+    await expect(xiangma(CONFIG).queryOrder?.(ORDER, http)).resolves.toEqual({
+      status: "paid",
+      amountFen: 1,
+      orderNo: ORDER.orderNo,
+      gatewayOrderNo: ORDER.gatewayOrderNo,
+      paidAt: "2023-03-06T15:55:01.000Z",
+    });
+  });
+
+  it("reads PAY_IN_PROCESS as pending and PAY_FAIL as failed", async () => {
+    const pending = fakeHttp(answer("query-answer-pending"));
+    await expect(xiangma(CONFIG).queryOrder?.(ORDER, pending.http)).resolves.toMatchObject({ status: "pending", orderNo: ORDER.orderNo, amountFen: 1 });
+    const failed = fakeHttp(answer("query-answer-pending", { result_code: "PAY_FAIL" }));
+    await expect(xiangma(CONFIG).queryOrder?.(ORDER, failed.http)).resolves.toMatchObject({ status: "failed" });
+  });
+
+  it("also reads an older answer's trade_state SUCCESS as paid", async () => {
+    const { http } = fakeHttp(answer("query-answer-trade-state"));
+    await expect(xiangma(CONFIG).queryOrder?.(ORDER, http)).resolves.toMatchObject({ status: "paid", amountFen: 1, orderNo: ORDER.orderNo });
+  });
+
+  it("refuses an answer to another query, for another merchant, or with a bad signature", async () => {
+    const evidenceAnswer = evidence("xiangma", "query-answer-paid").body;
+    const otherQuery = fakeHttp(() => JSON.stringify(signed({ ...evidenceAnswer, sign: undefined })));
+    await expect(xiangma(CONFIG).queryOrder?.(ORDER, otherQuery.http)).rejects.toThrow(/query_trace_no/);
+    const otherMerchant = fakeHttp(answer("query-answer-paid", { mch_no: "Y0000000000" }));
+    await expect(xiangma(CONFIG).queryOrder?.(ORDER, otherMerchant.http)).rejects.toThrow(/mch_no/);
+    const forged = fakeHttp((request) => JSON.stringify({ ...JSON.parse(answer("query-answer-paid")(request)), total_amount: "2" }));
+    await expect(xiangma(CONFIG).queryOrder?.(ORDER, forged.http)).rejects.toThrow(/signature/);
+  });
+
+  it("does not query without the create answer's trade_no", async () => {
+    const fake = fakeHttp(answer("query-answer-paid"));
+    await expect(xiangma(CONFIG).queryOrder?.({ orderNo: ORDER.orderNo }, fake.http)).rejects.toThrow(GatewayError);
+    expect(fake.requests).toHaveLength(0);
   });
 });

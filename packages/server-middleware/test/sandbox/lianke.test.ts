@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { verifySign } from "../../src/signing.js";
 import { SANDBOX_CREDENTIALS } from "@paybridge/server-middleware/sandbox";
+import { evidence, expectEvidenceShape } from "../support/evidence.js";
+import { evidenceFile } from "../gateways/helpers.js";
 import { complete, startNotifyReceiver, startSandbox } from "./support.js";
 import { LIANKE_RULE, liankeCreate, signed, withoutSign, type Fields } from "./requests.js";
 
@@ -86,5 +88,30 @@ describe("lianke simulator", () => {
     const after = (await running.post(QUERY, query)).json;
     expect(after.code).toBe("SUCCESS");
     expect(after.data as Fields).toMatchObject({ transaction_status: "SUCCESS", total_amount: 29 });
+  });
+});
+
+describe("lianke simulator follows document 001 (evidence fixtures)", () => {
+  it("accepts the document's example request (goods_tag, share_pay, itemlist) and answers PayResultInfo's shape", async () => {
+    const running = await startSandbox();
+    const file = evidenceFile("lianke", "create-request");
+    const { sign: _sign, ...example } = file.body;
+    // The example's paytype 10 contradicts its own text (11 WeChat, 21 Alipay); its strings are placeholders.
+    const request = { ...example, store_no: storeNo, paytype: 21, order_no: `EV${Date.now()}`, appid: undefined, openid: "2088000000000001" };
+    const { json } = await running.post(`/lianke${file._path as string}`, sign(request));
+    expect(json.code, JSON.stringify(json)).toBe("SUCCESS");
+    expectEvidenceShape(json, evidence("lianke", "create-answer"));
+    expect((json.data as Fields).store_no).toBe(storeNo);
+  });
+});
+
+describe("lianke simulator: itemlist as document 001's ItemInfo", () => {
+  it("refuses an item field the document does not list and a fractional quantity", async () => {
+    const running = await startSandbox();
+    for (const item of [{ sku: "1" }, { quantity: 1.5 }]) {
+      const { json } = await running.post(CREATE, sign(liankeCreate({ itemlist: [item] })));
+      expect(json.code).toBe("FAIL");
+      expect(json.msg).toContain("itemlist");
+    }
   });
 });

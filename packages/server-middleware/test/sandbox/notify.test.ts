@@ -92,8 +92,8 @@ describe("control/complete", () => {
     const fubei = DRIVERS.find((driver) => driver.gateway === "fubei")!;
     const gatewayOrderNo = await fubei.create(running, receiver.url);
     expect((await complete(running, { gateway: "fubei", gatewayOrderNo, outcome: "failed" })).json.delivered).toBe(true);
-    const data = JSON.parse(JSON.parse(receiver.received[0]?.body ?? "").data as string) as Record<string, unknown>;
-    expect(data.trade_state).toBe("PAYERROR");
+    const data = JSON.parse(new URLSearchParams(receiver.received[0]?.body ?? "").get("data") ?? "") as Record<string, unknown>;
+    expect(data.trade_state).toBe("REVOKED");
     expect((await complete(running, { gateway: "fubei", gatewayOrderNo, outcome: "failed" })).json.delivered).toBe(true);
     expect(receiver.received).toHaveLength(2);
     const conflict = await complete(running, { gateway: "fubei", gatewayOrderNo, outcome: "paid" });

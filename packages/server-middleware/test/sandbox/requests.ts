@@ -2,7 +2,7 @@
  * Hand-built, hand-signed gateway requests (from the documents, not from the adapters), and
  * the signing rules a merchant would verify the sandbox's answers and notifies with.
  */
-import { randomUUID } from "node:crypto";
+import { constants, createPublicKey, publicDecrypt, publicEncrypt, randomUUID } from "node:crypto";
 import { computeSign, COMMON_SIGN_RULE, type SignRule } from "../../src/signing.js";
 import { SANDBOX_CREDENTIALS } from "@paybridge/server-middleware/sandbox";
 import type { RunningSandbox } from "./support.js";
@@ -94,12 +94,35 @@ export function fubeiEnvelope(method: string, biz: Fields, fields: Fields = {}):
   return signed(envelope, FUBEI_ENVELOPE_RULE, fubei.appSecret);
 }
 
-export function vbaoRequest(message: Fields, fields: Fields = {}): Fields {
-  return { customerNo: vbao.customerNo, reqmsg: JSON.stringify(message), ...fields };
+const VBAO_PUBLIC_KEY = createPublicKey({ key: Buffer.from(vbao.publicKey, "base64"), format: "der", type: "spki" });
+
+/** 基本规则: the message signed (MD5, upper-case, `&key=`), RSA-encrypted with vbao's public key in 245-byte blocks, base64. */
+export function vbaoReqmsg(message: Fields, sign = true): string {
+  const plain = Buffer.from(JSON.stringify(sign ? signed(message, VBAO_RULE, vbao.key) : message), "utf8");
+  const blocks: Buffer[] = [];
+  for (let at = 0; at < plain.length; at += 245) {
+    blocks.push(publicEncrypt({ key: VBAO_PUBLIC_KEY, padding: constants.RSA_PKCS1_PADDING }, plain.subarray(at, at + 245)));
+  }
+  return Buffer.concat(blocks).toString("base64");
 }
 
+export function vbaoRequest(message: Fields, fields: Fields = {}): Fields {
+  return { customerNo: vbao.customerNo, reqmsg: vbaoReqmsg(message), ...fields };
+}
+
+/** An answer's `data`, decrypted with vbao's public key (256-byte blocks). */
+export function vbaoData(json: Fields): Fields {
+  const cipher = Buffer.from(json.data as string, "base64");
+  const parts: Buffer[] = [];
+  for (let at = 0; at < cipher.length; at += 256) {
+    parts.push(publicDecrypt({ key: VBAO_PUBLIC_KEY, padding: constants.RSA_PKCS1_PADDING }, cipher.subarray(at, at + 256)));
+  }
+  return JSON.parse(Buffer.concat(parts).toString("utf8")) as Fields;
+}
+
+/** 统一下单's fields (payType: the adapter's assumption). */
 export function vbaoCreate(fields: Fields = {}): Fields {
-  return { orderNo: uniqueOrderNo(), amount: 1, payType: "WECHAT", subject: "sandbox test", ...fields };
+  return { orderNo: uniqueOrderNo(), orderAmount: 1, payType: "WECHAT", ...fields };
 }
 
 /** One gateway's create, hand-signed, with a notify URL; resolves the gateway order number. */
@@ -161,9 +184,9 @@ export const DRIVERS: readonly GatewayDriver[] = [
     success: "OK",
     failure: "FAIL",
     async create(running, notifyUrl) {
-      const { json } = await running.post("/vbao/api/vborder/order/standard/miniOrder", vbaoRequest(vbaoCreate({ notifyUrl })));
+      const { json } = await running.post("/vbao/api/vborder/qrorder/standard/create", vbaoRequest(vbaoCreate({ notifyUrl })));
       expectOk(json.code === "200", json);
-      return (json.data as Fields).vbOrderNo as string;
+      return vbaoData(json).vbOrderNo as string;
     },
   },
 ];

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { verifySign } from "../../src/signing.js";
 import { SANDBOX_CREDENTIALS } from "@paybridge/server-middleware/sandbox";
+import { evidence, expectEvidenceShape } from "../support/evidence.js";
+import { evidenceFile } from "../gateways/helpers.js";
 import { complete, startNotifyReceiver, startSandbox } from "./support.js";
 import { signed, UPAAS_RULE, upaasCreate, withoutSign, type Fields } from "./requests.js";
 
@@ -110,5 +112,32 @@ describe("upaas simulator", () => {
 
     const unknown = (await running.post(QUERY, sign({ store_num: storeNum, merchant_order_no: "nope" }))).json;
     expect(unknown.code).not.toBe("000000");
+  });
+});
+
+describe("upaas simulator follows document 000 (evidence fixtures)", () => {
+  it("accepts the table's fields (pay_resource, staff_num, device_sn) and answers in the documented shape", async () => {
+    const running = await startSandbox();
+    const file = evidenceFile("upaas", "create-request");
+    const { sign: _sign, notify_url: _notify, ...example } = file.body;
+    const request = sign({ ...example, store_num: storeNum, merchant_order_no: String(Date.now()).slice(-10) });
+    const { json } = await running.post(`/upaas${file._path as string}`, request);
+    expect(json.code, JSON.stringify(json)).toBe("000000");
+    expectEvidenceShape(json, evidence("upaas", "create-answer-wechat"));
+    for (const channel of ["alipay", "unionpay"] as const) {
+      const other = await running.post(CREATE, sign(upaasCreate({ mode_code: channel, wx_appid: undefined })));
+      expectEvidenceShape(other.json, evidence("upaas", `create-answer-${channel}`));
+    }
+  });
+
+  it("refuses fields beyond the table's lengths", async () => {
+    const running = await startSandbox();
+    const lengths = evidenceFile("upaas", "create-request")._maxLength ?? {};
+    for (const field of ["staff_num", "device_sn"]) {
+      const tooLong = "x".repeat((lengths[field] ?? 0) + 1);
+      const { json } = await running.post(CREATE, sign(upaasCreate({ [field]: tooLong })));
+      expect(json.code).not.toBe("000000");
+      expect(json.message).toContain(field);
+    }
   });
 });

@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { verifySign } from "../../src/signing.js";
 import { SANDBOX_CREDENTIALS } from "@paybridge/server-middleware/sandbox";
+import { evidence, expectEvidenceShape } from "../support/evidence.js";
 import { complete, startNotifyReceiver, startSandbox } from "./support.js";
-import { signed, withoutSign, XIANGMA_RULE, xiangmaCreate, type Fields } from "./requests.js";
+import { signed, uniqueOrderNo, withoutSign, XIANGMA_RULE, xiangmaCreate, type Fields } from "./requests.js";
 
 const { key, instNo, mchNo } = SANDBOX_CREDENTIALS.xiangma;
 const CREATE = "/xiangma/api/openpay/v3/h5pay";
 const QUERY = "/xiangma/xypay/v3/queryorder";
+const freshTrace = (): string => uniqueOrderNo().toLowerCase();
 const sign = (fields: Fields) => signed(fields, XIANGMA_RULE, key);
 const expectSigned = (fields: Fields) => {
   expect(fields.sign).toMatch(/^[0-9a-f]{32}$/);
@@ -89,28 +91,49 @@ describe("xiangma simulator", () => {
     expect(duplicate.json.return_msg).toContain("pay_trace_no");
   });
 
-  it("answers the query before and after completion, and notifies with a verifiable signature", async () => {
+  it("accepts the evidence's create request (re-signed, our merchant) on the production and the test path, answering in the seed's shape", async () => {
+    const running = await startSandbox();
+    for (const path of ["/xiangma/openpay/v3/h5pay", CREATE]) {
+      const { sign: _sign, ...request } = evidence("xiangma", "create-request").body;
+      const { json } = await running.post(path, sign({ ...request, inst_no: instNo, mch_no: mchNo, pay_trace_no: uniqueOrderNo() }));
+      expect(json.return_code, JSON.stringify(json)).toBe("SUCCESS");
+      expectEvidenceShape(json, evidence("xiangma", "create-answer-wechat"));
+      expectSigned(json);
+    }
+  });
+
+  it("answers the query by trade_no under the query's own trace id, in the evidence's shape, and refuses a reused one", async () => {
     const running = await startSandbox();
     const receiver = await startNotifyReceiver([{ status: 200, body: '{"return_code":"SUCCESS","return_msg":"成功"}' }]);
     const request = xiangmaCreate({ total_amount: "29", notify_url: receiver.url });
     const created = (await running.post(CREATE, sign(request))).json;
-    const query = sign({ inst_no: instNo, mch_no: mchNo, query_trace_no: request.pay_trace_no, trade_no: created.trade_no });
+    const traceNo = freshTrace();
+    const query = sign({ inst_no: instNo, mch_no: mchNo, query_trace_no: traceNo, trade_no: created.trade_no });
+    expectEvidenceShape(query, evidence("xiangma", "query-request"));
 
     const before = (await running.post(QUERY, query)).json;
-    expect(before).toMatchObject({ return_code: "SUCCESS", result_code: "PAY_IN_PROCESS", total_amount: "29" });
+    expect(before).toMatchObject({ return_code: "SUCCESS", result_code: "PAY_IN_PROCESS", total_amount: "29", query_trace_no: traceNo, pay_trace_no: request.pay_trace_no });
+    expectEvidenceShape(before, evidence("xiangma", "query-answer-pending"));
     expectSigned(before);
+    // 每次请求唯一: the same query_trace_no again is refused.
+    expect((await running.post(QUERY, query)).json).toMatchObject({ return_code: "FAIL", return_msg: expect.stringContaining("query_trace_no") });
 
     const result = await complete(running, { gateway: "xiangma", gatewayOrderNo: created.trade_no, outcome: "paid" });
     expect(result.json).toMatchObject({ delivered: true, attempts: 1 });
     const notify = JSON.parse(receiver.received[0]?.body ?? "") as Fields;
+    expect(receiver.received[0]?.contentType).toMatch(/^application\/json/);
+    expectEvidenceShape(notify, evidence("xiangma", "notify-paid"));
     expectSigned(notify);
-    expect(notify).toMatchObject({ result_code: "PAY_SUCCESS", pay_trace_no: request.pay_trace_no, trade_no: created.trade_no, total_amount: "29" });
-    expect(notify.pay_time).toMatch(/^\d{14}$/);
+    expect(notify).toMatchObject({ result_code: "PAY_SUCCESS", inst_no: instNo, mch_no: mchNo, pay_trace_no: request.pay_trace_no, trade_no: created.trade_no, total_amount: "29" });
+    // pay_time is the request's (document 002); end_time is when it was paid.
+    expect(notify.pay_time).toBe(request.pay_time);
 
-    const after = (await running.post(QUERY, sign({ inst_no: instNo, mch_no: mchNo, query_trace_no: request.pay_trace_no }))).json;
+    const after = (await running.post(QUERY, sign({ inst_no: instNo, mch_no: mchNo, query_trace_no: freshTrace(), trade_no: created.trade_no }))).json;
     expect(after.result_code).toBe("PAY_SUCCESS");
+    expectEvidenceShape(after, evidence("xiangma", "query-answer-paid"));
     expectSigned(after);
-    const missing = (await running.post(QUERY, sign({ inst_no: instNo, mch_no: mchNo }))).json;
-    expect(missing.return_code).toBe("FAIL");
+    // The order number is not a query id, and trade_no is required.
+    const byOrderNo = (await running.post(QUERY, sign({ inst_no: instNo, mch_no: mchNo, query_trace_no: request.pay_trace_no }))).json;
+    expect(byOrderNo).toMatchObject({ return_code: "FAIL", return_msg: expect.stringContaining("trade_no") });
   });
 });

@@ -1,15 +1,18 @@
 /**
  * fubei (doc 003 + official SDKs): one endpoint, the method in a signed envelope whose
  * `biz_content` is a JSON string. Envelope sign: the seven envelope fields, skip empty, sort,
- * secret appended directly, MD5, uppercase. Notify: every field but `sign`, same rule.
- * Errors: `{ result_code: 400, result_message, sub_code }`. Responses are unsigned, as documented.
+ * secret appended directly, MD5, uppercase. Errors: `{ result_code: 400, result_message, sub_code }`.
+ * Responses are unsigned, as documented. As EVIDENCE.md shows: the query takes one of
+ * merchant_order_sn / order_sn / trade_no and answers the Java SDK's PaymentQueryOrderModel
+ * fields (`trade_state` USERPAYING / SUCCESS / REVOKED, `pay_time` unix seconds); the notify is a
+ * form `result_code, result_message, data, sign`, `data` the JSON text that was signed.
  */
 import { Router, type Response } from "express";
 import { fenToYuanNumber, yuanNumberToFen } from "@paybridge/shared";
 import { createSigner, type SignRule } from "../../signing.js";
 import type { SandboxCredentials } from "../credentials.js";
 import { checkFields, parseJsonObject, type FieldTable, type JsonObject } from "../fields.js";
-import { dashedTime, epochSeconds, gatewayOrderNumber, randomDigits, randomHex } from "../ids.js";
+import { epochSeconds, gatewayOrderNumber, randomDigits, randomHex } from "../ids.js";
 import { OrderBook, type SandboxOrder } from "../orders.js";
 import type { GatewaySimulator } from "../simulator.js";
 
@@ -17,10 +20,12 @@ const ENVELOPE_KEYS = ["app_id", "method", "format", "sign_method", "nonce", "ve
 const NOTIFY_RULE: SignRule = { skip: "empty", secretJoiner: "", hexCase: "upper", algorithm: "md5", signField: "sign" };
 const CREATE_METHOD = "openapi.payment.order.mina";
 const QUERY_METHOD = "openapi.payment.order.query";
+/** Java SDK MerchantPaymentApi.orderAlipay: Alipay's own browser (ParamPaymentAlipayH5 → PaymentH5AlipayModel). */
+const ALIPAY_METHOD = "openapi.payment.Alipay.H5";
 
 const ENVELOPE_FIELDS: FieldTable = {
   app_id: { type: "string", required: true, maxLength: 32 },
-  method: { type: "string", required: true, oneOf: [CREATE_METHOD, QUERY_METHOD] },
+  method: { type: "string", required: true, oneOf: [CREATE_METHOD, ALIPAY_METHOD, QUERY_METHOD] },
   format: { type: "string", required: true, oneOf: ["json"] },
   sign_method: { type: "string", required: true, oneOf: ["md5"] },
   nonce: { type: "string", required: true, maxLength: 64 },
@@ -39,12 +44,24 @@ const CREATE_FIELDS: FieldTable = {
   attach: { type: "string", maxLength: 127 },
 };
 
+const ALIPAY_FIELDS: FieldTable = {
+  merchant_order_sn: CREATE_FIELDS.merchant_order_sn!,
+  total_fee: CREATE_FIELDS.total_fee!,
+  buyer_id: { type: "string", required: true, maxLength: 32 },
+  store_id: CREATE_FIELDS.store_id!,
+  call_back_url: CREATE_FIELDS.call_back_url!,
+  body: CREATE_FIELDS.body!,
+  attach: CREATE_FIELDS.attach!,
+};
+
 const QUERY_FIELDS: FieldTable = {
   merchant_order_sn: { type: "string", maxLength: 32 },
   order_sn: { type: "string", maxLength: 32 },
+  trade_no: { type: "string", maxLength: 64 },
 };
 
-const TRADE_STATE = { pending: "NOTPAY", paid: "SUCCESS", failed: "PAYERROR" } as const;
+/** The SDK's words: a payment that failed ends, at fubei, as a revoked order. */
+const TRADE_STATE = { pending: "USERPAYING", paid: "SUCCESS", failed: "REVOKED" } as const;
 
 /** total_fee: a yuan number with at most 2 decimals and at most 10 characters (the doc's length). */
 function readTotalFee(value: number): number | null {
@@ -88,30 +105,13 @@ export function fubeiSimulator(credentials: SandboxCredentials["fubei"]): Gatewa
     const biz = parseJsonObject(envelope.biz_content);
     if (!biz) return fail(res, "INVALID_PARAMETER", "参数错误: biz_content must be a JSON object text");
     if (envelope.method === CREATE_METHOD) return create(biz, res);
+    if (envelope.method === ALIPAY_METHOD) return createAlipay(biz, res);
     return query(biz, res);
   });
 
   function create(biz: JsonObject, res: Response): null {
-    const problem = checkFields(biz, CREATE_FIELDS);
-    if (problem) return fail(res, "INVALID_PARAMETER", `参数错误: ${problem.message}`);
-    if (!isCashierId(biz.cashier_id)) return fail(res, "INVALID_PARAMETER", "参数错误: cashier_id must be of type int");
-    const amountFen = readTotalFee(biz.total_fee as number);
-    if (amountFen === null) return fail(res, "INVALID_PARAMETER", "参数错误: total_fee must be yuan with at most 2 decimals");
-    if (biz.store_id !== credentials.storeId) return fail(res, "INVALID_STORE", "门店不存在: store_id");
-    const submitted: SandboxOrder = {
-      orderNo: biz.merchant_order_sn as string,
-      gatewayOrderNo: gatewayOrderNumber("", 20),
-      amountFen,
-      channel: "wechat",
-      notifyUrl: (biz.call_back_url as string | undefined) || undefined,
-      attach: (biz.attach as string | undefined) || undefined,
-      openId: biz.sub_openid as string,
-      status: "pending",
-      createdAt: new Date(),
-      extra: { cashier_id: biz.cashier_id === undefined ? "" : String(biz.cashier_id) },
-    };
-    const order = orders.admit(submitted);
-    if (!order) return fail(res, "ORDER_EXISTS", "订单号重复: merchant_order_sn");
+    const order = admit(biz, res, CREATE_FIELDS, "wechat", biz.sub_openid as string);
+    if (!order) return null;
 
     const prepayId = `wx${randomDigits(32)}`;
     const cashierId = order.extra.cashier_id ? Number(order.extra.cashier_id) : 0;
@@ -133,15 +133,61 @@ export function fubeiSimulator(credentials: SandboxCredentials["fubei"]): Gatewa
     });
   }
 
+  /** The order both create methods admit, or null after answering the refusal. */
+  function admit(biz: JsonObject, res: Response, table: FieldTable, channel: "wechat" | "alipay", payer: string): SandboxOrder | null {
+    const problem = checkFields(biz, table);
+    if (problem) return fail(res, "INVALID_PARAMETER", `参数错误: ${problem.message}`);
+    if (!isCashierId(biz.cashier_id)) return fail(res, "INVALID_PARAMETER", "参数错误: cashier_id must be of type int");
+    const amountFen = readTotalFee(biz.total_fee as number);
+    if (amountFen === null) return fail(res, "INVALID_PARAMETER", "参数错误: total_fee must be yuan with at most 2 decimals");
+    if (biz.store_id !== credentials.storeId) return fail(res, "INVALID_STORE", "门店不存在: store_id");
+    const order = orders.admit({
+      orderNo: biz.merchant_order_sn as string,
+      gatewayOrderNo: gatewayOrderNumber("", 20),
+      amountFen,
+      channel,
+      notifyUrl: (biz.call_back_url as string | undefined) || undefined,
+      attach: (biz.attach as string | undefined) || undefined,
+      openId: payer,
+      status: "pending",
+      createdAt: new Date(),
+      extra: {
+        cashier_id: biz.cashier_id === undefined ? "" : String(biz.cashier_id),
+        body: typeof biz.body === "string" ? biz.body : "",
+        trade_no: channel === "alipay" ? `2023${randomDigits(24)}` : `4200000${randomDigits(21)}`,
+      },
+    });
+    if (!order) return fail(res, "ORDER_EXISTS", "订单号重复: merchant_order_sn");
+    return order;
+  }
+
+  function createAlipay(biz: JsonObject, res: Response): null {
+    const order = admit(biz, res, ALIPAY_FIELDS, "alipay", String(biz.buyer_id ?? ""));
+    if (!order) return null;
+    return succeed(res, {
+      order_sn: order.gatewayOrderNo,
+      // Alipay's trade number, which the payer's AlipayJSBridge tradePay takes.
+      prepay_id: order.extra.trade_no,
+      store_id: credentials.storeId,
+      cashier_id: order.extra.cashier_id ? Number(order.extra.cashier_id) : 0,
+      user_id: order.openId,
+      user_logon_id: "",
+    });
+  }
+
   function query(biz: JsonObject, res: Response): null {
     const problem = checkFields(biz, QUERY_FIELDS);
     if (problem) return fail(res, "INVALID_PARAMETER", `参数错误: ${problem.message}`);
-    if (!biz.merchant_order_sn && !biz.order_sn) return fail(res, "INVALID_PARAMETER", "参数错误: merchant_order_sn is required");
+    if (!biz.merchant_order_sn && !biz.order_sn && !biz.trade_no) {
+      return fail(res, "INVALID_PARAMETER", "参数错误: one of merchant_order_sn, order_sn, trade_no is required");
+    }
     const order = biz.order_sn
       ? orders.byGatewayOrderNo(biz.order_sn as string)
-      : orders.byOrderNo(biz.merchant_order_sn as string);
+      : biz.merchant_order_sn
+        ? orders.byOrderNo(biz.merchant_order_sn as string)
+        : orders.find((candidate) => candidate.extra.trade_no === biz.trade_no);
     if (!order) return fail(res, "ORDER_NOT_EXIST", "订单不存在");
-    return succeed(res, tradeFields(order, credentials.storeId));
+    return succeed(res, queryFields(order, credentials.storeId));
   }
 
   return {
@@ -149,24 +195,53 @@ export function fubeiSimulator(credentials: SandboxCredentials["fubei"]): Gatewa
     router,
     orders,
     notify(order) {
-      const fields = { result_code: 200, result_message: "成功", data: JSON.stringify(tradeFields(order, credentials.storeId)) };
-      return { contentType: "application/json", body: JSON.stringify({ ...fields, sign: notifySigner.sign(fields) }) };
+      const fields = { result_code: "200", result_message: "成功", data: JSON.stringify(notifyData(order, credentials.storeId)) };
+      return { contentType: "application/x-www-form-urlencoded", body: new URLSearchParams({ ...fields, sign: notifySigner.sign(fields) }).toString() };
     },
     isAcknowledged: (answer) => answer.status < 300 && answer.body.trim().toLowerCase() === "success",
   };
 }
 
-function tradeFields(order: SandboxOrder, storeId: number): JsonObject {
-  const fields: JsonObject = {
-    merchant_order_sn: order.orderNo,
-    order_sn: order.gatewayOrderNo,
-    total_fee: fenToYuanNumber(order.amountFen),
-    trade_state: TRADE_STATE[order.status],
-    store_id: storeId,
-    user_id: order.openId ?? "",
-  };
-  if (order.status === "paid" && order.completedAt) fields.finish_time = dashedTime(order.completedAt);
-  if (order.attach) fields.attach = order.attach;
-  return fields;
+/** pay_time: unix seconds once paid, 0 before (*assumed*: the SDK says Integer, no more). */
+function payTime(order: SandboxOrder): number {
+  return order.status === "paid" && order.completedAt ? Number(epochSeconds(order.completedAt)) : 0;
 }
 
+/** The query's data: every field of the Java SDK's PaymentQueryOrderModel. */
+function queryFields(order: SandboxOrder, storeId: number): JsonObject {
+  const totalFee = fenToYuanNumber(order.amountFen);
+  return {
+    merchant_order_sn: order.orderNo,
+    order_sn: order.gatewayOrderNo,
+    trade_no: order.extra.trade_no,
+    trade_state: TRADE_STATE[order.status],
+    total_fee: totalFee,
+    fee: 0,
+    net_money: totalFee,
+    pay_time: payTime(order),
+    store_id: storeId,
+    cashier_id: order.extra.cashier_id ? Number(order.extra.cashier_id) : 0,
+    device_no: "",
+    body: order.extra.body ?? "",
+    type: order.channel === "alipay" ? 2 : 1,
+    discount_money: 0,
+    buyer_pay_amount: totalFee,
+    attach: order.attach ?? "",
+    user_id: order.openId ?? "",
+    user_logon_id: "",
+  };
+}
+
+/** The notify's data: the fields the public handlers read, with the query's state and time. */
+function notifyData(order: SandboxOrder, storeId: number): JsonObject {
+  return {
+    merchant_order_sn: order.orderNo,
+    order_sn: order.gatewayOrderNo,
+    trade_no: order.extra.trade_no,
+    trade_state: TRADE_STATE[order.status],
+    total_fee: fenToYuanNumber(order.amountFen),
+    pay_time: payTime(order),
+    store_id: storeId,
+    attach: order.attach ?? "",
+  };
+}

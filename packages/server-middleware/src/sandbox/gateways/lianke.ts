@@ -59,7 +59,7 @@ export function liankeSimulator(credentials: SandboxCredentials["lianke"]): Gate
   function readRequest(req: Request, res: Response, table: FieldTable): JsonObject | null {
     const body = parseJsonObject(req.body);
     if (!body) return fail(res, "请求数据不是 JSON 对象");
-    const problem = checkFields(body, table);
+    const problem = checkFields(body, table) ?? itemListProblem(body.itemlist);
     if (problem) return fail(res, `参数错误: ${problem.message}`);
     if (!signer.verify(body, body.sign)) return fail(res, "签名错误");
     if (body.store_no !== credentials.storeNo) return fail(res, "门店不存在: store_no");
@@ -137,12 +137,43 @@ function resultInfo(order: SandboxOrder, storeNo: string): JsonObject {
     store_no: storeNo,
     paytype: PAYTYPE_NAME[paytype],
     operator: order.extra.operator,
+    // PayResultInfo as document 001 lists it (values the sandbox's: no coupons, no bank).
+    error: "",
+    bank_type: "OTHERS",
     total_amount: order.amountFen,
     cash_amount: order.amountFen,
+    settlement_amount: order.amountFen,
+    coupon_amount: 0,
+    message: order.status === "paid" ? "支付成功" : "",
+    coupon_detail_list: [],
     order_no: order.orderNo,
     transaction_no: order.gatewayOrderNo,
     transaction_time: dashedTime(order.completedAt ?? order.createdAt),
     buyer: order.openId ?? null,
     attach: order.attach ?? null,
   };
+}
+
+/** Document 001's ItemInfo: item_id, item_no, item_name (strings), quantity, price, promotion_type (integers). */
+const ITEM_FIELDS: FieldTable = {
+  item_id: { type: "string" },
+  item_no: { type: "string" },
+  item_name: { type: "string" },
+  quantity: { type: "integer" },
+  price: { type: "integer" },
+  promotion_type: { type: "integer" },
+};
+
+function itemListProblem(value: unknown): { message: string } | null {
+  if (value === undefined || value === null) return null;
+  if (!Array.isArray(value) || value.length > 100) return { message: "itemlist must be a list of ItemInfo" };
+  for (const item of value) {
+    const entry = typeof item === "object" && item !== null && !Array.isArray(item) ? (item as JsonObject) : null;
+    if (!entry) return { message: "itemlist entries must be ItemInfo objects" };
+    const unknown = Object.keys(entry).find((key) => !Object.hasOwn(ITEM_FIELDS, key));
+    if (unknown !== undefined) return { message: `itemlist.${unknown} is not an ItemInfo field` };
+    const problem = checkFields(entry, ITEM_FIELDS);
+    if (problem) return { message: `itemlist.${problem.message}` };
+  }
+  return null;
 }

@@ -115,7 +115,7 @@ export function upaasSimulator(credentials: SandboxCredentials["upaas"], context
     if (!body) return;
     const order = orders.byOrderNo(body.merchant_order_no as string);
     if (!order) return fail(res, "400005", "订单不存在");
-    succeed(res, statusFields(order));
+    succeed(res, { ...statusFields(order), store_num: credentials.storeNum });
   });
 
   return {
@@ -123,7 +123,8 @@ export function upaasSimulator(credentials: SandboxCredentials["upaas"], context
     router,
     orders,
     notify(order) {
-      const fields = statusFields(order);
+      // *Assumed* (the notify is not public): it names the store, as the request does.
+      const fields = { ...statusFields(order), store_num: credentials.storeNum };
       return { contentType: "application/json", body: JSON.stringify({ ...fields, sign: signer.sign(fields) }) };
     },
     isAcknowledged: (answer) => answer.status < 300 && answer.body.trim() === "SUCCESS",

@@ -1,13 +1,19 @@
 /**
- * vbao (doc 004 + docs/gateways.md): server calls are `{ customerNo, reqmsg }` where reqmsg is
- * RSA-encrypted at the real gateway; the sandbox speaks the adapters' default codec, plain JSON
- * text, so the customer number and a readable reqmsg stand in for the request's authentication.
- * The documented in-mini-program step is served at the interfaceUrl handed out by the create.
- * Notifies are signed with the common rule, uppercase, with `key`. Errors: `{ code: "400", msg }`.
+ * vbao (showdoc chinavbao, doc 004, EVIDENCE.md): server calls are `{ customerNo, reqmsg }`;
+ * reqmsg is the business JSON with its own MD5 `sign` (common rule, upper-case, `key`),
+ * RSA-encrypted with the sandbox's public key, which the sandbox decrypts with its private key
+ * (a public, test-only pair in credentials.ts). Answers are `{ code, msg, data }` with `data`
+ * encrypted by the private key. Create `/api/vborder/qrorder/standard/create` (`orderNo`,
+ * `orderAmount` in fen), query `/api/vborder/order/standard/qrcodeQuery` (`payStatus`). The
+ * documented in-mini-program step is served, in plain JSON, at the interfaceUrl handed out by
+ * the create. Notifies carry `customerNo` and are signed like reqmsg; the reply must be `OK`.
+ * Errors: `{ code: "400", msg }`. Names no source shows (payType, vbOrderNo, launchUrl,
+ * payTime, the payStatus words) are the adapter's documented assumptions, mirrored here.
  */
 import { Router, type Request, type Response } from "express";
 import { MAX_FEN, type Channel } from "@paybridge/shared";
 import { createSigner, COMMON_SIGN_RULE } from "../../signing.js";
+import { sandboxDecrypt, sandboxEncrypt, sandboxPrivateKey } from "../rsa.js";
 import type { SandboxCredentials } from "../credentials.js";
 import { checkFields, parseJsonObject, type FieldTable, type JsonObject } from "../fields.js";
 import { dashedTime, epochSeconds, gatewayOrderNumber, randomDigits, randomHex } from "../ids.js";
@@ -22,15 +28,23 @@ const ENVELOPE_FIELDS: FieldTable = {
   reqmsg: { type: "string", required: true },
 };
 
+/** reqmsg's own signature: 32 upper-case hex (基本规则). */
+const SIGN_FIELD: FieldTable = { sign: { type: "string", required: true, pattern: /^[0-9A-F]{32}$/, patternHint: "32 upper-case hex" } };
+
+// 统一下单 8056742246907403; payType and notifyUrl are the adapter's assumptions.
 const CREATE_FIELDS: FieldTable = {
+  ...SIGN_FIELD,
   orderNo: { type: "string", required: true, maxLength: 64 },
-  amount: { type: "integer", required: true, min: 1, max: MAX_FEN },
-  payType: { type: "string", required: true, oneOf: Object.keys(PAY_TYPE_CHANNEL) },
-  subject: { type: "string", maxLength: 128 },
+  orderAmount: { type: "integer", required: true, min: 1, max: MAX_FEN },
+  orgCode: { type: "string", maxLength: 64 },
+  paymentNos: { type: "string", maxLength: 1024 },
+  insurAmount: { type: "integer", min: 0, max: MAX_FEN },
+  payType: { type: "string", oneOf: Object.keys(PAY_TYPE_CHANNEL) },
   notifyUrl: { type: "string", maxLength: 256 },
 };
 
 const QUERY_FIELDS: FieldTable = {
+  ...SIGN_FIELD,
   orderNo: { type: "string", required: true, maxLength: 64 },
 };
 
@@ -43,6 +57,7 @@ const INTERFACE_FIELDS: FieldTable = {
 
 export function vbaoSimulator(credentials: SandboxCredentials["vbao"], context: SimulatorContext): GatewaySimulator {
   const signer = createSigner(credentials.key, COMMON_SIGN_RULE);
+  const privateKey = sandboxPrivateKey(credentials.privateKey);
   const orders = new OrderBook();
   const router = Router();
 
@@ -51,8 +66,14 @@ export function vbaoSimulator(credentials: SandboxCredentials["vbao"], context: 
     res.json({ msg, code: "400" });
     return null;
   };
+  /** The in-mini-program step answers in plain JSON (document 004). */
   const succeed = (res: Response, data: JsonObject): null => {
     res.json({ code: "200", msg: "操作成功", data });
+    return null;
+  };
+  /** The server API encrypts `data` with the private key. */
+  const succeedEncrypted = (res: Response, data: JsonObject): null => {
+    res.json({ code: "200", msg: "操作成功", data: sandboxEncrypt(privateKey, JSON.stringify(data)) });
     return null;
   };
 
@@ -63,21 +84,28 @@ export function vbaoSimulator(credentials: SandboxCredentials["vbao"], context: 
     const problem = checkFields(envelope, ENVELOPE_FIELDS);
     if (problem) return fail(res, `参数错误: ${problem.message}`);
     if (envelope.customerNo !== credentials.customerNo) return fail(res, "商户不存在: customerNo");
-    const message = parseJsonObject(envelope.reqmsg);
-    if (!message) return fail(res, "reqmsg 解密失败");
+    let plain: string;
+    try {
+      plain = sandboxDecrypt(privateKey, envelope.reqmsg as string);
+    } catch {
+      return fail(res, "reqmsg 解密失败");
+    }
+    const message = parseJsonObject(plain);
+    if (!message) return fail(res, "reqmsg 不是 JSON 对象");
     const fieldProblem = checkFields(message, table);
     if (fieldProblem) return fail(res, `参数错误: ${fieldProblem.message}`);
+    if (!signer.verify(message, message.sign)) return fail(res, "签名错误: sign");
     return message;
   }
 
-  router.post("/api/vborder/order/standard/miniOrder", (req, res) => {
+  router.post("/api/vborder/qrorder/standard/create", (req, res) => {
     const message = readRequest(req, res, CREATE_FIELDS);
     if (!message) return;
     const submitted: SandboxOrder = {
       orderNo: message.orderNo as string,
       gatewayOrderNo: gatewayOrderNumber("VB", 30),
-      amountFen: message.amount as number,
-      channel: PAY_TYPE_CHANNEL[message.payType as string] as Channel,
+      amountFen: message.orderAmount as number,
+      channel: PAY_TYPE_CHANNEL[(message.payType as string | undefined) ?? "WECHAT"] as Channel,
       notifyUrl: (message.notifyUrl as string | undefined) || undefined,
       status: "pending",
       createdAt: new Date(),
@@ -88,7 +116,8 @@ export function vbaoSimulator(credentials: SandboxCredentials["vbao"], context: 
     const sandboxUrl = context.sandboxUrl(req);
     const interfaceUrl = `${sandboxUrl}/vbao${INTERFACE_PATH}`;
     const launch = new URLSearchParams({ interfaceUrl, payInfo: order.extra.payInfo as string });
-    succeed(res, {
+    succeedEncrypted(res, {
+      orderNo: order.orderNo,
       vbOrderNo: order.gatewayOrderNo,
       payInfo: order.extra.payInfo,
       interfaceUrl,
@@ -124,10 +153,11 @@ export function vbaoSimulator(credentials: SandboxCredentials["vbao"], context: 
     if (!message) return;
     const order = orders.byOrderNo(message.orderNo as string);
     if (!order) return fail(res, "订单不存在");
-    succeed(res, {
+    succeedEncrypted(res, {
+      customerNo: credentials.customerNo,
       orderNo: order.orderNo,
       vbOrderNo: order.gatewayOrderNo,
-      amount: order.amountFen,
+      orderAmount: order.amountFen,
       payStatus: payStatus(order),
       ...(order.status === "paid" && order.completedAt ? { payTime: dashedTime(order.completedAt) } : {}),
     });
@@ -138,10 +168,14 @@ export function vbaoSimulator(credentials: SandboxCredentials["vbao"], context: 
     router,
     orders,
     notify(order) {
+      // 异步通知 names customerNo, orderNo, goodNo, goodName (the sandbox's goods are a stand-in).
       const fields = {
+        customerNo: credentials.customerNo,
         orderNo: order.orderNo,
+        goodNo: "SANDBOX-GOOD",
+        goodName: "sandbox order",
         vbOrderNo: order.gatewayOrderNo,
-        amount: order.amountFen,
+        orderAmount: order.amountFen,
         payStatus: payStatus(order),
         payTime: dashedTime(order.completedAt ?? order.createdAt),
       };

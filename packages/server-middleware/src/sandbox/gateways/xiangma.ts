@@ -1,16 +1,20 @@
 /**
- * xiangma (doc 002 + official guide): POST /api/openpay/v3/h5pay and /xypay/v3/queryorder, JSON.
+ * xiangma (doc 002 + official guide, EVIDENCE.md): h5pay and queryorder, JSON, on both the
+ * production paths (`/openpay/v3/h5pay`, `/xypay/v3/queryorder`) and the test host's (`/api/…`).
  * Everything, errors included, is signed: skip `sign` and null (empty strings ARE signed),
  * `&key=`, MD5, lowercase. Errors: `{ return_code: "FAIL", return_msg, sign }`.
  * With an open_id a WeChat request gets the JSAPI fields (`packages`, millisecond `timeStamp`,
  * as the doc warns some systems send) and an Alipay one `ali_trade_no`; otherwise `code_url`.
+ * The query takes its own `query_trace_no` (unique per request: a reused one is refused) and the
+ * create answer's `trade_no`, and echoes both; the notify is JSON with `end_time` as the
+ * evidence shows it (`2019-07-20 12:36:27.0`).
  */
 import { Router, type Request, type Response } from "express";
 import { fenStringToFen, type Channel } from "@paybridge/shared";
 import { createSigner } from "../../signing.js";
 import type { SandboxCredentials } from "../credentials.js";
 import { checkFields, parseJsonObject, type FieldTable, type JsonObject } from "../fields.js";
-import { compactTime, gatewayOrderNumber, randomDigits, randomHex } from "../ids.js";
+import { compactTime, dashedTime, gatewayOrderNumber, randomDigits, randomHex } from "../ids.js";
 import { OrderBook, type SandboxOrder } from "../orders.js";
 import { pageUrl, type GatewaySimulator, type SimulatorContext } from "../simulator.js";
 
@@ -32,8 +36,8 @@ const CREATE_FIELDS: FieldTable = {
 const QUERY_FIELDS: FieldTable = {
   inst_no: { type: "string", required: true, maxLength: 32 },
   mch_no: { type: "string", required: true, maxLength: 32 },
-  query_trace_no: { type: "string", maxLength: 32 },
-  trade_no: { type: "string", maxLength: 32 },
+  query_trace_no: { type: "string", required: true, maxLength: 64 },
+  trade_no: { type: "string", required: true, maxLength: 32 },
   sign: { type: "string", required: true },
 };
 
@@ -57,6 +61,9 @@ export function xiangmaSimulator(credentials: SandboxCredentials["xiangma"], con
   });
   const orders = new OrderBook();
   const router = Router();
+  /** "每次请求唯一": the query_trace_nos seen (the latest, bounded), so a reused one is refused. */
+  const queryTraceNos = new Set<string>();
+  const QUERY_TRACE_MEMORY = 10_000;
   const signed = (fields: JsonObject) => ({ ...fields, sign: signer.sign(fields) });
 
   /** Answers the gateway's (signed) error shape; null so a reader can `return fail(...)`. */
@@ -103,7 +110,20 @@ export function xiangmaSimulator(credentials: SandboxCredentials["xiangma"], con
     };
   }
 
-  router.post("/api/openpay/v3/h5pay", (req, res) => {
+  /** The trade as the query answers and the notify say it (EVIDENCE.md). */
+  function tradeFields(order: SandboxOrder): JsonObject {
+    return {
+      return_code: "SUCCESS",
+      result_code: RESULT[order.status],
+      mch_no: credentials.mchNo,
+      pay_trace_no: order.orderNo,
+      pay_time: order.extra.pay_time,
+      total_amount: String(order.amountFen),
+      trade_no: order.gatewayOrderNo,
+    };
+  }
+
+  router.post(["/openpay/v3/h5pay", "/api/openpay/v3/h5pay"], (req, res) => {
     const body = readRequest(req, res, CREATE_FIELDS);
     if (!body) return;
     if (!isCompactTime(body.pay_time as string)) return fail(res, "参数不合法: pay_time must be a real time yyyyMMddHHmmss");
@@ -144,15 +164,19 @@ export function xiangmaSimulator(credentials: SandboxCredentials["xiangma"], con
     res.json(signed(fields));
   });
 
-  router.post("/xypay/v3/queryorder", (req, res) => {
+  router.post(["/xypay/v3/queryorder", "/api/xypay/v3/queryorder"], (req, res) => {
     const body = readRequest(req, res, QUERY_FIELDS);
     if (!body) return;
-    if (!body.query_trace_no && !body.trade_no) return fail(res, "参数不合法: query_trace_no or trade_no is required");
-    const order = body.trade_no
-      ? orders.byGatewayOrderNo(body.trade_no as string)
-      : orders.byOrderNo(body.query_trace_no as string);
-    if (!order || (body.query_trace_no && body.query_trace_no !== order.orderNo)) return fail(res, "订单不存在");
-    res.json(signed(orderFields(order, "查询成功")));
+    const queryTraceNo = body.query_trace_no as string;
+    if (queryTraceNos.has(queryTraceNo)) return fail(res, "查询流水号重复: query_trace_no");
+    queryTraceNos.add(queryTraceNo);
+    if (queryTraceNos.size > QUERY_TRACE_MEMORY) queryTraceNos.delete(queryTraceNos.values().next().value as string);
+    const order = orders.byGatewayOrderNo(body.trade_no as string);
+    if (!order) return fail(res, "订单不存在");
+    const message = { pending: "支付中", paid: "支付成功", failed: "支付失败" }[order.status];
+    // The sibling client's answers carry end_time as yyyyMMddHHmmss once paid.
+    const endTime = order.completedAt ? { end_time: compactTime(order.completedAt) } : {};
+    res.json(signed({ ...tradeFields(order), return_msg: message, query_trace_no: queryTraceNo, ...endTime }));
   });
 
   return {
@@ -161,17 +185,13 @@ export function xiangmaSimulator(credentials: SandboxCredentials["xiangma"], con
     orders,
     notify(order) {
       const fields: JsonObject = {
-        return_code: "SUCCESS",
-        return_msg: order.status === "paid" ? "支付成功" : "支付失败",
-        result_code: RESULT[order.status],
+        ...tradeFields(order),
         inst_no: credentials.instNo,
-        mch_no: credentials.mchNo,
-        pay_type: order.extra.pay_type,
-        pay_trace_no: order.orderNo,
-        pay_time: compactTime(order.completedAt ?? order.createdAt),
-        total_amount: String(order.amountFen),
-        trade_no: order.gatewayOrderNo,
-        attach: order.attach ?? null,
+        // *Assumed*: the evidence shows trade_type "1" without saying what it means.
+        trade_type: "1",
+        attach: order.attach ?? "",
+        // As the evidence shows it: "2019-07-20 12:36:27.0".
+        end_time: `${dashedTime(order.completedAt ?? order.createdAt)}.0`,
       };
       return { contentType: "application/json", body: JSON.stringify(signed(fields)) };
     },
