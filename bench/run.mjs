@@ -3,8 +3,14 @@
  * throughput, and the Redis store across two instances. Prints a table and writes
  * bench/results.json. Everything listens on 127.0.0.1; every load is bounded in count and
  * time, and a watchdog ends the whole run if it overstays.
+ *
+ * `node bench/run.mjs --only notify --runs 3` measures only the named sections (comma-separated:
+ * client, signing, order, notify, redis) and replaces only those in results.json. `--runs N`
+ * (default 3, or BENCH_NOTIFY_RUNS) is how often the notify section is measured, each time
+ * with fresh servers; results.json then holds every run's ratios and their min/median/max.
  */
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { CONNECTIONS, RUN_SECONDS, WARMUP_SECONDS, round } from "./lib/load.mjs";
 import { ROUNDS } from "./lib/compare.mjs";
@@ -16,15 +22,40 @@ import { measureNotifyRoute } from "./sections/notify-route.mjs";
 import { measureOrderRoute } from "./sections/order-route.mjs";
 import { measureRedis } from "./sections/redis.mjs";
 import { measureSigning } from "./sections/signing.mjs";
+import { NOTIFY_RATIOS, repeatSection } from "./lib/repeat.mjs";
 
-const WATCHDOG_MS = 5 * 60 * 1000;
+const { values: args } = parseArgs({ options: { only: { type: "string" }, runs: { type: "string" } } });
+const NOTIFY_RUNS = Number(args.runs ?? process.env.BENCH_NOTIFY_RUNS ?? 3);
+if (!Number.isInteger(NOTIFY_RUNS) || NOTIFY_RUNS < 1 || NOTIFY_RUNS > 20) {
+  console.error("bench: --runs must be a whole number from 1 to 20");
+  process.exit(2);
+}
+const ALIASES = { client: "client", signing: "signing", order: "orderRoute", orderRoute: "orderRoute", notify: "notifyRoute", notifyRoute: "notifyRoute", redis: "redis" };
+const only = args.only?.split(",").map((name) => ALIASES[name.trim()] ?? name.trim());
+const unknown = only?.filter((name) => !Object.values(ALIASES).includes(name)) ?? [];
+if (unknown.length > 0) {
+  console.error(`bench: unknown section ${unknown.join(", ")} (use ${Object.keys(ALIASES).join(", ")})`);
+  process.exit(2);
+}
+
+// Generous: on a busy machine one notify run takes minutes. BENCH_WATCHDOG_MINUTES overrides.
+const WATCHDOG_MS = Number(process.env.BENCH_WATCHDOG_MINUTES ?? 5 + 4 * NOTIFY_RUNS) * 60 * 1000;
 const RESULTS_FILE = fileURLToPath(new URL("./results.json", import.meta.url));
 
 const SECTIONS = [
   ["client", measureClientSize],
   ["signing", measureSigning],
   ["orderRoute", measureOrderRoute],
-  ["notifyRoute", measureNotifyRoute],
+  [
+    "notifyRoute",
+    () =>
+      repeatSection(measureNotifyRoute, {
+        runs: NOTIFY_RUNS,
+        ratios: NOTIFY_RATIOS,
+        headline: "ratioFirstTime",
+        log: (line) => process.stderr.write(`bench: notifyRoute ${line}\n`),
+      }),
+  ],
   ["redis", measureRedis],
 ];
 
@@ -35,12 +66,17 @@ const watchdog = setTimeout(() => {
 watchdog.unref();
 
 const started = performance.now();
+// A partial run keeps the other sections' figures from the last full one.
+const previous = only ? await readFile(RESULTS_FILE, "utf8").then(JSON.parse, () => ({})) : {};
 const results = {
+  ...previous,
   machine: describeMachine(),
-  settings: { connections: CONNECTIONS, runSeconds: RUN_SECONDS, rounds: ROUNDS, warmupSeconds: WARMUP_SECONDS, gateway: BENCH_GATEWAY },
+  settings: { connections: CONNECTIONS, runSeconds: RUN_SECONDS, rounds: ROUNDS, warmupSeconds: WARMUP_SECONDS, gateway: BENCH_GATEWAY, notifyRuns: NOTIFY_RUNS },
+  ...(only ? { partialRun: { only, at: new Date().toISOString(), otherSectionsFrom: previous.machine?.date ?? null } } : {}),
 };
+if (!only) delete results.partialRun;
 let failed = false;
-for (const [key, measure] of SECTIONS) {
+for (const [key, measure] of SECTIONS.filter(([key]) => !only || only.includes(key))) {
   process.stderr.write(`bench: ${key}...\n`);
   try {
     results[key] = await measure();
@@ -56,5 +92,5 @@ results.loadAverageAtEnd = loadAverage();
 await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
 console.log(formatReport(results));
 console.log(`\n${results.totalSeconds} s; figures written to bench/results.json`);
-const incorrect = [results.notifyRoute, results.redis].some((section) => section?.onPaid && !section.onPaid.exactlyOnce);
+const incorrect = [results.notifyRoute, results.redis].filter((section) => !only || only.includes(section === results.redis ? "redis" : "notifyRoute")).some((section) => section?.onPaid && !section.onPaid.exactlyOnce);
 process.exit(failed || incorrect ? 1 : 0);

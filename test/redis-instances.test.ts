@@ -73,7 +73,10 @@ describe.skipIf(redisServerMissing)("paybridge instances sharing a RedisOrderSto
   });
 
   /** One paybridge process: its own Express app, port and Redis connection; `publicUrl` is where gateways reach it. */
-  async function startInstance(name: string, options: { port?: number; publicUrl?: (ownUrl: string) => string } = {}): Promise<Instance> {
+  async function startInstance(
+    name: string,
+    options: { port?: number; publicUrl?: (ownUrl: string) => string; description?: string } = {},
+  ): Promise<Instance> {
     const app = express();
     const { url, server } = await listen(app, options.port);
     const store = new RedisOrderStore({ redis: redis.url });
@@ -97,7 +100,11 @@ describe.skipIf(redisServerMissing)("paybridge instances sharing a RedisOrderSto
         gateways: sandboxAdapters(sandboxUrl),
         routing: { wechat: GATEWAY },
         publicUrl: options.publicUrl?.(url) ?? `${url}/pay`,
-        resolveOrder: () => ({ amountFen: AMOUNT_FEN, openId: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" }),
+        resolveOrder: () => ({
+          amountFen: AMOUNT_FEN,
+          openId: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
+          ...(options.description === undefined ? {} : { description: options.description }),
+        }),
         onPaid: (payment) => void payments.push({ instance: name, payment }),
         statusTokenSecret: STATUS_TOKEN_SECRET,
         store,
@@ -184,6 +191,15 @@ describe.skipIf(redisServerMissing)("paybridge instances sharing a RedisOrderSto
     expect(paymentsOf(order.orderNo)).toEqual([
       { instance: "B", payment: expect.objectContaining({ orderNo: order.orderNo, amountFen: AMOUNT_FEN, gateway: GATEWAY, channel: "wechat" }) },
     ]);
+  });
+
+  it("creates, settles and fulfils an order whose merchant description was cut in the middle of an emoji", async () => {
+    // A merchant's own 128-character cut of "…😀" keeps the high surrogate alone.
+    const a = await startInstance("A", { description: `${"咖".repeat(127)}😀`.slice(0, 128) });
+    const order = await createOrder(a);
+    expect(await completePayment(order.gatewayOrderNo)).toMatchObject({ delivered: true });
+    expect(paymentsOf(order.orderNo)).toHaveLength(1);
+    expect(await status(a, order)).toMatchObject({ status: "paid" });
   });
 
   it("runs onPaid once for 200 concurrent duplicate notifies split across both instances", async () => {

@@ -92,7 +92,7 @@ export async function serveParent(start) {
     process.exit(1);
   }
   // CPU time of this process, so the parent can charge a run's CPU to the server that did it.
-  const handlers = { cpuUsage: () => process.cpuUsage(), ...server.handlers };
+  const handlers = { cpuUsage: () => process.cpuUsage(), ...cpuProfileHandlers(), ...server.handlers };
   const shutdown = async () => {
     await server.close();
     process.exit(0);
@@ -110,6 +110,32 @@ export async function serveParent(start) {
     }
   });
   process.send({ type: "ready", url: server.url });
+}
+
+/**
+ * `profileStart` / `profileStop({ file })`: a V8 CPU profile of this process over a phase the
+ * parent chooses (written as a .cpuprofile, for Chrome DevTools or bench/lib/profile-summary.mjs).
+ */
+function cpuProfileHandlers() {
+  let session;
+  const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  return {
+    async profileStart() {
+      const { Session } = await import("node:inspector");
+      session = new Session();
+      session.connect();
+      await post("Profiler.enable");
+      await post("Profiler.setSamplingInterval", { interval: 100 });
+      await post("Profiler.start");
+    },
+    async profileStop({ file }) {
+      const { profile } = await post("Profiler.stop");
+      session.disconnect();
+      const { writeFile } = await import("node:fs/promises");
+      await writeFile(file, JSON.stringify(profile));
+      return file;
+    },
+  };
 }
 
 /** Listens on 127.0.0.1 with a free port; resolves the server and its base URL. */

@@ -34,10 +34,17 @@ function notifyRows(notify) {
   return [
     httpRow(`paybridge notify, first time (${notify.gateway})`, notify.paybridgeFirstTime),
     httpRow("paybridge notify, already paid", notify.paybridgeAlreadyPaid),
+    ...(notify.baselineBesideFirstTime ? [httpRow("baseline, beside the first-time runs", notify.baselineBesideFirstTime)] : []),
     httpRow("baseline verify-and-reply route", notify.baseline),
     ratioRow("ratio already paid / baseline (req/s)", notify.ratioAlreadyPaid, notify.goal),
     ratioRow("ratio first time / baseline (req/s)", notify.ratioFirstTime, notify.goal),
     ["ratio by server CPU per request", `${notify.cpuRatioAlreadyPaid} / ${notify.cpuRatioFirstTime}`, "already paid / first time; baseline ms / paybridge ms"],
+    ...(notify.spread
+      ? Object.keys(notify.spread).map((name) => {
+          const { min, median, max, values } = notify.spread[name];
+          return [`${name} over ${values.length} runs`, `min ${min} / median ${median} / max ${max}`, `runs: ${values.join(", ")}`];
+        })
+      : []),
     ["onPaid calls", `${number(notify.onPaid.onPaidCalls)} for ${number(notify.onPaid.orders)} orders`, notify.onPaid.exactlyOnce ? "exactly once each" : "NOT EXACTLY ONCE"],
   ];
 }
@@ -84,6 +91,7 @@ export function formatReport(results) {
   for (const [key, title, rowsOf] of SECTIONS) {
     lines.push("", title);
     const section = results[key];
+    if (section === undefined) continue;
     const rows = section?.error ? [["FAILED", section.error, ""]] : rowsOf(section);
     const widths = [0, 1].map((column) => Math.max(...rows.map((row) => row[column].length)));
     for (const row of rows) lines.push(`  ${row[0].padEnd(widths[0])}  ${row[1].padEnd(widths[1])}  ${row[2]}`.trimEnd());

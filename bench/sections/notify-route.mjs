@@ -1,12 +1,13 @@
 /**
  * POST /notify/:gateway: paybridge against a hand-written verify-and-reply route, over the
  * same valid signed notifies for orders created beforehand. paybridge is measured on
- * first-time notifies over distinct pending orders (count-bounded, one pass), and on repeated
- * notifies for paid orders (the already-paid path: what a gateway's retries cost), the latter
- * alternating with the baseline (lib/compare.mjs).
+ * first-time notifies over distinct pending orders (count-bounded, one pass in slices), and on
+ * repeated notifies for paid orders (the already-paid path: what a gateway's retries cost),
+ * both alternating with baseline runs (lib/compare.mjs).
  */
+import { join } from "node:path";
 import { startServer } from "../lib/child.mjs";
-import { interleave, withCpu } from "../lib/compare.mjs";
+import { ROUNDS, interleave } from "../lib/compare.mjs";
 import { WARMUP_SECONDS, failuresOf, load, round } from "../lib/load.mjs";
 import { startNotifyCapture } from "../lib/notify-capture.mjs";
 import { ORDER_KIND, captureNotifyTemplate, tallyOnPaid } from "../lib/notify-template.mjs";
@@ -50,11 +51,35 @@ async function measureBoth({ paybridge, baseline, sandbox, capture }) {
   const notifyLoad = (target, options) => checkedLoad({ url: target.url, contentType, ...options });
 
   for (const target of [paybridge, baseline]) await checkOneNotify(target.url, warmBodies[0], contentType);
+  // The same warm-up on both sides: as many requests as paybridge's first-time warm-up, then time-bounded.
   await notifyLoad(paybridge, { bodyAt: (i) => warmBodies[i], amount: warmBodies.length });
+  await notifyLoad(baseline, { bodyAt: (i) => warmBodies[i], amount: warmBodies.length });
   await notifyLoad(paybridge, { bodyAt: cycling(warmBodies), seconds: WARMUP_SECONDS });
   await notifyLoad(baseline, { bodyAt: cycling(warmBodies), seconds: WARMUP_SECONDS });
 
-  const firstTime = await withCpu(paybridge, () => notifyLoad(paybridge, { bodyAt: (i) => bodies[i], amount: bodies.length }));
+  // BENCH_CPU_PROFILE_DIR: a CPU profile of the paybridge process over exactly the first-time phase.
+  const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
+  if (profileDir) await paybridge.request("profileStart");
+  // First-time notifies, each order's once, in ROUNDS slices alternating A B B A with baseline
+  // runs of as many requests: each ratio then compares runs made side by side in time (a
+  // one-pass first-time run against baseline runs made later compared two moments of a shared machine).
+  const sliceSize = Math.ceil(bodies.length / ROUNDS);
+  let nextSlice = 0;
+  const firstTimeFigures = await interleave({
+    baseline: { target: baseline, run: () => notifyLoad(baseline, { bodyAt: cycling(bodies), amount: sliceSize }) },
+    paybridge: {
+      target: paybridge,
+      run: () => {
+        const slice = bodies.slice(nextSlice * sliceSize, (nextSlice += 1) * sliceSize);
+        return notifyLoad(paybridge, { bodyAt: (i) => slice[i], amount: slice.length });
+      },
+    },
+  });
+  const firstTime = firstTimeFigures.paybridge;
+  if (profileDir) {
+    const file = join(profileDir, `notify-first-time-${Date.now()}.cpuprofile`);
+    process.stderr.write(`bench: first-time notify profile in ${await paybridge.request("profileStop", { file })}\n`);
+  }
   const figures = await interleave({
     baseline: { target: baseline, run: () => notifyLoad(baseline, { bodyAt: cycling(bodies) }) },
     paybridge: { target: paybridge, run: () => notifyLoad(paybridge, { bodyAt: cycling(bodies) }) },
@@ -65,12 +90,17 @@ async function measureBoth({ paybridge, baseline, sandbox, capture }) {
     gateway: BENCH_GATEWAY,
     request: `POST /notify/${BENCH_GATEWAY}, valid signed notifies (rewritten from one the sandbox sent)`,
     paybridgeFirstTime: firstTime,
+    baselineBesideFirstTime: firstTimeFigures.baseline,
     paybridgeAlreadyPaid: figures.paybridge,
     baseline: figures.baseline,
     ratioAlreadyPaid: round(figures.paybridge.requestsPerSecond / figures.baseline.requestsPerSecond, 3),
-    ratioFirstTime: round(firstTime.requestsPerSecond / figures.baseline.requestsPerSecond, 3),
+    ratioFirstTime: round(firstTime.requestsPerSecond / firstTimeFigures.baseline.requestsPerSecond, 3),
     cpuRatioAlreadyPaid: round(figures.baseline.cpuMsPerRequest / figures.paybridge.cpuMsPerRequest, 3),
-    cpuRatioFirstTime: round(figures.baseline.cpuMsPerRequest / firstTime.cpuMsPerRequest, 3),
+    cpuRatioFirstTime: round(firstTimeFigures.baseline.cpuMsPerRequest / firstTime.cpuMsPerRequest, 3),
+    // The same first-time runs against the longer, time-bounded baseline runs of the
+    // already-paid comparison (how the figure was taken before the slices were interleaved).
+    ratioFirstTimeVsTimedBaseline: round(firstTime.requestsPerSecond / figures.baseline.requestsPerSecond, 3),
+    cpuRatioFirstTimeVsTimedBaseline: round(figures.baseline.cpuMsPerRequest / firstTime.cpuMsPerRequest, 3),
     goal: GOAL_RATIO,
     onPaid,
   };

@@ -62,7 +62,9 @@ export async function startDemo(options = {}) {
       server.closeAllConnections();
     });
 
-  const sandbox = createSandbox();
+  // Only without a real gateway: the sandbox's public key must never sit beside a real one.
+  // It notifies this demo's router and nothing else (no POSTs to other services on the host).
+  const sandbox = real ? null : createSandbox({ notifyBaseUrl: `${url}/pay/notify/` });
   // Several demo instances share orders through Redis; a single one keeps them in memory.
   const store = env.PAYBRIDGE_REDIS_URL ? new RedisOrderStore({ redis: env.PAYBRIDGE_REDIS_URL }) : undefined;
   try {
@@ -83,9 +85,9 @@ export async function startDemo(options = {}) {
       logger: stderrLogger(log),
       ...(store ? { store } : {}),
     });
-    server.on("request", demoApp({ pay, sandbox, adapter, sandboxMode: real === null, clientAssets }));
+    server.on("request", demoApp({ pay, sandbox, adapter, clientAssets, log }));
   } catch (error) {
-    sandbox.close();
+    sandbox?.close();
     await Promise.all([closeServer(), store?.close()]);
     throw error;
   }
@@ -96,7 +98,7 @@ export async function startDemo(options = {}) {
     gateway,
     sandbox: real === null,
     close: async () => {
-      sandbox.close();
+      sandbox?.close();
       await closeServer();
       await store?.close();
     },
@@ -104,13 +106,14 @@ export async function startDemo(options = {}) {
 }
 
 /**
- * @param {{ pay: import("express").Router, sandbox: import("express").Express, adapter: import("@paybridge/server-middleware").GatewayAdapter, sandboxMode: boolean, clientAssets: string }} parts
+ * @param {{ pay: import("express").Router, sandbox: import("express").Express | null, adapter: import("@paybridge/server-middleware").GatewayAdapter, clientAssets: string, log: (message: string) => void }} parts
  */
-function demoApp({ pay, sandbox, adapter, sandboxMode, clientAssets }) {
+function demoApp({ pay, sandbox, adapter, clientAssets, log }) {
+  const sandboxMode = sandbox !== null;
   const app = express();
   app.disable("x-powered-by");
   app.use("/pay", pay);
-  app.use("/sandbox", sandbox);
+  if (sandbox) app.use("/sandbox", sandbox);
   // What the checkout page shows: the gateway, its channels, and the amount the server will charge.
   app.get("/demo/config", (req, res) => {
     const orderNo = typeof req.query.orderNo === "string" ? req.query.orderNo : undefined;
@@ -123,6 +126,17 @@ function demoApp({ pay, sandbox, adapter, sandboxMode, clientAssets }) {
   });
   app.use("/assets", express.static(clientAssets));
   app.use(express.static(fileURLToPath(new URL("./public/", import.meta.url))));
+  // Express's own handler would print the whole error (a body parser's carries the request
+  // body) and answer an HTML stack trace: log the error's name, answer JSON.
+  /** @type {import("express").ErrorRequestHandler} */
+  const onError = (error, req, res, next) => {
+    const name = error instanceof Error ? error.name : typeof error;
+    const status = typeof error?.status === "number" && error.status >= 400 && error.status < 600 ? error.status : 500;
+    log(`[demo] error ${name} on ${req.method} ${req.path} (HTTP ${status})`);
+    if (res.headersSent) return next(error);
+    res.status(status).json({ error: { code: status < 500 ? "invalid_request" : "internal", message: status < 500 ? "bad request" : "internal error" } });
+  };
+  app.use(onError);
   return app;
 }
 

@@ -3,7 +3,12 @@
  * is created, paid at the sandbox (which sends its signed notify), and the demo prints exactly
  * one paid line. Also how it reads amounts and credentials.
  */
+import { once } from "node:events";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { DRIVERS } from "../../../packages/server-middleware/test/sandbox/requests.js";
+import type { RunningSandbox } from "../../../packages/server-middleware/test/sandbox/support.js";
 import { startDemo } from "../demo.mjs";
 import { GATEWAY_IDS } from "../gateways.mjs";
 
@@ -82,6 +87,71 @@ describe("demo server", () => {
     const { demo } = await start("upaas", { ...env, PAYBRIDGE_PUBLIC_URL: "https://demo.example.com/pay" });
     expect(demo.sandbox).toBe(false);
     expect(await (await fetch(`${demo.url}/demo/config`)).json()).toMatchObject({ gateway: "upaas", sandbox: false });
+  });
+
+  it("notifies only its own router: an order whose notify URL is another local service sends it nothing", async () => {
+    const { demo } = await start("upaas");
+    const hits: string[] = [];
+    const other = createServer((req, res) => {
+      hits.push(req.url ?? "");
+      res.end("INTERNAL-ADMIN-ANSWER");
+    });
+    other.listen(0, "127.0.0.1");
+    await once(other, "listening");
+    try {
+      const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}/admin/pay/notify/upaas`;
+      // Anyone can create an order at the demo's sandbox with its public key, naming any notify URL.
+      const sandbox = {
+        url: `${demo.url}/sandbox`,
+        async post(path: string, body: unknown) {
+          const response = await fetch(`${demo.url}/sandbox${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+          const text = await response.text();
+          return { status: response.status, json: JSON.parse(text) as Record<string, unknown>, text };
+        },
+      } as unknown as RunningSandbox;
+      const upaasDriver = DRIVERS.find((driver) => driver.gateway === "upaas")!;
+      const gatewayOrderNo = await upaasDriver.create(sandbox, otherUrl);
+      const response = await fetch(`${demo.url}/sandbox/control/complete`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ gateway: "upaas", gatewayOrderNo, outcome: "paid" }),
+      });
+      expect(response.status).toBe(403);
+      expect(await response.text()).not.toContain("INTERNAL-ADMIN-ANSWER");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(hits).toEqual([]);
+    } finally {
+      other.closeAllConnections();
+      await new Promise((resolve) => other.close(resolve));
+    }
+  });
+
+  it("does not mount the sandbox beside a real gateway", async () => {
+    const env = { PAYBRIDGE_UPAAS_STORE_NUM: "1234567", PAYBRIDGE_UPAAS_KEY: "real-key", PAYBRIDGE_PUBLIC_URL: "https://demo.example.com/pay" };
+    const { demo } = await start("upaas", env);
+    const complete = await fetch(`${demo.url}/sandbox/control/complete`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ gateway: "upaas", gatewayOrderNo: "x", outcome: "paid" }),
+    });
+    expect(complete.status).toBe(404);
+    expect((await fetch(`${demo.url}/sandbox/upaas/v2/pay/jsapi`, { method: "POST", body: "{}" })).status).toBe(404);
+  });
+
+  it("answers errors as JSON, without X-Powered-By or a stack trace, and logs the error's name, not the request", async () => {
+    const logged: string[] = [];
+    const demo = await startDemo({ port: 0, gateway: "upaas", env: {}, printLine: () => {}, log: (line) => logged.push(line) });
+    running.push(demo);
+    const marker = "REQUEST-BODY-MARKER-5d1e";
+    for (const path of ["/sandbox/control/complete", "/pay/orders"]) {
+      const response = await fetch(`${demo.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: `{"x":"${marker}"` });
+      const text = await response.text();
+      expect(response.status, path).toBe(400);
+      expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+      expect(response.headers.get("x-powered-by")).toBeNull();
+      for (const sign of ["<", " at ", "/work", "node_modules", marker]) expect(text).not.toContain(sign);
+    }
+    expect(logged.join("\n")).not.toContain(marker);
   });
 
   it("rejects an unknown gateway", async () => {

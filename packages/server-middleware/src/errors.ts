@@ -1,9 +1,10 @@
 /**
  * Errors carry what the caller needs: the contract's error code, the HTTP status, the field
- * at fault, and for gateway faults the gateway's own message. Never a secret: messages are
- * built from field names and gateway replies only.
+ * at fault, and for gateway faults the gateway's own message and code. Never a secret: messages
+ * are built from field names, and gateway text is redacted (redact.ts) before it is kept.
  */
 import { SERVER_ERROR_STATUS, type ServerErrorCode } from "@paybridge/shared";
+import { redactGatewayText, safeGatewayCode } from "./redact.js";
 
 export class PaybridgeError extends Error {
   override readonly name: string = "PaybridgeError";
@@ -31,16 +32,25 @@ export class InvalidRequestError extends PaybridgeError {
   }
 }
 
-/** 502: the gateway answered, but with an error, a bad signature or something unreadable. */
+/**
+ * 502: the gateway answered, but with an error, a bad signature or something unreadable. The
+ * message, for the log and the merchant's listeners, may quote the gateway: it is redacted of
+ * secrets first. The browser gets a fixed message and the gateway's code only (toBody).
+ */
 export class GatewayError extends PaybridgeError {
   override readonly name = "GatewayError";
   readonly gateway: string;
-  /** The gateway's own error code (fubei `sub_code`, upaas `code`, ...), when it gave one. */
+  /** The gateway's own error code (fubei `sub_code`, upaas `code`, ...), when it gave one that looks like a code. */
   readonly gatewayCode: string | undefined;
   constructor(gateway: string, message: string, options: { gatewayCode?: string; cause?: unknown } = {}) {
-    super("gateway_error", message, options.cause === undefined ? {} : { cause: options.cause });
+    super("gateway_error", redactGatewayText(message), options.cause === undefined ? {} : { cause: options.cause });
     this.gateway = gateway;
-    this.gatewayCode = options.gatewayCode;
+    this.gatewayCode = safeGatewayCode(options.gatewayCode);
+  }
+
+  override toBody(): { error: { code: ServerErrorCode; message: string; field?: string } } {
+    const code = this.gatewayCode === undefined ? "" : ` (gateway code ${this.gatewayCode})`;
+    return { error: { code: this.code, message: `the payment gateway did not accept the request${code}` } };
   }
 }
 

@@ -1,31 +1,66 @@
-/** The one outbound HTTP client: fetch with a hard timeout, errors mapped to the contract's codes. */
+/**
+ * The one outbound HTTP client: fetch with a hard timeout and a cap on what is read, errors
+ * mapped to the contract's codes.
+ */
 import { GatewayError, GatewayTimeoutError } from "./errors.js";
 import type { GatewayHttp, GatewayRequest, GatewayResponse } from "./gateways/types.js";
 
-export function createGatewayHttp(gateway: string, timeoutMs: number): GatewayHttp {
+/** The default cap on a gateway's answer (after any decompression): 1 MiB. A real answer is a few KiB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+
+export function createGatewayHttp(gateway: string, timeoutMs: number, maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES): GatewayHttp {
   return async (request: GatewayRequest): Promise<GatewayResponse> => {
     const signal = AbortSignal.timeout(timeoutMs);
+    let response: Response;
+    let body: string;
     try {
-      const response = await fetch(request.url, {
+      response = await fetch(request.url, {
         method: request.method ?? "POST",
         headers: request.headers,
         body: request.body,
         signal,
         redirect: "error",
       });
-      const body = await response.text();
-      const headers: Record<string, string> = {};
-      response.headers.forEach((value, name) => {
-        headers[name] = value;
-      });
-      return { status: response.status, headers, body };
+      body = await boundedText(response, maxResponseBytes);
     } catch (error) {
+      if (error instanceof GatewayError) throw error;
       if (signal.aborted) throw new GatewayTimeoutError(gateway, timeoutMs);
       // The URL is configuration, not a secret, but say only the host: a path may carry a key.
       const host = safeHost(request.url);
       throw new GatewayError(gateway, `could not reach ${gateway} at ${host}`, { cause: error });
     }
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    return { status: response.status, headers, body };
   };
+
+  /** The body as text (UTF-8, as Response.text() decodes it), reading no more than `limit` bytes. */
+  async function boundedText(response: Response, limit: number): Promise<string> {
+    const tooLarge = () => new GatewayError(gateway, `${gateway} answered more than ${limit} bytes`);
+    const declared = Number(response.headers.get("content-length"));
+    if (declared > limit) {
+      await response.body?.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    if (!response.body) return "";
+    const reader = response.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let length = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      length += value.byteLength;
+      if (length > limit) {
+        // Stops reading and closes the connection: the rest is never downloaded.
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+    return new TextDecoder().decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length));
+  }
 }
 
 function safeHost(url: string): string {

@@ -100,6 +100,14 @@ export interface PaybridgeOptions<Req = ExpressRequest> {
    * (the payer paying, the notify, the payer coming back). Default 24 h.
    */
   statusTokenTtlMs?: number;
+  /**
+   * How long one run of onPaid holds an order before another may run it again (its process is
+   * taken for dead). Default 60 000. Past it a gateway's retry starts a second run while a slow
+   * first one may still be going: onPaid must be idempotent by orderNo (see README).
+   */
+  fulfilmentLeaseMs?: number;
+  /** The most a gateway's answer may be, in bytes (read no further; the request fails with 502). Default 1 MiB. */
+  maxGatewayResponseBytes?: number;
 }
 
 /** Options with every default filled in, as the router and the order service use them. */
@@ -111,6 +119,8 @@ export const DEFAULTS = {
   defaultChannel: "wechat",
   bodyLimit: 16 * 1024,
   statusTokenTtlMs: 24 * 60 * 60 * 1000,
+  fulfilmentLeaseMs: 60_000,
+  maxGatewayResponseBytes: 1024 * 1024,
 } as const satisfies Partial<PaybridgeOptions>;
 
 /** One JSON line per warning or error on stderr. */
@@ -143,7 +153,7 @@ export function validateOptions<Req>(options: PaybridgeOptions<Req>): ResolvedOp
   }
   if (options.store !== undefined) requireMethods("store", options.store, ["get", "insert", "compareAndSet", "compareAndDelete"]);
   if (options.logger !== undefined) requireMethods("logger", options.logger, ["info", "warn", "error"]);
-  for (const name of ["timeoutMs", "queryIntervalMs", "bodyLimit", "statusTokenTtlMs"] as const) {
+  for (const name of ["timeoutMs", "queryIntervalMs", "bodyLimit", "statusTokenTtlMs", "fulfilmentLeaseMs", "maxGatewayResponseBytes"] as const) {
     const value = options[name];
     if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) {
       throw new ConfigError(name, "must be a positive whole number");
@@ -172,6 +182,8 @@ export function validateOptions<Req>(options: PaybridgeOptions<Req>): ResolvedOp
     defaultChannel,
     bodyLimit: options.bodyLimit ?? DEFAULTS.bodyLimit,
     statusTokenTtlMs: options.statusTokenTtlMs ?? DEFAULTS.statusTokenTtlMs,
+    fulfilmentLeaseMs: options.fulfilmentLeaseMs ?? DEFAULTS.fulfilmentLeaseMs,
+    maxGatewayResponseBytes: options.maxGatewayResponseBytes ?? DEFAULTS.maxGatewayResponseBytes,
   };
 }
 

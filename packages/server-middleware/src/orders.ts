@@ -4,6 +4,7 @@
  * several processes sharing a store — never both move an order out of the same state, and
  * the merchant's onPaid runs once per order unless it throws.
  */
+import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { Channel, CreateOrderRequest, CreateOrderResponse, OrderStatusResponse, Scene } from "@paybridge/shared";
 import { isFen } from "@paybridge/shared";
@@ -24,8 +25,13 @@ export interface PaybridgeEventMap {
 }
 export type PaybridgeEvents = EventEmitter<PaybridgeEventMap>;
 
-/** How long one caller may run onPaid before another may take the order over (its process died). */
-const FULFILMENT_LEASE_MS = 60_000;
+/**
+ * A fulfilment claim's token: this process's random prefix and a counter, so no two claims,
+ * in any process sharing the store, carry the same one.
+ */
+const CLAIM_PREFIX = randomBytes(9).toString("base64url");
+let claimCount = 0;
+const newClaimToken = (): string => `${CLAIM_PREFIX}.${(claimCount += 1)}`;
 /** How often a request for an order another request is creating looks again. */
 const CREATION_POLL_MS = 25;
 
@@ -50,7 +56,7 @@ export class OrderService {
   constructor(options: ResolvedOptions) {
     this.#options = options;
     this.#adapters = new Map(options.gateways.map((adapter) => [adapter.id, adapter]));
-    this.#http = new Map(options.gateways.map((adapter) => [adapter.id, createGatewayHttp(adapter.id, options.timeoutMs)]));
+    this.#http = new Map(options.gateways.map((adapter) => [adapter.id, createGatewayHttp(adapter.id, options.timeoutMs, options.maxGatewayResponseBytes)]));
     this.#tokens = createStatusTokens(options.statusTokenSecret, options.statusTokenTtlMs);
   }
 
@@ -297,6 +303,7 @@ export class OrderService {
     // Set by the attempt whose compare-and-set stuck (the last one `change` was called for).
     let becamePaid = false;
     let claimed = false;
+    const claim = newClaimToken();
     const { record, changed } = await this.#transition(
       from.orderNo,
       (current) => {
@@ -315,7 +322,8 @@ export class OrderService {
         }
         if (claimed) {
           patch.fulfilment = "running";
-          patch.fulfilmentLeaseUntil = now + FULFILMENT_LEASE_MS;
+          patch.fulfilmentLeaseUntil = now + this.#options.fulfilmentLeaseMs;
+          patch.fulfilmentClaim = claim;
         }
         return patch;
       },
@@ -325,23 +333,31 @@ export class OrderService {
     // Only built for listeners: most merchants use onPaid alone.
     if (changed && becamePaid && this.events.listenerCount("order.paid") > 0) this.#emit("order.paid", paymentOf(record));
     if (!changed || !claimed) return record.fulfilment === "done" ? "done" : "busy";
+    // Fenced: only while the record still carries this claim may this run finish it. Past the
+    // lease another run may have claimed the order; its claim is not this run's to end.
+    const holds = (current: OrderRecord): boolean => current.fulfilment === "running" && current.fulfilmentClaim === claim;
     try {
       await this.#options.onPaid(paymentOf(record));
     } catch (error) {
       this.#logError("onPaid threw; the gateway's retry runs it again", error, { orderNo: record.orderNo });
       await this.#transition(
         record.orderNo,
-        (current) => (current.fulfilment === "running" ? { fulfilment: "none", fulfilmentLeaseUntil: undefined } : undefined),
+        (current) => (holds(current) ? { fulfilment: "none", fulfilmentLeaseUntil: undefined, fulfilmentClaim: undefined } : undefined),
         record,
       );
       return "failed";
     }
-    await this.#transition(
+    const finished = await this.#transition(
       record.orderNo,
-      (current) => (current.fulfilment === "done" ? undefined : { fulfilment: "done", fulfilmentLeaseUntil: undefined }),
+      (current) => (holds(current) ? { fulfilment: "done", fulfilmentLeaseUntil: undefined, fulfilmentClaim: undefined } : undefined),
       record,
     );
-    return "done";
+    if (finished.changed) return "done";
+    // The lease ran out during onPaid and another run holds the order now: that run marks it
+    // done; until then the gateway is asked to retry (a merchant's onPaid is idempotent by orderNo).
+    if (finished.record?.fulfilment === "done") return "done";
+    this.#options.logger.warn("onPaid finished after its fulfilment lease ran out; another run holds the order", { orderNo: record.orderNo });
+    return "busy";
   }
 
   async #markClosed(from: OrderRecord, status: "failed" | "closed"): Promise<void> {

@@ -5,6 +5,7 @@
  * Knows nothing of HTTP or of any gateway; adapters and the sandbox both build on it.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
+import { registerSecret } from "./redact.js";
 
 export interface SignRule {
   /**
@@ -89,6 +90,8 @@ export interface Signer {
 }
 
 export function createSigner(secret: string, rule: SignRule): Signer {
+  // Gateway text that echoes what we signed is redacted of this secret before it is kept.
+  registerSecret(secret);
   const frozen = Object.freeze({ ...rule, fields: rule.fields ? Object.freeze([...rule.fields]) : undefined });
   return {
     rule: frozen,

@@ -249,13 +249,13 @@ describe("POST /orders", () => {
     expect(other.createCalls).toHaveLength(0);
   });
 
-  it("answers 502 with the gateway's message and leaves the order retryable", async () => {
+  it("answers 502 with a fixed message and the gateway's code (its message to the log and listeners only), leaving the order retryable", async () => {
     const { api, gateway, router } = await start();
     const faults: string[] = [];
     router.events.on("gateway.error", ({ gateway: id, orderNo, operation, error }) => faults.push(`${id} ${orderNo} ${operation} ${error.message}`));
     gateway.failNextCreate("商户号不存在");
     const failed = await api.post("/pay/orders").send({ orderNo: "G1" }).expect(502);
-    expect(failed.body).toEqual({ error: { code: "gateway_error", message: "商户号不存在" } });
+    expect(failed.body).toEqual({ error: { code: "gateway_error", message: "the payment gateway did not accept the request (gateway code REFUSED)" } });
     expect(faults).toEqual(["fake G1 create 商户号不存在"]);
     expect(await router.store.get("G1")).toBeNull();
     const retried = await api.post("/pay/orders").send({ orderNo: "G1" }).expect(201);

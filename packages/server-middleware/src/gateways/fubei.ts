@@ -20,6 +20,7 @@ import { configInteger, configText, configUrl, optionalText, requiredFen, requir
 import type { GatewayAdapter, GatewayHttp, QueryResult } from "./types.js";
 import {
   checkMerchant,
+  displayText,
   gatewayRefusal,
   nestedObject,
   plainTextReply,
@@ -156,7 +157,8 @@ export function fubei(config: FubeiConfig): GatewayAdapter {
         store_id: storeId,
         cashier_id: cashierId,
         call_back_url: requiredText(input.notifyUrl, "call_back_url", { max: 256 }),
-        body: optionalText(input.description, "description", { max: 128 }),
+        // Display text: cut to the document's 128, never inside a character, rather than refused.
+        body: displayText(input.description, 128),
         attach: optionalText(input.attach, "attach", { max: 127 }),
       };
       if (input.channel === "alipay") {

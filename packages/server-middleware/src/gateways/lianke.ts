@@ -13,6 +13,7 @@ import type { GatewayAdapter, GatewayHttp, QueryResult } from "./types.js";
 import {
   JSON_HEADERS,
   checkMerchant,
+  displayText,
   gatewayRefusal,
   isJsonObject,
   joinUrl,
@@ -168,7 +169,7 @@ export function lianke(config: LiankeConfig): GatewayAdapter {
         openid: requiredText(input.openId, "openId"),
         amount: requiredFen(input.amountFen, "amountFen"),
         order_no: requiredText(input.orderNo, "orderNo", { max: 32 }),
-        iteminfo: optionalText(input.description, "description"),
+        iteminfo: displayText(input.description),
         notify_url: input.notifyUrl,
         goods_tag: goodsTag,
         share_pay: config.sharePay,

@@ -6,7 +6,7 @@ import express, { Router, type Response } from "express";
 import { isSandboxGatewayId, type SandboxGatewayId } from "./credentials.js";
 import { isFaultKind, type FaultInjector } from "./faults.js";
 import { isJsonObject } from "./fields.js";
-import { isLoopbackUrl, type Notifier } from "./notifier.js";
+import type { Notifier } from "./notifier.js";
 import type { GatewaySimulator } from "./simulator.js";
 
 export interface ControlOptions {
@@ -14,7 +14,8 @@ export interface ControlOptions {
   faults: FaultInjector;
   notifier: Notifier;
   retryDelaysFor(simulator: GatewaySimulator): readonly number[];
-  allowNonLoopbackNotify: boolean;
+  /** Why a notify may not go to this URL; undefined when it may. */
+  notifyRefusal(url: string): string | undefined;
 }
 
 function reject(res: Response, status: number, message: string, field?: string): void {
@@ -42,9 +43,8 @@ export function controlRouter(options: ControlOptions): Router {
       return reject(res, 409, `order is already ${order.status}`, "outcome");
     }
     const sendNotify = notify !== false && order.notifyUrl !== undefined;
-    if (sendNotify && !options.allowNonLoopbackNotify && !isLoopbackUrl(order.notifyUrl as string)) {
-      return reject(res, 403, "the sandbox sends notifies to loopback hosts only (option allowNonLoopbackNotify)", "notifyUrl");
-    }
+    const refusal = sendNotify ? options.notifyRefusal(order.notifyUrl as string) : undefined;
+    if (refusal !== undefined) return reject(res, 403, refusal, "notifyUrl");
     if (order.status === "pending") {
       order.status = outcome;
       order.completedAt = new Date();

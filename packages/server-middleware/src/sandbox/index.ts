@@ -4,7 +4,7 @@
  * only signing.ts and the money helpers with the adapters), so it catches an adapter's mistakes.
  */
 import { EventEmitter } from "node:events";
-import express, { type Express, type Request } from "express";
+import express, { type ErrorRequestHandler, type Express, type Request } from "express";
 import { ConfigError } from "../errors.js";
 import { controlRouter } from "./control.js";
 import { SANDBOX_CREDENTIALS, SANDBOX_GATEWAY_IDS, isSandboxGatewayId, type SandboxCredentials, type SandboxGatewayId } from "./credentials.js";
@@ -14,7 +14,7 @@ import { liankeSimulator } from "./gateways/lianke.js";
 import { upaasSimulator } from "./gateways/upaas.js";
 import { vbaoSimulator } from "./gateways/vbao.js";
 import { xiangmaSimulator } from "./gateways/xiangma.js";
-import { DEFAULT_RETRY_DELAYS_MS, Notifier, type SandboxEventMap, type SandboxLogger } from "./notifier.js";
+import { DEFAULT_RETRY_DELAYS_MS, isLoopbackUrl, Notifier, type SandboxEventMap, type SandboxLogger } from "./notifier.js";
 import { renderPaymentPage } from "./page.js";
 import { recoverParsedBody } from "./raw-body.js";
 import type { GatewaySimulator, SimulatorContext } from "./simulator.js";
@@ -36,6 +36,14 @@ export interface SandboxOptions {
   notifyTimeoutMs?: number;
   /** Send notifies to hosts other than 127.0.0.0/8, localhost and ::1. Default false. */
   allowNonLoopbackNotify?: boolean;
+  /**
+   * The paybridge router this sandbox serves, as the URL its notify paths start with, e.g.
+   * `http://127.0.0.1:3000/pay/notify/`. When set, a notify goes only to a URL under it (same
+   * origin, path below it after normalisation): completing an order created with any other
+   * notify URL is refused (403) and nothing is sent, so the sandbox cannot be made to POST to
+   * another service on the host and hand back its answer. Set it wherever others can reach the sandbox (the demo does).
+   */
+  notifyBaseUrl?: string;
   logger?: SandboxLogger;
 }
 
@@ -63,16 +71,41 @@ function checkOptions(options: SandboxOptions): void {
       if (!isDelayList(list)) throw new ConfigError(`notifyRetryDelaysMs.${gateway}`, "must be a list of milliseconds");
     }
   }
+  if (options.notifyBaseUrl !== undefined) notifyBase(options.notifyBaseUrl);
   const timeout = options.notifyTimeoutMs;
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
     throw new ConfigError("notifyTimeoutMs", "must be a positive number of milliseconds");
   }
 }
 
+/** The parsed notifyBaseUrl: an absolute http(s) URL without credentials, query or fragment. */
+function notifyBase(value: unknown): URL {
+  const url = typeof value === "string" && URL.canParse(value) ? new URL(value) : undefined;
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.username || url.password || url.search || url.hash) {
+    throw new ConfigError("notifyBaseUrl", "must be an absolute http(s) URL without credentials, query or fragment, e.g. http://127.0.0.1:3000/pay/notify/");
+  }
+  return url;
+}
+
+/** Whether `target` is under `base`: same origin, and its normalised path inside the base path. */
+function isUnder(base: URL, target: string): boolean {
+  if (!URL.canParse(target)) return false;
+  const url = new URL(target);
+  const basePath = base.pathname.endsWith("/") ? base.pathname : `${base.pathname}/`;
+  return url.origin === base.origin && !url.username && !url.password && url.pathname.startsWith(basePath);
+}
+
+/** A client error's own 4xx (body parsers and Express set `status`), else 500. */
+function errorStatus(error: unknown): number {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === "number" && status >= 400 && status < 500 ? status : 500;
+}
+
 export function createSandbox(options: SandboxOptions = {}): Sandbox {
   checkOptions(options);
   const credentials = options.credentials ?? SANDBOX_CREDENTIALS;
   const app = express();
+  app.disable("x-powered-by");
   const events = new EventEmitter<SandboxEventMap>();
   const faults = new FaultInjector();
   const notifier = new Notifier({ events, timeoutMs: options.notifyTimeoutMs ?? 10_000, ...(options.logger ? { logger: options.logger } : {}) });
@@ -80,7 +113,9 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   // Absolute URLs handed out (pages, vbao's interfaceUrl) follow where the sandbox is mounted.
   const mountUrls = new WeakMap<Request, string>();
   const context: SimulatorContext = { sandboxUrl: (req) => mountUrls.get(req) ?? `${req.protocol}://${req.get("host")}` };
-  app.use((req, _res, next) => {
+  app.use((req, res, next) => {
+    // Also when mounted in an app that announces Express: the sandbox does not.
+    res.removeHeader("X-Powered-By");
     mountUrls.set(req, `${req.protocol}://${req.get("host")}${req.baseUrl}`);
     next();
   });
@@ -101,10 +136,13 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     return delays?.[simulator.id] ?? simulator.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
   };
 
-  app.use(
-    "/control",
-    controlRouter({ simulators, faults, notifier, retryDelaysFor, allowNonLoopbackNotify: options.allowNonLoopbackNotify ?? false }),
-  );
+  const base = options.notifyBaseUrl === undefined ? undefined : notifyBase(options.notifyBaseUrl);
+  const allowNonLoopback = options.allowNonLoopbackNotify ?? false;
+  const notifyRefusal = (url: string): string | undefined => {
+    if (base) return isUnder(base, url) ? undefined : "the sandbox sends notifies only under its notifyBaseUrl";
+    return allowNonLoopback || isLoopbackUrl(url) ? undefined : "the sandbox sends notifies to loopback hosts only (option allowNonLoopbackNotify)";
+  };
+  app.use("/control", controlRouter({ simulators, faults, notifier, retryDelaysFor, notifyRefusal }));
 
   app.get("/page/:gateway/:gatewayOrderNo", (req, res) => {
     const { gateway, gatewayOrderNo } = req.params;
@@ -119,6 +157,16 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     // Raw bodies: each simulator parses them itself, so even unreadable JSON gets its gateway's error shape.
     app.use(`/${id}`, faults.middleware(id), recoverBody, express.raw({ type: () => true, limit: "64kb" }), simulator.router);
   }
+
+  // Last: every error answers JSON (never Express's HTML page with its stack and file paths),
+  // and the log gets the error's name only (a body parser's error carries the request body).
+  const onError: ErrorRequestHandler = (error: unknown, req, res, next) => {
+    const status = errorStatus(error);
+    options.logger?.warn("sandbox request failed", { method: req.method, path: req.path, status, error: error instanceof Error ? error.name : typeof error });
+    if (res.headersSent) return next(error);
+    res.status(status).json({ error: { message: status === 413 ? "body is larger than the limit" : status < 500 ? "bad request" : "internal error" } });
+  };
+  app.use(onError);
 
   return Object.assign(app, {
     events,

@@ -3,6 +3,12 @@
  * instance receives settles an order another created. Each record is one JSON string; insert is
  * SET NX, and compare-and-set / compare-and-delete are Lua scripts, which Redis runs atomically.
  *
+ * The scripts never decode a record: `version` is the first field of every record this store
+ * writes, so a script compares the record's leading text `{"version":N,` and is done. Redis's
+ * cjson refuses the `\udXXX` escape JSON.stringify writes for a lone UTF-16 surrogate (a
+ * browser's `"user\ud83d"`, a description cut mid-emoji): decoding would fail the script, and the
+ * order with it. JSON.stringify / JSON.parse round-trip any JavaScript string exactly.
+ *
  * ioredis is an optional peer dependency: it is imported only as a type here, and loaded with a
  * dynamic import only when the store has to build its own connection.
  */
@@ -29,19 +35,41 @@ interface LuaScript {
 }
 const luaScript = (source: string): LuaScript => ({ source, sha1: createHash("sha1").update(source).digest("hex") });
 
+/**
+ * Lua: true when the stored record (non-nil) is at version ARGV[1]. A record leading with its
+ * version is compared as text; only one written before versions led (by an older paybridge) is
+ * decoded.
+ */
+const IS_AT_VERSION = `
+local function isAtVersion(stored)
+  local lead = '{"version":' .. ARGV[1] .. ','
+  if string.sub(stored, 1, #lead) == lead then return true end
+  if string.sub(stored, 1, 11) == '{"version":' then return false end
+  return cjson.decode(stored).version == tonumber(ARGV[1])
+end`;
+
 /** KEYS[1] order key; ARGV expected version, next record JSON, TTL seconds. 1 if replaced. */
-const COMPARE_AND_SET = luaScript(`
+const COMPARE_AND_SET = luaScript(`${IS_AT_VERSION}
 local stored = redis.call('GET', KEYS[1])
-if not stored or cjson.decode(stored).version ~= tonumber(ARGV[1]) then return 0 end
+if not stored or not isAtVersion(stored) then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
 return 1`);
 
 /** KEYS[1] order key; ARGV expected version. 1 if deleted. */
-const COMPARE_AND_DELETE = luaScript(`
+const COMPARE_AND_DELETE = luaScript(`${IS_AT_VERSION}
 local stored = redis.call('GET', KEYS[1])
-if not stored or cjson.decode(stored).version ~= tonumber(ARGV[1]) then return 0 end
+if not stored or not isAtVersion(stored) then return 0 end
 redis.call('DEL', KEYS[1])
 return 1`);
+
+/** The stored JSON of a record: `version` first (see above), the key's order number. */
+function recordJson(fields: Omit<OrderRecord, "version">, orderNo: string, version: number): string {
+  const record: OrderRecord = { version, ...fields };
+  // Assigned after the spread (a caller's stale `version` field must not win), keeping the first position.
+  record.version = version;
+  record.orderNo = orderNo;
+  return JSON.stringify(record);
+}
 
 export class RedisOrderStore implements OrderStore {
   readonly #client: Promise<Redis>;
@@ -74,7 +102,7 @@ export class RedisOrderStore implements OrderStore {
   }
 
   async insert(record: Omit<OrderRecord, "version">): Promise<boolean> {
-    const json = JSON.stringify({ ...record, version: 1 });
+    const json = recordJson(record, record.orderNo, 1);
     const reply = await (await this.#client).set(this.#key(record.orderNo), json, "EX", this.#ttlSeconds, "NX");
     return reply === "OK";
   }
@@ -85,7 +113,7 @@ export class RedisOrderStore implements OrderStore {
     next: Omit<OrderRecord, "version">,
   ): Promise<OrderRecord | null> {
     // The key is the order number; a `next` naming another order must not move it.
-    const json = JSON.stringify({ ...next, orderNo, version: expectedVersion + 1 });
+    const json = recordJson(next, orderNo, expectedVersion + 1);
     const replaced = await this.#run(COMPARE_AND_SET, orderNo, [expectedVersion, json, this.#ttlSeconds]);
     return replaced === 1 ? (JSON.parse(json) as OrderRecord) : null;
   }

@@ -30,6 +30,11 @@ export interface OrderRecord {
   fulfilment: "none" | "running" | "done";
   /** Epoch ms; a `running` claim past this is abandoned (its process died) and may be retaken. */
   fulfilmentLeaseUntil?: number;
+  /**
+   * The token of the `running` claim: only the run that took it may mark the order done or
+   * release it, so a run that outlived its lease cannot end a newer run's claim.
+   */
+  fulfilmentClaim?: string;
   /** Epoch ms of the last query sent to the gateway for this order (the status route's fallback). */
   lastQueriedAt?: number;
 }

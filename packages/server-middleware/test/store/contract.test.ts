@@ -130,6 +130,26 @@ function describeStoreContract(open: () => Promise<StoreUnderTest>): void {
     expect(stored?.action).toMatchObject({ params: { paySign: "s" } });
   });
 
+  it("keeps any JavaScript string exactly, lone surrogates included, through insert, compareAndSet and compareAndDelete", async () => {
+    // A browser-posted openId ending in half an emoji, a description cut mid-pair, a lone low
+    // surrogate, the JSON-looking text of a version field, and characters JSON must escape.
+    const order = newOrder({
+      openId: "user\ud83d",
+      description: `${"咖".repeat(127)}\ud83d`,
+      attach: '\udc00"version":99,\\\u0000\u2028😀',
+      gatewayOrderNo: "\ud800\udbff",
+    });
+    expect(await store.insert(order)).toBe(true);
+    expect(await otherStore.get(order.orderNo)).toEqual({ ...order, version: 1 });
+    const paid = { ...order, status: "paid" as const, description: "😀\udfff" };
+    expect(await otherStore.compareAndSet(order.orderNo, 1, paid)).toEqual({ ...paid, version: 2 });
+    expect(await store.compareAndSet(order.orderNo, 1, order)).toBeNull();
+    expect(await store.get(order.orderNo)).toEqual({ ...paid, version: 2 });
+    expect(await store.compareAndDelete(order.orderNo, 1)).toBe(false);
+    expect(await store.compareAndDelete(order.orderNo, 2)).toBe(true);
+    expect(await otherStore.get(order.orderNo)).toBeNull();
+  });
+
   it("of 200 concurrent compareAndSets from the same version exactly one wins", async () => {
     const order = newOrder();
     await store.insert(order);

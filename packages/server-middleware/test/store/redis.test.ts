@@ -52,6 +52,15 @@ describe.skipIf(redisServerMissing)("RedisOrderStore on a real redis-server", ()
     expect(ttl).toBeLessThanOrEqual(600);
   });
 
+  it("still compares-and-sets a record an older paybridge wrote with its version last, only at that version", async () => {
+    const store = new RedisOrderStore({ redis: inspector, keyPrefix: "legacy:" });
+    await inspector.set("legacy:K6", JSON.stringify({ ...order("K6"), version: 4 }));
+    expect(await store.compareAndSet("K6", 3, order("K6"))).toBeNull();
+    expect(await store.compareAndSet("K6", 4, { ...order("K6"), status: "paid" })).toMatchObject({ version: 5, status: "paid" });
+    expect(await store.compareAndDelete("K6", 4)).toBe(false);
+    expect(await store.compareAndDelete("K6", 5)).toBe(true);
+  });
+
   it("uses the paybridge:order: prefix and a 7-day expiry by default", async () => {
     const store = new RedisOrderStore({ redis: inspector });
     await store.insert(order("K2"));
