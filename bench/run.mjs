@@ -18,6 +18,7 @@ import { describeMachine, loadAverage } from "./lib/machine.mjs";
 import { formatReport } from "./lib/report.mjs";
 import { BENCH_GATEWAY } from "./lib/targets.mjs";
 import { measureClientSize } from "./sections/client-size.mjs";
+import { measureMemory } from "./sections/memory.mjs";
 import { measureNotifyRoute } from "./sections/notify-route.mjs";
 import { measureOrderRoute } from "./sections/order-route.mjs";
 import { measureRedis } from "./sections/redis.mjs";
@@ -30,7 +31,7 @@ if (!Number.isInteger(NOTIFY_RUNS) || NOTIFY_RUNS < 1 || NOTIFY_RUNS > 20) {
   console.error("bench: --runs must be a whole number from 1 to 20");
   process.exit(2);
 }
-const ALIASES = { client: "client", signing: "signing", order: "orderRoute", orderRoute: "orderRoute", notify: "notifyRoute", notifyRoute: "notifyRoute", redis: "redis" };
+const ALIASES = { client: "client", signing: "signing", order: "orderRoute", orderRoute: "orderRoute", notify: "notifyRoute", notifyRoute: "notifyRoute", redis: "redis", memory: "memory" };
 const only = args.only?.split(",").map((name) => ALIASES[name.trim()] ?? name.trim());
 const unknown = only?.filter((name) => !Object.values(ALIASES).includes(name)) ?? [];
 if (unknown.length > 0) {
@@ -39,7 +40,8 @@ if (unknown.length > 0) {
 }
 
 // Generous: on a busy machine one notify run takes minutes. BENCH_WATCHDOG_MINUTES overrides.
-const WATCHDOG_MS = Number(process.env.BENCH_WATCHDOG_MINUTES ?? 5 + 4 * NOTIFY_RUNS) * 60 * 1000;
+// (+4 for the memory section: 9 fresh processes writing 100,000 orders each.)
+const WATCHDOG_MS = Number(process.env.BENCH_WATCHDOG_MINUTES ?? 9 + 4 * NOTIFY_RUNS) * 60 * 1000;
 const RESULTS_FILE = fileURLToPath(new URL("./results.json", import.meta.url));
 
 const SECTIONS = [
@@ -57,6 +59,7 @@ const SECTIONS = [
       }),
   ],
   ["redis", measureRedis],
+  ["memory", measureMemory],
 ];
 
 const watchdog = setTimeout(() => {

@@ -69,12 +69,26 @@ function redisRows(redis) {
   ];
 }
 
+function memoryRows(memory) {
+  return ["unbounded", "bounded10k", "withTwoRefunds"].map((name) => {
+    const scenario = memory[name];
+    const last = scenario.growthMiB[scenario.growthMiB.length - 1];
+    const perOrder = scenario.bytesPerHeldOrder;
+    return [
+      `${name} (${number(memory.orders)} orders, ${memory.runs} runs)`,
+      `${last.medianMiB} MiB for ${number(last.held)} held (${last.minMiB}-${last.maxMiB})`,
+      `${perOrder.median} B/order (${perOrder.min}-${perOrder.max})`,
+    ];
+  });
+}
+
 const SECTIONS = [
   ["client", "Client size", clientRows],
   ["orderRoute", "Order route", orderRows],
   ["notifyRoute", "Notify route", notifyRows],
   ["signing", "Signing (per gateway rule)", signingRows],
   ["redis", "Redis store, two instances", redisRows],
+  ["memory", "Memory store heap (MemoryOrderStore)", memoryRows],
 ];
 
 export function formatReport(results) {

@@ -82,6 +82,9 @@ export async function startDemo(options = {}) {
       onPaid: (payment) => {
         printLine(JSON.stringify({ event: "paid", orderNo: payment.orderNo, amountFen: payment.amountFen, gateway: payment.gateway }));
       },
+      onRefunded: (refund) => {
+        printLine(JSON.stringify({ event: "refunded", orderNo: refund.orderNo, refundNo: refund.refundNo, amountFen: refund.amountFen, gateway: refund.gateway }));
+      },
       logger: stderrLogger(log),
       ...(store ? { store } : {}),
     });
@@ -106,7 +109,7 @@ export async function startDemo(options = {}) {
 }
 
 /**
- * @param {{ pay: import("express").Router, sandbox: import("express").Express | null, adapter: import("@paybridge/server-middleware").GatewayAdapter, clientAssets: string, log: (message: string) => void }} parts
+ * @param {{ pay: import("@paybridge/server-middleware").PaybridgeRouter, sandbox: import("express").Express | null, adapter: import("@paybridge/server-middleware").GatewayAdapter, clientAssets: string, log: (message: string) => void }} parts
  */
 function demoApp({ pay, sandbox, adapter, clientAssets, log }) {
   const sandboxMode = sandbox !== null;
@@ -124,6 +127,20 @@ function demoApp({ pay, sandbox, adapter, clientAssets, log }) {
       ...(orderNo ? { order: { orderNo, amountFen: amountFenOf(orderNo) } } : {}),
     });
   });
+  // DEMO ONLY, sandbox only: refunds are server-side (router.refund), never a browser route in
+  // a real shop. The Refund button posts the order number; the server refunds what is left,
+  // under one refund number per order, so a double click is one refund.
+  if (sandboxMode) {
+    app.post("/demo/refund", express.json({ limit: 1024 }), async (req, res) => {
+      const orderNo = typeof req.body?.orderNo === "string" ? req.body.orderNo : "";
+      try {
+        res.json(await pay.refund({ orderNo, refundNo: `${orderNo.slice(0, 57)}-refund`, reason: "demo refund" }));
+      } catch (error) {
+        const { status = 500, code = "internal", message = "refund failed" } = /** @type {{ status?: number, code?: string, message?: string }} */ (error);
+        res.status(status).json({ error: { code, message } });
+      }
+    });
+  }
   app.use("/assets", express.static(clientAssets));
   app.use(express.static(fileURLToPath(new URL("./public/", import.meta.url))));
   // Express's own handler would print the whole error (a body parser's carries the request

@@ -68,7 +68,28 @@
     showResult(result.status);
     step(`Server says: ${result.status}`);
     setButtonsDisabled(result.status === "paid");
+    byId("refund").hidden = !(result.status === "paid" && sandboxMode);
   }
+
+  // Sandbox only: the demo server's /demo/refund calls router.refund (refunds are server-side).
+  async function refund() {
+    const button = byId("refund");
+    button.disabled = true;
+    step("Asking the server to refund the order…");
+    try {
+      const response = await fetch("/demo/refund", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ orderNo }) });
+      const body = await response.json();
+      if (!response.ok) throw Object.assign(new Error(body.error.message), { code: body.error.code });
+      step(`Refund ${body.refundNo}: ${body.status} (${formatFen(body.refundedFen)} refunded)`);
+      showResult(body.status === "succeeded" ? "refunded" : `refund ${body.status}`);
+    } catch (error) {
+      fail(error);
+      setButtonsDisabled(true);
+    } finally {
+      button.disabled = false;
+    }
+  }
+  let sandboxMode = false;
 
   function fail(error) {
     const code = error && error.code ? error.code : "error";
@@ -104,6 +125,8 @@
     const response = await fetch(`/demo/config?orderNo=${encodeURIComponent(orderNo)}`);
     const config = await response.json();
     render(config);
+    sandboxMode = config.sandbox;
+    byId("refund").addEventListener("click", () => void refund());
     if (config.sandbox) window.PayBridgeSandbox.installSandboxBridges({ sandboxUrl: "/sandbox", client });
     // Back from a redirect (UnionPay page, ...): finish the payment that was under way.
     const resumed = await client.resume();

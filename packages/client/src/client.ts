@@ -1,5 +1,6 @@
 import { EventEmitter } from "eventemitter3";
 import type { Channel, CreateOrderRequest, CreateOrderResponse, PayAction } from "@paybridge/shared";
+import { isPaidStatus } from "@paybridge/shared";
 import { serverApi, type ServerApi } from "./api.js";
 import { confirmPaid } from "./confirm.js";
 import { detectEnvironment } from "./environment.js";
@@ -116,7 +117,7 @@ export class PayClient extends EventEmitter<PayClientEvents> {
     const order = await this.#api.createOrder({ ...options, channel: requestedChannel, scene: options.scene ?? environment.scene });
     const { statusToken, ...created } = order;
     this.emit("created", created);
-    if (order.status === "paid") return this.#settle("paid", order);
+    if (isPaidStatus(order.status)) return this.#settle("paid", order);
     const { orderNo, channel, action } = order;
     if (!action) throw new PayError("internal", `no action for order ${orderNo}`, { body: created });
     assertLaunchable(action);

@@ -1,3 +1,4 @@
+import { isPaidStatus } from "@paybridge/shared";
 import { PayError } from "./errors.js";
 import type { ServerApi } from "./api.js";
 
@@ -19,7 +20,8 @@ export async function confirmPaid(
   for (let delay = FIRST_DELAY_MS; ; delay = Math.min(delay * 2, MAX_DELAY_MS)) {
     try {
       const { status } = await api.orderStatus(orderNo, statusToken);
-      if (status === "paid") return "paid";
+      // Refunded (wholly or partly) still means the payment happened.
+      if (isPaidStatus(status)) return "paid";
       if (status !== "pending") throw new PayError("order_closed", `order ${orderNo} is ${status}`);
     } catch (error) {
       if (!(error instanceof PayError && error.code === "network_error")) throw error;

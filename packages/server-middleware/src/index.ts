@@ -11,6 +11,9 @@ export type {
   LogFields,
 } from "./options.js";
 export type { PaybridgeEventMap, PaybridgeEvents } from "./orders.js";
+export { RefundUnsupportedError, type Refund, type RefundRequest, type RefundResult } from "./refunds.js";
+export type { CloseResult } from "./close.js";
+export type { SweepResult } from "./expiry.js";
 export type {
   GatewayAdapter,
   GatewayHttp,
@@ -23,8 +26,15 @@ export type {
   VerifiedNotify,
   QueryInput,
   QueryResult,
+  RefundInput,
+  RefundAnswer,
+  RefundQueryInput,
+  RefundRules,
+  VerifiedRefundNotify,
+  CloseInput,
 } from "./gateways/types.js";
-export type { OrderRecord, OrderStore } from "./store/types.js";
+export type { OrderRecord, OrderStore, RefundEntry } from "./store/types.js";
+export { StoreFullError } from "./store/retention.js";
 export {
   PaybridgeError,
   InvalidRequestError,
@@ -34,6 +44,6 @@ export {
   NotifyRejectedError,
 } from "./errors.js";
 export { type SignRule, type Signer, type SignableFields, createSigner, computeSign, verifySign, canonicalString, COMMON_SIGN_RULE } from "./signing.js";
-export { MemoryOrderStore } from "./store/memory.js";
+export { MemoryOrderStore, type MemoryOrderStoreOptions } from "./store/memory.js";
 export { RedisOrderStore, type RedisOrderStoreOptions } from "./store/redis.js";
 export * from "./gateways/index.js";

@@ -7,6 +7,7 @@ import { CHANNELS, isChannel, isScene, type Channel, type Scene } from "@paybrid
 import { ConfigError } from "./errors.js";
 import type { GatewayAdapter } from "./gateways/types.js";
 import { toLogger } from "./logger.js";
+import type { Refund } from "./refunds.js";
 import { MemoryOrderStore } from "./store/memory.js";
 import type { OrderStore } from "./store/types.js";
 
@@ -81,6 +82,12 @@ export interface PaybridgeOptions<Req = ExpressRequest> {
   resolveOrder: (input: ResolveOrderInput<Req>) => ResolvedOrder | null | Promise<ResolvedOrder | null>;
   /** Fulfils a paid order. Runs once per order; if it throws, the notify is answered with failure and it runs again on the gateway's retry. */
   onPaid: (payment: Payment) => void | Promise<void>;
+  /** Runs once per refund that succeeded (router.refund, a refund notify). If it throws, the next refund call or notify for that refund runs it again. */
+  onRefunded?: (refund: Refund) => void | Promise<void>;
+  /** A pending order older than this many ms is closed on its next touch and by router.sweepExpired(). Default 2 hours. */
+  expireAfterMs?: number;
+  /** Runs router.sweepExpired() every this many ms on an unref'd timer. Default 0: off (call it yourself). */
+  sweepIntervalMs?: number;
   /** Signs the status tokens; at least 32 characters, kept on the server. */
   statusTokenSecret: string;
   /** Where orders live. Default: a new MemoryOrderStore (one process only; use RedisOrderStore for several). */
@@ -121,6 +128,8 @@ export const DEFAULTS = {
   statusTokenTtlMs: 24 * 60 * 60 * 1000,
   fulfilmentLeaseMs: 60_000,
   maxGatewayResponseBytes: 1024 * 1024,
+  expireAfterMs: 2 * 60 * 60 * 1000,
+  sweepIntervalMs: 0,
 } as const satisfies Partial<PaybridgeOptions>;
 
 /** One JSON line per warning or error on stderr. */
@@ -151,6 +160,13 @@ export function validateOptions<Req>(options: PaybridgeOptions<Req>): ResolvedOp
   for (const hook of ["resolveOrder", "onPaid"] as const) {
     if (!isFunction(options[hook])) throw new ConfigError(hook, "must be a function");
   }
+  if (options.onRefunded !== undefined && !isFunction(options.onRefunded)) throw new ConfigError("onRefunded", "must be a function");
+  if (options.expireAfterMs !== undefined && !(Number.isSafeInteger(options.expireAfterMs) && options.expireAfterMs > 0)) {
+    throw new ConfigError("expireAfterMs", "must be a positive whole number of ms");
+  }
+  if (options.sweepIntervalMs !== undefined && !(Number.isSafeInteger(options.sweepIntervalMs) && options.sweepIntervalMs >= 0)) {
+    throw new ConfigError("sweepIntervalMs", "must be a whole number of ms (0 = no timer)");
+  }
   if (options.store !== undefined) requireMethods("store", options.store, ["get", "insert", "compareAndSet", "compareAndDelete"]);
   if (options.logger !== undefined) requireMethods("logger", options.logger, ["info", "warn", "error"]);
   for (const name of ["timeoutMs", "queryIntervalMs", "bodyLimit", "statusTokenTtlMs", "fulfilmentLeaseMs", "maxGatewayResponseBytes"] as const) {
@@ -174,6 +190,9 @@ export function validateOptions<Req>(options: PaybridgeOptions<Req>): ResolvedOp
     publicUrl: options.publicUrl.replace(/\/+$/, ""),
     resolveOrder: options.resolveOrder,
     onPaid: options.onPaid,
+    onRefunded: options.onRefunded ?? (() => {}),
+    expireAfterMs: options.expireAfterMs ?? DEFAULTS.expireAfterMs,
+    sweepIntervalMs: options.sweepIntervalMs ?? DEFAULTS.sweepIntervalMs,
     statusTokenSecret: options.statusTokenSecret,
     store: options.store ?? new MemoryOrderStore(),
     logger: options.logger ? toLogger(options.logger) : defaultLogger,

@@ -7,11 +7,12 @@
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { Channel, CreateOrderRequest, CreateOrderResponse, OrderStatusResponse, Scene } from "@paybridge/shared";
-import { isFen } from "@paybridge/shared";
+import { isFen, isPaidStatus } from "@paybridge/shared";
 import { ConfigError, GatewayError, GatewayTimeoutError, InvalidRequestError, NotifyRejectedError, PaybridgeError } from "./errors.js";
 import type { GatewayAdapter, GatewayHttp, NotifyInput, NotifyReply, QueryResult, VerifiedNotify } from "./gateways/types.js";
 import { createGatewayHttp } from "./http.js";
 import type { Payment, ResolvedOptions, ResolveOrderInput, ResolvedOrder } from "./options.js";
+import type { RefundResult } from "./refunds.js";
 import { createStatusTokens, type StatusTokens } from "./status-token.js";
 import type { OrderRecord } from "./store/types.js";
 
@@ -21,7 +22,11 @@ export interface PaybridgeEventMap {
   "order.paid": [payment: Payment];
   "order.failed": [order: { orderNo: string; gateway: string; status: "failed" | "closed" }];
   "notify.rejected": [notice: { gateway: string; reason: string; orderNo?: string }];
-  "gateway.error": [fault: { gateway: string; orderNo: string; operation: "create" | "query"; error: PaybridgeError }];
+  "gateway.error": [fault: { gateway: string; orderNo: string; operation: "create" | "query" | "refund" | "close"; error: PaybridgeError }];
+  /** A refund the gateway confirmed (src/refunds.ts); onRefunded runs for it. */
+  "refund.succeeded": [refund: RefundResult & { gateway: string }];
+  /** A refund the gateway refused; its amount is free again. */
+  "refund.failed": [refund: RefundResult & { gateway: string }];
 }
 export type PaybridgeEvents = EventEmitter<PaybridgeEventMap>;
 
@@ -46,8 +51,19 @@ type Fulfilment = "done" | "busy" | "failed";
 
 const notFound = (): PaybridgeError => new PaybridgeError("order_not_found", "order not found");
 
+/** Set by the router: the lifecycle modules beside this service (src/refunds.ts, src/expiry.ts). */
+export interface OrderHooks {
+  /** Answers a notify that is a refund notify; null for a payment notify. */
+  refundNotify?: (adapter: GatewayAdapter, input: NotifyInput, reject: (reason: string, orderNo?: string) => NotifyReply) => Promise<NotifyReply | null>;
+  /** A pending order read by a request: closes it if it has expired; resolves the record as it now is. */
+  touch?: (record: OrderRecord) => Promise<OrderRecord>;
+  /** ISO 8601 expiry of an order created now, sent to the gateway. */
+  expiresAt?: (createdAt: string) => string;
+}
+
 export class OrderService {
   readonly events: PaybridgeEvents = new EventEmitter<PaybridgeEventMap>();
+  readonly hooks: OrderHooks = {};
   readonly #options: ResolvedOptions;
   readonly #adapters: ReadonlyMap<string, GatewayAdapter>;
   readonly #http: ReadonlyMap<string, GatewayHttp>;
@@ -86,7 +102,8 @@ export class OrderService {
     };
     for (;;) {
       if (await this.#options.store.insert(record)) return this.#createAtGateway(record, adapter, request.appId);
-      const existing = await this.#awaitCreated(orderNo);
+      const found = await this.#awaitCreated(orderNo);
+      const existing = found?.status === "pending" && this.hooks.touch ? await this.hooks.touch(found) : found;
       // Gone: its creator failed at the gateway (or died); this request creates it afresh.
       if (existing) return this.#answerExisting(existing, request.channel);
     }
@@ -100,13 +117,16 @@ export class OrderService {
     if (record.status === "pending") record = await this.#queryFallback(record);
     // A payment only the query found has no gateway retry behind it: if onPaid threw, the
     // payer's next poll is what runs it again.
-    else if (record.status === "paid" && record.fulfilment !== "done") await this.#settle(record, {});
+    else if (isPaidStatus(record.status) && record.fulfilment !== "done") await this.#settle(record, {});
+    if (record.status === "pending" && this.hooks.touch) record = await this.hooks.touch(record);
+    const refundedFen = refundedOf(record);
     return {
       orderNo,
       status: record.status,
       amountFen: record.amountFen,
       ...optional("paidAt", record.paidAt),
       ...optional("gatewayOrderNo", record.gatewayOrderNo),
+      ...(refundedFen > 0 ? { refundedFen } : {}),
     };
   }
 
@@ -114,6 +134,10 @@ export class OrderService {
   async notify(gatewayId: string, input: NotifyInput): Promise<NotifyReply> {
     const adapter = this.#adapter(gatewayId);
     const reject = (reason: string, orderNo?: string): NotifyReply => this.rejectNotify(gatewayId, reason, orderNo);
+    if (adapter.verifyRefundNotify && this.hooks.refundNotify) {
+      const refundReply = await this.hooks.refundNotify(adapter, input, reject);
+      if (refundReply) return refundReply;
+    }
     let notice: VerifiedNotify;
     try {
       notice = adapter.verifyNotify(input);
@@ -187,6 +211,7 @@ export class OrderService {
           ...optional("openId", record.openId),
           ...optional("appId", appId),
           notifyUrl: `${this.#options.publicUrl}/notify/${adapter.id}`,
+          ...optional("expiresAt", this.hooks.expiresAt?.(record.createdAt)),
         },
         this.#httpFor(adapter.id),
       );
@@ -237,7 +262,7 @@ export class OrderService {
   }
 
   #answerExisting(record: OrderRecord, requestedChannel: Channel | undefined): CreateResult {
-    if (record.status === "paid") return { httpStatus: 200, body: this.#createBody(record) };
+    if (isPaidStatus(record.status)) return { httpStatus: 200, body: this.#createBody(record) };
     if (record.status !== "pending") throw new PaybridgeError("order_closed", `order is ${record.status}`);
     if (requestedChannel !== undefined && requestedChannel !== record.channel) {
       throw new InvalidRequestError(`order is already pending in channel ${record.channel}`, "channel");
@@ -307,7 +332,8 @@ export class OrderService {
     const { record, changed } = await this.#transition(
       from.orderNo,
       (current) => {
-        becamePaid = current.status !== "paid";
+        // Refunded (wholly or partly) is paid too: a late retry must not undo the ledger's status.
+        becamePaid = !isPaidStatus(current.status);
         claimed = current.fulfilment !== "done" && !(current.fulfilment === "running" && (current.fulfilmentLeaseUntil ?? 0) > now);
         if (!becamePaid && !claimed) return undefined;
         // Assigned, not spread from conditional literals: this runs on every first notify.
@@ -415,6 +441,13 @@ export class OrderService {
       this.#logError(`a listener of ${event} threw`, error, {});
     }
   }
+}
+
+/** Fen of the refunds that succeeded (the ledger is src/refund-ledger.ts). */
+function refundedOf(record: OrderRecord): number {
+  let sum = 0;
+  for (const refund of record.refunds ?? []) if (refund.status === "succeeded") sum += refund.amountFen;
+  return sum;
 }
 
 /** What resolveOrder returned, checked: the amount must be a whole, positive number of fen. */

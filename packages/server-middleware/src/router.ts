@@ -8,11 +8,12 @@ import { InvalidRequestError } from "./errors.js";
 import { PaybridgeHttp } from "./http/core.js";
 import { nodeCoreRequest, writeAnswer } from "./http/node.js";
 import { jsonAnswer } from "./http/answer.js";
+import type { LifecycleApi } from "./lifecycle-api.js";
 import type { PaybridgeOptions } from "./options.js";
 import type { PaybridgeEvents } from "./orders.js";
 import type { OrderStore } from "./store/types.js";
 
-export interface PaybridgeRouter extends Router {
+export interface PaybridgeRouter extends Router, LifecycleApi {
   /** order.created, order.paid, order.failed, notify.rejected, gateway.error. */
   readonly events: PaybridgeEvents;
   /** The order store in use (the default MemoryOrderStore unless one was given). */
@@ -34,7 +35,8 @@ export function paybridge(options: PaybridgeOptions<Request>): PaybridgeRouter {
     core.handle(nodeCoreRequest(req, req.path, query)).then((answer) => (answer ? writeAnswer(res, answer) : next()), next);
   });
   router.use(errorHandler);
-  return Object.assign(router, { events: core.events, store: core.store });
+  // The rest of an order's life, beside the order service: refunds, close, expiry.
+  return Object.assign(router, { events: core.events, store: core.store }, core.lifecycle);
 }
 
 /** What reaches here is a bug in paybridge or a host's own fault: a JSON 500 (or 400), no stack. */

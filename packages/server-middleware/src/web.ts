@@ -9,6 +9,7 @@
 import { PaybridgeHttp } from "./http/core.js";
 import { chunkCollector, declaredOver, type BodyResult, type BodySource } from "./http/body.js";
 import type { HttpAnswer } from "./http/answer.js";
+import type { LifecycleApi } from "./lifecycle-api.js";
 import type { PaybridgeOptions } from "./options.js";
 import type { PaybridgeEvents } from "./orders.js";
 import type { OrderStore } from "./store/types.js";
@@ -21,7 +22,7 @@ export interface PaybridgeHandlerOptions extends PaybridgeOptions<Request> {
   basePath?: string;
 }
 
-export interface PaybridgeHandler {
+export interface PaybridgeHandler extends LifecycleApi {
   (request: Request): Promise<Response>;
   /** order.created, order.paid, order.failed, notify.rejected, gateway.error. */
   readonly events: PaybridgeEvents;
@@ -49,7 +50,7 @@ export function paybridgeHandler(options: PaybridgeHandlerOptions): PaybridgeHan
       : undefined;
     return toResponse(answer ?? { status: 404, headers: { "content-type": "text/plain; charset=utf-8" }, body: "not found" }, request.method);
   };
-  return Object.assign(handler, { events: core.events, store: core.store });
+  return Object.assign(handler, { events: core.events, store: core.store }, core.lifecycle);
 }
 
 function webBody(request: Request): BodySource {

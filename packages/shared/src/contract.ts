@@ -8,8 +8,16 @@ export const SCENES = ["jsapi", "mini", "h5"] as const;
 /** Where payment is launched: an in-app browser (JSAPI), a mini-program, or a plain H5 page. */
 export type Scene = (typeof SCENES)[number];
 
-export const ORDER_STATUSES = ["pending", "paid", "failed", "closed"] as const;
+export const ORDER_STATUSES = ["pending", "paid", "failed", "closed", "partially_refunded", "refunded"] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** The statuses of an order whose payment happened: refunded (wholly or partly) still means paid. */
+export const PAID_STATUSES = ["paid", "partially_refunded", "refunded"] as const;
+export type PaidStatus = (typeof PAID_STATUSES)[number];
+
+export function isPaidStatus(status: unknown): status is PaidStatus {
+  return status === "paid" || status === "partially_refunded" || status === "refunded";
+}
 
 /** Error codes the server answers with, and the HTTP status of each. */
 export const SERVER_ERROR_STATUS = {
@@ -18,6 +26,12 @@ export const SERVER_ERROR_STATUS = {
   order_closed: 409,
   gateway_error: 502,
   gateway_timeout: 504,
+  /** The order's gateway has no refund API: paybridge never refunds only locally. */
+  refund_unsupported: 501,
+  /** The refund breaks a rule: order not paid, amount above what is left, a gateway limit. */
+  refund_not_allowed: 409,
+  /** The refundNo is already used for another amount. */
+  refund_conflict: 409,
   internal: 500,
 } as const;
 export type ServerErrorCode = keyof typeof SERVER_ERROR_STATUS;
@@ -95,6 +109,8 @@ export interface OrderStatusResponse {
   /** ISO 8601. */
   paidAt?: string;
   gatewayOrderNo?: string;
+  /** Fen refunded so far (refunds that succeeded); present once a refund succeeded. */
+  refundedFen?: number;
 }
 
 export function isChannel(value: unknown): value is Channel {

@@ -17,7 +17,7 @@ import { fenToYuanNumber, yuanStringToFen } from "@paybridge/shared";
 import { ConfigError, GatewayError, InvalidRequestError, NotifyRejectedError } from "../errors.js";
 import { createSigner, type SignRule } from "../signing.js";
 import { configInteger, configText, configUrl, optionalText, requiredFen, requiredText } from "../validate.js";
-import type { GatewayAdapter, GatewayHttp, QueryResult } from "./types.js";
+import type { GatewayAdapter, GatewayHttp, QueryResult, RefundAnswer } from "./types.js";
 import {
   checkMerchant,
   displayText,
@@ -56,11 +56,17 @@ export interface FubeiConfig extends GatewayConfigBase {
   /** `cashier_id`, an integer of at most 10 digits. */
   cashierId?: number;
   /** The `method` of each call: `openapi.payment.order.mina`, `openapi.payment.Alipay.H5`, `openapi.payment.order.query`. */
-  methods?: Partial<Record<"create" | "alipayH5" | "query", string>>;
+  methods?: Partial<Record<"create" | "alipayH5" | "query" | "refund" | "refundQuery", string>>;
 }
 
 const GATEWAY = "fubei";
-const DEFAULT_METHODS = { create: "openapi.payment.order.mina", alipayH5: "openapi.payment.Alipay.H5", query: "openapi.payment.order.query" };
+const DEFAULT_METHODS = {
+  create: "openapi.payment.order.mina",
+  alipayH5: "openapi.payment.Alipay.H5",
+  query: "openapi.payment.order.query",
+  refund: "openapi.payment.order.refund",
+  refundQuery: "openapi.payment.order.refund.query",
+};
 const ENVELOPE_FIELDS = ["app_id", "method", "format", "sign_method", "nonce", "version", "biz_content"] as const;
 const DEFAULT_SIGN_RULE: SignRule = {
   skip: "empty",
@@ -145,6 +151,8 @@ export function fubei(config: FubeiConfig): GatewayAdapter {
 
   return {
     id,
+    // Refund and refund query: the block at the end of this file.
+    ...fubeiLifecycle({ id, methods, call }),
     // WeChat's own browser (openapi.payment.order.h5pay) needs open_id + sub_open_id from fubei's
     // own authorisation redirect, which paybridge does not run: refused, naming who can serve it.
     supports: { wechat: ["mini"], alipay: ["jsapi"] },
@@ -208,4 +216,92 @@ function totalFee(amountFen: number): number {
 /** `result` with the time paid, when the gateway said it. */
 function withPaidAt<T extends { paidAt?: string }>(result: T, paidAt: string | undefined): T {
   return paidAt === undefined ? result : { ...result, paidAt };
+}
+
+// ─── Refund, refund query and close (issue 12; refunds branch) ──────────────────────────────
+// EVIDENCE.md (fubei-open/java-sdk MerchantOrderApi, ParamPaymentOrderRefund):
+// `openapi.payment.order.refund` takes one of merchant_order_sn / order_sn / trade_no,
+// `merchant_refund_sn` and `refund_money` (yuan; empty = full), answers refund_sn,
+// merchant_refund_sn, trade_no, order_sn, merchant_order_sn — no state, so an accepted refund
+// is `processing` (*assumed*) until `openapi.payment.order.refund.query`
+// {merchant_order_sn, merchant_refund_sn} says `refund_status` REFUND_SUCCESS (REFUND_PROCESSING
+// while not; REFUND_FAIL *assumed*). "只支持90日内成功支付的退款，支持部分退款，单笔订单退款次数
+// 不可超过10次": the refund rules below. No close: `openapi.payment.order.close` lists scan-code and
+// official-account orders, not the mini-program orders this adapter makes, so paybridge closes
+// fubei orders locally (a payment that still arrives wins).
+
+const FUBEI_REFUND_RULES = Object.freeze({ maxRefunds: 10, windowDays: 90 });
+const REFUND_STATES: Readonly<Record<string, RefundAnswer["status"]>> = {
+  REFUND_SUCCESS: "succeeded",
+  REFUND_PROCESSING: "processing",
+  REFUND_FAIL: "failed",
+};
+/** *Assumed*: merchant_refund_sn has the merchant_order_sn's length. */
+const REFUND_NO_MAX = 32;
+/** A refusal whose code reads as the gateway's own trouble says nothing about the refund. */
+const SYSTEM_FAULT = /SYSTEM|BUSY|TIMEOUT|UNKNOWN|INTERNAL|^5\d\d$/i;
+
+interface FubeiLifecycle {
+  id: string;
+  methods: { refund: string; refundQuery: string };
+  call(http: GatewayHttp, method: string, biz: JsonObject): Promise<JsonObject>;
+}
+
+function fubeiLifecycle(ctx: FubeiLifecycle): Pick<GatewayAdapter, "refundOrder" | "queryRefund" | "refundRules"> {
+  const { id } = ctx;
+  const fail = (message: string): GatewayError => new GatewayError(id, message);
+
+  function refundAnswer(data: JsonObject, fallback: RefundAnswer["status"]): RefundAnswer {
+    const word = textOf(data.refund_status);
+    const status = word === undefined ? fallback : REFUND_STATES[word];
+    if (status === undefined) throw fail(`${id} refund answered an unknown refund_status`);
+    const money = textOf(data.refund_money);
+    return {
+      status,
+      ...(textOf(data.merchant_refund_sn) === undefined ? {} : { refundNo: textOf(data.merchant_refund_sn) }),
+      ...(textOf(data.refund_sn) === undefined ? {} : { gatewayRefundNo: textOf(data.refund_sn) }),
+      ...(money === undefined ? {} : { amountFen: yuanTextToFen(money, fail) }),
+      ...(status === "failed" ? { failure: word ?? "REFUND_FAIL" } : {}),
+    };
+  }
+
+  const orderKey = (input: { orderNo: string; gatewayOrderNo?: string }): JsonObject =>
+    input.gatewayOrderNo === undefined ? { merchant_order_sn: input.orderNo } : { order_sn: input.gatewayOrderNo };
+
+  return {
+    refundRules: FUBEI_REFUND_RULES,
+
+    async refundOrder(input, http) {
+      const biz: JsonObject = {
+        ...orderKey(input),
+        merchant_refund_sn: requiredText(input.refundNo, "refundNo", { max: REFUND_NO_MAX }),
+        // Always the amount, even for a full refund: never "empty = everything left".
+        refund_money: fenToYuanNumber(requiredFen(input.amountFen, "amountFen")),
+      };
+      try {
+        return refundAnswer(await ctx.call(http, ctx.methods.refund, biz), "processing");
+      } catch (error) {
+        // fubei's refusal of this request (not its own trouble): nothing was refunded.
+        if (error instanceof GatewayError && error.gatewayCode !== undefined && !SYSTEM_FAULT.test(error.gatewayCode)) {
+          return { status: "failed", failure: error.gatewayCode };
+        }
+        throw error;
+      }
+    },
+
+    async queryRefund(input, http) {
+      const data = await ctx.call(http, ctx.methods.refundQuery, { merchant_order_sn: input.orderNo, merchant_refund_sn: input.refundNo });
+      return refundAnswer(data, "processing");
+    },
+
+  };
+}
+
+/** A yuan amount as fubei writes it (a JSON number or its text) in fen, exactly. */
+function yuanTextToFen(text: string, fail: (message: string) => Error): number {
+  try {
+    return yuanStringToFen(text);
+  } catch {
+    throw fail(`fubei answered an unreadable refund_money`);
+  }
 }

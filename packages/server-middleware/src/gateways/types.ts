@@ -45,6 +45,8 @@ export interface CreateOrderInput {
   loginCode?: string;
   /** Absolute URL of POST {mount}/notify/{adapter.id}. */
   notifyUrl: string;
+  /** ISO 8601: when the order expires (paybridge closes it then); sent where the gateway takes an expiry. */
+  expiresAt?: string;
 }
 
 export interface CreatedOrder {
@@ -103,6 +105,68 @@ export interface NotifyReply {
   body: string;
 }
 
+/** One refund to send. Amounts are integer fen; the adapter converts at its edge. */
+export interface RefundInput {
+  orderNo: string;
+  gatewayOrderNo?: string;
+  /** The merchant's refund number: a resend after a timeout carries the same one. */
+  refundNo: string;
+  amountFen: number;
+  /** The order's paid amount (some gateways want it beside the refund amount). */
+  orderAmountFen: number;
+  reason?: string;
+  /** ISO 8601, when the order was paid. */
+  paidAt?: string;
+  /** Absolute URL of POST {mount}/notify/{adapter.id}, for gateways that send refund notifies. */
+  notifyUrl: string;
+}
+
+/**
+ * What the gateway said about one refund. `failed` only for a definite refusal (the gateway
+ * will not refund this); an unreadable or unsigned answer throws GatewayError instead, as the
+ * refund may have happened.
+ */
+export interface RefundAnswer {
+  status: "succeeded" | "processing" | "failed";
+  /** Our refund number, as the answer names it (must equal the one asked about). */
+  refundNo?: string;
+  gatewayRefundNo?: string;
+  /** Integer fen, as the answer states it (must equal the refund's amount when present). */
+  amountFen?: number;
+  /** The gateway's reason for a refusal: a code or short text. */
+  failure?: string;
+}
+
+export interface RefundQueryInput {
+  orderNo: string;
+  gatewayOrderNo?: string;
+  refundNo: string;
+  gatewayRefundNo?: string;
+}
+
+/** A refund notify, verified as a payment notify is. */
+export interface VerifiedRefundNotify {
+  /** The merchant order number the refund belongs to. */
+  orderNo: string;
+  refundNo: string;
+  amountFen: number;
+  status: "succeeded" | "failed" | "processing";
+  gatewayRefundNo?: string;
+}
+
+export interface CloseInput {
+  orderNo: string;
+  gatewayOrderNo?: string;
+}
+
+/** Gateway rules a refund must keep, checked before anything is sent. */
+export interface RefundRules {
+  /** At most this many refunds per order (failed ones not counted). */
+  maxRefunds?: number;
+  /** Only within this many days of the payment. */
+  windowDays?: number;
+}
+
 export interface GatewayAdapter {
   /** The id used in routing and in the notify path (`upaas`, ...). */
   readonly id: string;
@@ -120,4 +184,16 @@ export interface GatewayAdapter {
   readonly notifyReply: { readonly success: NotifyReply; readonly failure: NotifyReply };
   /** Asks the gateway for an order's state, where it has a query API. */
   queryOrder?(input: QueryInput, http: GatewayHttp): Promise<QueryResult>;
+  /** Sends a refund, where the gateway has a refund API. Without it a refund answers refund_unsupported. */
+  refundOrder?(input: RefundInput, http: GatewayHttp): Promise<RefundAnswer>;
+  /** Asks about a refund; `not_found` when the gateway has no refund by that number. */
+  queryRefund?(input: RefundQueryInput, http: GatewayHttp): Promise<RefundAnswer | { status: "not_found" }>;
+  readonly refundRules?: RefundRules;
+  /**
+   * Reads a notify that is about a refund, verified as verifyNotify verifies; null when the
+   * notify is not a refund notify (then verifyNotify reads it). Throws NotifyRejectedError.
+   */
+  verifyRefundNotify?(input: NotifyInput): VerifiedRefundNotify | null;
+  /** Closes an unpaid order at the gateway; throws GatewayError when it refuses (e.g. paid already). */
+  closeOrder?(input: CloseInput, http: GatewayHttp): Promise<void>;
 }

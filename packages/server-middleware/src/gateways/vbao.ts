@@ -11,18 +11,21 @@
  */
 import { fenStringToFen, type Channel, type PayAction } from "@paybridge/shared";
 import { ConfigError, GatewayError, NotifyRejectedError } from "../errors.js";
-import { COMMON_SIGN_RULE, createSigner } from "../signing.js";
+import { COMMON_SIGN_RULE, createSigner, type Signer } from "../signing.js";
 import { configText, configUrl, requiredFen, requiredText } from "../validate.js";
-import type { CreateOrderInput, GatewayAdapter, GatewayHttp, GatewayResponse, QueryResult } from "./types.js";
+import type { CreateOrderInput, GatewayAdapter, GatewayHttp, GatewayResponse, QueryResult, RefundAnswer } from "./types.js";
 import {
   JSON_HEADERS,
   checkMerchant,
+  convertAmount,
   gatewayRefusal,
   isJsonObject,
   joinUrl,
   nestedObject,
+  notifyFields,
   plainTextReply,
   redirectUrl,
+  requiredNotifyText,
   requiredResponseText,
   responseObject,
   signedNotifyFields,
@@ -50,7 +53,7 @@ export interface VbaoConfig extends GatewayConfigBase {
   /** Another codec instead of `publicKey`: VBAO_PLAIN_JSON_CODEC is for the paybridge sandbox only. */
   codec?: VbaoCodec;
   /** Create `/api/vborder/qrorder/standard/create`, query `/api/vborder/order/standard/qrcodeQuery`. */
-  paths?: Partial<Record<"create" | "query", string>>;
+  paths?: Partial<Record<"create" | "query" | "refund", string>>;
   /** Send our notify URL as `notifyUrl` in the create (default true; *assumed* name — or set it in vbao's console). */
   sendNotifyUrl?: boolean;
   /** The `msg` of a `400` that means the order is already paid (document 004: "订单已支付成功"). */
@@ -61,6 +64,8 @@ const GATEWAY = "vbao";
 const DEFAULT_PATHS = {
   create: "/api/vborder/qrorder/standard/create",
   query: "/api/vborder/order/standard/qrcodeQuery",
+  /** *Assumed* (the refund page's fields were unreadable): see the block at the end of this file. */
+  refund: "/api/vborder/order/standard/refund",
 };
 /** *Assumed*: which wallet's mini-program the link opens. */
 const PAY_TYPES: Readonly<Partial<Record<Channel, string>>> = { wechat: "WECHAT", alipay: "ALIPAY" };
@@ -162,6 +167,8 @@ export function vbao(config: VbaoConfig): GatewayAdapter {
 
   return {
     id,
+    // Refund request (assumed) and refund notify (evidenced): the block at the end of this file.
+    ...vbaoLifecycle({ id, customerNo, signer, refundPath: paths.refund, sendNotifyUrl, serverCall }),
     // The launch link serves a plain page and the wallets' browsers; the mini scene runs the step in-program.
     supports: { wechat: ["h5", "jsapi", "mini"], alipay: ["h5", "jsapi", "mini"] },
 
@@ -213,4 +220,75 @@ function codecOf(config: VbaoConfig, option: (name: string) => string): VbaoCode
     throw new ConfigError(option("codec"), "decode must be a function");
   }
   return config.codec;
+}
+
+// ─── Refund request and refund notify (issue 12; refunds branch) ────────────────────────────
+// EVIDENCE.md, refund notify page 8084440172014053: `customerNo, refOrderNo` (the original
+// order), `orderNo` (the refund number), `refundAmount` (fen), `refundTime`
+// (yyyy-MM-dd HH:mm:ss), `refundStatus`; the reply `OK`. It is read like the payment notify
+// (same signing: *assumed*), and told apart from it by `refOrderNo`. The refundStatus words
+// are *assumed* (SUCCESS / FAIL / PROCESSING, as payStatus). The refund REQUEST page exists but
+// its fields could not be read: the whole request is *assumed* — path
+// `/api/vborder/order/standard/refund`, reqmsg `{ refOrderNo, orderNo (refund number),
+// refundAmount (fen), notifyUrl }` — and every name is a setting (`paths.refund`). An accepted
+// refund is `processing` until its notify (or an answer's refundStatus) says more. No close.
+
+const REFUND_STATUSES: Readonly<Record<string, RefundAnswer["status"]>> = { SUCCESS: "succeeded", FAIL: "failed", PROCESSING: "processing" };
+
+interface VbaoLifecycle {
+  id: string;
+  customerNo: string;
+  signer: Signer;
+  refundPath: string;
+  sendNotifyUrl: boolean;
+  serverCall(http: GatewayHttp, path: string, request: JsonObject): Promise<JsonObject>;
+}
+
+function vbaoLifecycle(ctx: VbaoLifecycle): Pick<GatewayAdapter, "refundOrder" | "verifyRefundNotify"> {
+  const { id } = ctx;
+  return {
+    async refundOrder(input, http) {
+      const request: JsonObject = {
+        refOrderNo: requiredText(input.orderNo, "orderNo", { max: 64 }),
+        orderNo: requiredText(input.refundNo, "refundNo", { max: 64 }),
+        refundAmount: requiredFen(input.amountFen, "amountFen"),
+        ...(ctx.sendNotifyUrl ? { notifyUrl: input.notifyUrl } : {}),
+      };
+      let data: JsonObject;
+      try {
+        data = await ctx.serverCall(http, ctx.refundPath, request);
+      } catch (error) {
+        // A readable `{ code, msg }` refusal of this request: nothing was refunded.
+        if (error instanceof GatewayError && error.gatewayCode !== undefined && /^4\d\d$/.test(error.gatewayCode)) {
+          return { status: "failed", failure: error.message.slice(0, 128) };
+        }
+        throw error;
+      }
+      const word = textOf(data.refundStatus);
+      const status = word === undefined ? "processing" : REFUND_STATUSES[word];
+      if (status === undefined) throw new GatewayError(id, `${id} refund answered an unknown refundStatus`);
+      return {
+        status,
+        ...(textOf(data.orderNo) === undefined ? {} : { refundNo: textOf(data.orderNo) }),
+        ...(status === "failed" ? { failure: word ?? "FAIL" } : {}),
+      };
+    },
+
+    verifyRefundNotify(input) {
+      // Told apart before verifying: a payment notify is verified once, by verifyNotify.
+      if (notifyFields(input).refOrderNo === undefined) return null;
+      const fields = signedNotifyFields(id, input, ctx.signer);
+      const reject = (message: string): NotifyRejectedError => new NotifyRejectedError(message);
+      checkMerchant(id, "customerNo", fields.customerNo, ctx.customerNo, reject);
+      const status = REFUND_STATUSES[textOf(fields.refundStatus) ?? ""];
+      if (status === undefined) throw reject(`${id} refund notify has an unknown refundStatus`);
+      const amount = requiredNotifyText(fields, "refundAmount");
+      return {
+        orderNo: requiredNotifyText(fields, "refOrderNo"),
+        refundNo: requiredNotifyText(fields, "orderNo"),
+        amountFen: convertAmount(() => fenStringToFen(amount), reject),
+        status,
+      };
+    },
+  };
 }

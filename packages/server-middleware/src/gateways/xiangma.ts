@@ -18,9 +18,9 @@
 import { randomBytes } from "node:crypto";
 import { fenStringToFen, type PayAction } from "@paybridge/shared";
 import { ConfigError, GatewayError, NotifyRejectedError } from "../errors.js";
-import { createSigner, type SignRule } from "../signing.js";
+import { createSigner, type SignRule, type Signer } from "../signing.js";
 import { configText, configUrl, optionalText, requiredFen, requiredText } from "../validate.js";
-import type { GatewayAdapter, GatewayHttp, NotifyReply, QueryResult, VerifiedNotify } from "./types.js";
+import type { GatewayAdapter, GatewayHttp, NotifyReply, QueryResult, RefundAnswer, VerifiedNotify } from "./types.js";
 import {
   checkMerchant,
   convertAmount,
@@ -46,19 +46,20 @@ import {
 } from "./wire.js";
 import { baseSettings, pathSettings, type GatewayConfigBase } from "./settings.js";
 
-type XiangmaPath = "create" | "query";
+type XiangmaPath = "create" | "query" | "refund" | "refundQuery" | "close";
 
 /** Where each xiangma environment lives (EVIDENCE.md, showdoc `cpayapi` page 9961201607226618). */
 export const XIANGMA_PRESETS = Object.freeze({
   /** Production: `https://cpay.xiangma365.com`; query path seen there, h5pay's inferred from prepay's. */
   production: Object.freeze({
     baseUrl: "https://cpay.xiangma365.com",
-    paths: Object.freeze({ create: "/openpay/v3/h5pay", query: "/xypay/v3/queryorder" }),
+    // refund and refundQuery seen there; close's `/xypay` prefix *assumed* (seen: `/v3/closeorder`).
+    paths: Object.freeze({ create: "/openpay/v3/h5pay", query: "/xypay/v3/queryorder", refund: "/xypay/v3/refundorder", refundQuery: "/openpay/v3/queryrefund", close: "/xypay/v3/closeorder" }),
   }),
   /** The test host of document 002 (plain http); its paths carry `/api`. */
   test: Object.freeze({
     baseUrl: "http://xipay.xiangma365.com",
-    paths: Object.freeze({ create: "/api/openpay/v3/h5pay", query: "/api/xypay/v3/queryorder" }),
+    paths: Object.freeze({ create: "/api/openpay/v3/h5pay", query: "/api/xypay/v3/queryorder", refund: "/api/xypay/v3/refundorder", refundQuery: "/api/openpay/v3/queryrefund", close: "/api/xypay/v3/closeorder" }),
   }),
 });
 
@@ -149,6 +150,8 @@ export function xiangma(config: XiangmaConfig): GatewayAdapter {
   return {
     id,
     supports: { wechat: ["h5", "jsapi"], alipay: ["h5", "jsapi"], unionpay: ["h5", "jsapi"] },
+    // Refund, refund query and close: the block at the end of this file.
+    ...xiangmaLifecycle({ id, instNo, mchNo, verifyResponseSign: settings.verifyResponseSign, signer, url: (path) => joinUrl(baseUrl, paths[path]) }),
 
     async createOrder(input, http) {
       const fields: JsonObject = {
@@ -217,4 +220,104 @@ export function xiangma(config: XiangmaConfig): GatewayAdapter {
 
 function optionalField<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}
+
+// ─── Refund, refund query and close (issue 12; refunds branch) ──────────────────────────────
+// EVIDENCE.md: `/xypay/v3/refundorder` takes inst_no, mch_no, refund_trace_no (the refund's own
+// id), refund_fee (fen, a string) and trade_no; success `result_code == "PAY_SUCCESS"`.
+// `queryrefund` exists (hosts seen); its fields are *assumed*: a fresh query_trace_no (as the
+// order query) and the refund_trace_no. `closeorder`: inst_no, mch_no, close_trace_no,
+// close_time (yyyyMMddHHmmss), trade_no; the answer echoes them.
+
+/** `result_code` of a refund answer or refund query: PAY_SUCCESS seen; the others *assumed* as the trade's. */
+const REFUND_RESULTS = { PAY_SUCCESS: "succeeded", PAY_IN_PROCESS: "processing", PAY_FAIL: "failed" } as const;
+
+interface XiangmaLifecycle {
+  id: string;
+  instNo: string;
+  mchNo: string;
+  verifyResponseSign: boolean;
+  signer: Signer;
+  url(path: "refund" | "refundQuery" | "close"): string;
+}
+
+/**
+ * The refund and close calls. A signed answer whose return_code is not SUCCESS is the gateway's
+ * refusal of this request (nothing was refunded): `failed`. Anything unreadable or unsigned
+ * throws, and the core keeps the refund's amount reserved.
+ */
+function xiangmaLifecycle(ctx: XiangmaLifecycle): Pick<GatewayAdapter, "refundOrder" | "queryRefund" | "closeOrder"> {
+  const { id } = ctx;
+  const fail = (message: string): GatewayError => new GatewayError(id, message);
+
+  async function send(http: GatewayHttp, path: "refund" | "refundQuery" | "close", fields: JsonObject): Promise<JsonObject> {
+    const response = await http(signedJsonRequest(ctx.url(path), fields, ctx.signer));
+    const body = responseObject(id, response);
+    if (response.status >= 300) throw gatewayRefusal(id, response, body.return_msg, textOf(body.return_code));
+    // Errors are signed too (the official guide): a refusal must verify before it frees an amount.
+    if (ctx.verifyResponseSign) verifyResponseSignature(id, ctx.signer, body);
+    checkMerchant(id, "mch_no", body.mch_no, ctx.mchNo, fail);
+    return body;
+  }
+
+  function refundAnswer(body: JsonObject): RefundAnswer {
+    if (textOf(body.return_code) !== SUCCESS_CODE) {
+      return { status: "failed", failure: textOf(body.return_msg) ?? textOf(body.return_code) ?? "FAIL" };
+    }
+    const status = (REFUND_RESULTS as Record<string, RefundAnswer["status"]>)[textOf(body.result_code) ?? ""];
+    if (status === undefined) throw fail(`${id} refund answered an unknown result_code`);
+    const fee = textOf(body.refund_fee);
+    return {
+      status,
+      ...optionalField("refundNo", textOf(body.refund_trace_no)),
+      ...optionalField("gatewayRefundNo", textOf(body.refund_no)),
+      ...(fee === undefined ? {} : { amountFen: convertAmount(() => fenStringToFen(fee), fail) }),
+      ...(status === "failed" ? { failure: textOf(body.return_msg) ?? "PAY_FAIL" } : {}),
+    };
+  }
+
+  const tradeNo = (input: { gatewayOrderNo?: string }, what: string): string => {
+    if (input.gatewayOrderNo === undefined) throw fail(`${id} ${what} needs the trade_no of the create answer`);
+    return input.gatewayOrderNo;
+  };
+
+  return {
+    async refundOrder(input, http) {
+      const fields: JsonObject = {
+        inst_no: ctx.instNo,
+        mch_no: ctx.mchNo,
+        refund_trace_no: requiredText(input.refundNo, "refundNo", { max: ORDER_NO_MAX }),
+        refund_fee: String(requiredFen(input.amountFen, "amountFen")),
+        trade_no: tradeNo(input, "refund"),
+      };
+      return refundAnswer(await send(http, "refund", fields));
+    },
+
+    async queryRefund(input, http) {
+      const queryTraceNo = randomBytes(16).toString("hex");
+      const body = await send(http, "refundQuery", { inst_no: ctx.instNo, mch_no: ctx.mchNo, query_trace_no: queryTraceNo, refund_trace_no: input.refundNo });
+      // A refusal of the query says nothing about the refund: the core resends under the same number.
+      if (textOf(body.return_code) !== SUCCESS_CODE) {
+        throw new GatewayError(id, textOf(body.return_msg) ?? `${id} refused the refund query`, { gatewayCode: textOf(body.return_code) });
+      }
+      return refundAnswer(body);
+    },
+
+    async closeOrder(input, http) {
+      const closeTraceNo = randomBytes(16).toString("hex");
+      const fields: JsonObject = {
+        inst_no: ctx.instNo,
+        mch_no: ctx.mchNo,
+        close_trace_no: closeTraceNo,
+        close_time: shanghaiCompactTime(new Date()),
+        trade_no: tradeNo(input, "close"),
+      };
+      const body = await send(http, "close", fields);
+      if (textOf(body.return_code) !== SUCCESS_CODE || (body.result_code !== undefined && textOf(body.result_code) !== "PAY_SUCCESS")) {
+        throw new GatewayError(id, textOf(body.return_msg) ?? `${id} refused to close the order`, { gatewayCode: textOf(body.result_code) ?? textOf(body.return_code) });
+      }
+      const echoed = textOf(body.close_trace_no);
+      if (echoed !== undefined && echoed !== closeTraceNo) throw fail(`${id} close answered another close_trace_no`);
+    },
+  };
 }

@@ -7,6 +7,7 @@
 import { STATUS_TOKEN_HEADER } from "@paybridge/shared";
 import { InvalidRequestError, PaybridgeError } from "../errors.js";
 import type { NotifyInput } from "../gateways/types.js";
+import { attachLifecycle, type LifecycleApi } from "../lifecycle-api.js";
 import { validateOptions, type PaybridgeOptions, type ResolvedOptions } from "../options.js";
 import { OrderService, type PaybridgeEvents } from "../orders.js";
 import type { OrderStore } from "../store/types.js";
@@ -57,12 +58,16 @@ export class PaybridgeHttp<Req> {
   readonly events: PaybridgeEvents;
   readonly store: OrderStore;
   readonly options: ResolvedOptions<Req>;
+  /** refund, close, sweepExpired, stopSweeping: the same for every host. */
+  readonly lifecycle: LifecycleApi;
   readonly #orders: OrderService;
 
   constructor(options: PaybridgeOptions<Req>) {
     this.options = validateOptions(options);
     // The order service hands `req` to resolveOrder untouched, whatever the host's type.
-    this.#orders = new OrderService(this.options as unknown as ResolvedOptions);
+    const resolved = this.options as unknown as ResolvedOptions;
+    this.#orders = new OrderService(resolved);
+    this.lifecycle = attachLifecycle(this.#orders, resolved);
     this.events = this.#orders.events;
     this.store = this.options.store;
   }

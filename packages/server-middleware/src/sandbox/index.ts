@@ -17,6 +17,7 @@ import { xiangmaSimulator } from "./gateways/xiangma.js";
 import { DEFAULT_RETRY_DELAYS_MS, isLoopbackUrl, Notifier, type SandboxEventMap, type SandboxLogger } from "./notifier.js";
 import { renderPaymentPage } from "./page.js";
 import { recoverParsedBody } from "./raw-body.js";
+import { RefundDesk, refundControlRouter } from "./refunds.js";
 import type { GatewaySimulator, SimulatorContext } from "./simulator.js";
 
 export { SANDBOX_CREDENTIALS, SANDBOX_GATEWAY_IDS, type SandboxCredentials, type SandboxGatewayId } from "./credentials.js";
@@ -112,7 +113,8 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
 
   // Absolute URLs handed out (pages, vbao's interfaceUrl) follow where the sandbox is mounted.
   const mountUrls = new WeakMap<Request, string>();
-  const context: SimulatorContext = { sandboxUrl: (req) => mountUrls.get(req) ?? `${req.protocol}://${req.get("host")}` };
+  const refunds = new RefundDesk();
+  const context: SimulatorContext = { sandboxUrl: (req) => mountUrls.get(req) ?? `${req.protocol}://${req.get("host")}`, refunds };
   app.use((req, res, next) => {
     // Also when mounted in an app that announces Express: the sandbox does not.
     res.removeHeader("X-Powered-By");
@@ -125,7 +127,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       upaasSimulator(credentials.upaas, context),
       liankeSimulator(credentials.lianke),
       xiangmaSimulator(credentials.xiangma, context),
-      fubeiSimulator(credentials.fubei),
+      fubeiSimulator(credentials.fubei, context),
       vbaoSimulator(credentials.vbao, context),
     ].map((simulator) => [simulator.id, simulator]),
   );
@@ -143,6 +145,24 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     return allowNonLoopback || isLoopbackUrl(url) ? undefined : "the sandbox sends notifies to loopback hosts only (option allowNonLoopbackNotify)";
   };
   app.use("/control", controlRouter({ simulators, faults, notifier, retryDelaysFor, notifyRefusal }));
+
+  // Refund outcomes and finishing a processing refund (with the gateway's refund notify, where it sends one).
+  app.use(
+    "/control",
+    refundControlRouter(refunds, async (gateway, order, refund) => {
+      const simulator = simulators.get(gateway) as GatewaySimulator;
+      if (!simulator.refundNotify || order.notifyUrl === undefined) return null;
+      if (notifyRefusal(order.notifyUrl) !== undefined) return null;
+      return notifier.start({
+        gateway,
+        gatewayOrderNo: order.gatewayOrderNo,
+        url: order.notifyUrl,
+        message: simulator.refundNotify(order, refund),
+        isAcknowledged: simulator.isAcknowledged,
+        retryDelaysMs: retryDelaysFor(simulator),
+      });
+    }),
+  );
 
   app.get("/page/:gateway/:gatewayOrderNo", (req, res) => {
     const { gateway, gatewayOrderNo } = req.params;

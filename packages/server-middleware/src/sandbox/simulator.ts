@@ -2,6 +2,7 @@
 import type { Request, Router } from "express";
 import type { SandboxGatewayId } from "./credentials.js";
 import type { OrderBook, SandboxOrder } from "./orders.js";
+import type { RefundDesk, SandboxRefund } from "./refunds.js";
 
 /** A notify exactly as the gateway would POST it. */
 export interface NotifyMessage {
@@ -25,12 +26,16 @@ export interface GatewaySimulator {
   readonly retryDelaysMs?: readonly number[];
   /** Whether the merchant's answer is the text the gateway takes as "received". */
   isAcknowledged(answer: NotifyAnswer): boolean;
+  /** The signed refund notify for a refund just finished, where the gateway sends one (vbao). */
+  refundNotify?(order: SandboxOrder, refund: SandboxRefund): NotifyMessage;
 }
 
 /** Shared by every simulator: where the sandbox is reachable for the request being served. */
 export interface SimulatorContext {
   /** Absolute URL of the sandbox mount (protocol + host + mount path), no trailing slash. */
   sandboxUrl(req: Request): string;
+  /** The refund and close desk (refunds.ts) the simulators with those APIs share. */
+  refunds: RefundDesk;
 }
 
 /** The redirect page of an order (UnionPay pre_pay_url, xiangma code_url, vbao launchUrl). */

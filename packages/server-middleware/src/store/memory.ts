@@ -8,11 +8,47 @@
  * Not Object.freeze on every record: on records whose shape varies (fields set, then cleared),
  * freezing costs microseconds per write, several times a whole first-time notify's other
  * work; a shallow copy per read costs a tenth of a microsecond.
+ *
+ * It is bounded: a finished order is dropped `retentionMs` after it finished, and at
+ * `maxOrders` the oldest finished order makes room for a new one. A pending order, or one whose
+ * onPaid / onRefunded / refund is still in progress, is never dropped: when the store is full of
+ * those, a new order is refused (StoreFullError) rather than one of them lost.
  */
+import { DEFAULT_RETENTION_MS, FinishedOrders, StoreFullError } from "./retention.js";
 import type { OrderRecord, OrderStore } from "./types.js";
+
+export interface MemoryOrderStoreOptions {
+  /** A finished order is kept this long after it finished, in ms. Default 30 days. */
+  retentionMs?: number;
+  /** At most this many orders; past it the oldest finished order is evicted. Default 50 000. */
+  maxOrders?: number;
+  /** The clock, in epoch ms (tests). Default Date.now. */
+  now?: () => number;
+}
+
+/** About 54 MiB of heap at ~1.1 KB per order (bench/results.json, section memory). */
+export const DEFAULT_MAX_ORDERS = 50_000;
 
 export class MemoryOrderStore implements OrderStore {
   readonly #orders = new Map<string, OrderRecord>();
+  readonly #finished = new FinishedOrders();
+  readonly #retentionMs: number;
+  readonly #maxOrders: number;
+  readonly #now: () => number;
+
+  constructor(options: MemoryOrderStoreOptions = {}) {
+    const { retentionMs = DEFAULT_RETENTION_MS, maxOrders = DEFAULT_MAX_ORDERS, now = Date.now } = options;
+    if (!Number.isSafeInteger(retentionMs) || retentionMs <= 0) throw new RangeError("retentionMs must be a positive whole number of ms");
+    if (!Number.isSafeInteger(maxOrders) || maxOrders <= 0) throw new RangeError("maxOrders must be a positive whole number");
+    this.#retentionMs = retentionMs;
+    this.#maxOrders = maxOrders;
+    this.#now = now;
+  }
+
+  /** How many orders are held. */
+  get size(): number {
+    return this.#orders.size;
+  }
 
   async get(orderNo: string): Promise<OrderRecord | null> {
     const stored = this.#orders.get(orderNo);
@@ -21,7 +57,10 @@ export class MemoryOrderStore implements OrderStore {
 
   async insert(record: Omit<OrderRecord, "version">): Promise<boolean> {
     if (this.#orders.has(record.orderNo)) return false;
-    this.#orders.set(record.orderNo, ownRecord({ ...record, version: 1 }));
+    this.#makeRoom();
+    const stored = ownRecord({ ...record, version: 1 });
+    this.#orders.set(record.orderNo, stored);
+    this.#finished.track(stored, this.#now());
     return true;
   }
 
@@ -35,6 +74,7 @@ export class MemoryOrderStore implements OrderStore {
     // The key is the order number; a `next` naming another order must not move it.
     const updated = ownRecord({ ...next, orderNo, version: expectedVersion + 1 }, stored);
     this.#orders.set(orderNo, updated);
+    this.#finished.track(updated, this.#now());
     return { ...updated };
   }
 
@@ -42,7 +82,47 @@ export class MemoryOrderStore implements OrderStore {
     const stored = this.#orders.get(orderNo);
     if (!stored || stored.version !== expectedVersion) return false;
     this.#orders.delete(orderNo);
+    this.#finished.forget(orderNo);
     return true;
+  }
+
+  async pendingBefore(createdBefore: number, limit: number): Promise<string[]> {
+    const found: string[] = [];
+    for (const record of this.#orders.values()) {
+      if (found.length >= limit) break;
+      if (record.status === "pending" && Date.parse(record.createdAt) < createdBefore) found.push(record.orderNo);
+    }
+    return found;
+  }
+
+  /** Drops the finished orders past their retention; resolves how many. Insert does this too. */
+  async prune(): Promise<number> {
+    return this.#dropExpired();
+  }
+
+  #dropExpired(): number {
+    const finishedBy = this.#now() - this.#retentionMs;
+    let dropped = 0;
+    for (let orderNo = this.#finished.oldest(finishedBy); orderNo !== undefined; orderNo = this.#finished.oldest(finishedBy)) {
+      this.#drop(orderNo);
+      dropped += 1;
+    }
+    return dropped;
+  }
+
+  /** Before an insert: past-retention orders go, then (at the bound) the oldest finished one. */
+  #makeRoom(): void {
+    this.#dropExpired();
+    while (this.#orders.size >= this.#maxOrders) {
+      const oldest = this.#finished.oldest();
+      if (oldest === undefined) throw new StoreFullError(this.#maxOrders);
+      this.#drop(oldest);
+    }
+  }
+
+  #drop(orderNo: string): void {
+    this.#orders.delete(orderNo);
+    this.#finished.forget(orderNo);
   }
 }
 

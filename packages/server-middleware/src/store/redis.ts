@@ -22,12 +22,12 @@ export interface RedisOrderStoreOptions {
   redis: Redis | RedisOptions | string;
   /** Prepended to the order number to make the key. Default `paybridge:order:`. */
   keyPrefix?: string;
-  /** A record expires this long after its last change. Default 7 days. */
+  /** A record expires this long after its last change (the retention of a finished order). Default 30 days. */
   ttlSeconds?: number;
 }
 
 const DEFAULT_KEY_PREFIX = "paybridge:order:";
-const DEFAULT_TTL_SECONDS = 7 * 24 * 60 * 60;
+const DEFAULT_TTL_SECONDS = 30 * 24 * 60 * 60;
 
 interface LuaScript {
   source: string;
@@ -103,7 +103,9 @@ export class RedisOrderStore implements OrderStore {
 
   async insert(record: Omit<OrderRecord, "version">): Promise<boolean> {
     const json = recordJson(record, record.orderNo, 1);
-    const reply = await (await this.#client).set(this.#key(record.orderNo), json, "EX", this.#ttlSeconds, "NX");
+    const client = await this.#client;
+    const reply = await client.set(this.#key(record.orderNo), json, "EX", this.#ttlSeconds, "NX");
+    if (reply === "OK" && record.status === "pending") await client.zadd(this.#pendingKey(), Date.parse(record.createdAt), record.orderNo);
     return reply === "OK";
   }
 
@@ -119,7 +121,43 @@ export class RedisOrderStore implements OrderStore {
   }
 
   async compareAndDelete(orderNo: string, expectedVersion: number): Promise<boolean> {
-    return (await this.#run(COMPARE_AND_DELETE, orderNo, [expectedVersion])) === 1;
+    const deleted = (await this.#run(COMPARE_AND_DELETE, orderNo, [expectedVersion])) === 1;
+    if (deleted) await this.#unindexPending(orderNo);
+    return deleted;
+  }
+
+  /**
+   * From a sorted set of orders inserted pending, by creation time. A write does not touch it
+   * (no extra round trip on the notify path): entries whose order is no longer pending, or gone,
+   * are removed here, as the sweep meets them.
+   */
+  async pendingBefore(createdBefore: number, limit: number): Promise<string[]> {
+    const client = await this.#client;
+    // Stale entries are removed as met, so each round reads further; bounded all the same.
+    for (let round = 0; round < 100; round++) {
+      const candidates = await client.zrangebyscore(this.#pendingKey(), "-inf", `(${createdBefore}`, "LIMIT", 0, limit);
+      if (candidates.length === 0) return [];
+      const records = await client.mget(...candidates.map((orderNo) => this.#key(orderNo)));
+      const pending: string[] = [];
+      const stale: string[] = [];
+      candidates.forEach((orderNo, index) => {
+        const json = records[index];
+        const status = json ? (JSON.parse(json) as OrderRecord).status : undefined;
+        (status === "pending" ? pending : stale).push(orderNo);
+      });
+      if (stale.length > 0) await client.zrem(this.#pendingKey(), ...stale);
+      if (pending.length > 0) return pending;
+    }
+    return [];
+  }
+
+  async #unindexPending(orderNo: string): Promise<void> {
+    await (await this.#client).zrem(this.#pendingKey(), orderNo);
+  }
+
+  /** Order numbers hold no `:`, so this key is no order's. */
+  #pendingKey(): string {
+    return `${this.#keyPrefix}:pending`;
   }
 
   /** Quits the connection this store opened (never one it was given); safe to call twice. */

@@ -37,6 +37,36 @@ export interface OrderRecord {
   fulfilmentClaim?: string;
   /** Epoch ms of the last query sent to the gateway for this order (the status route's fallback). */
   lastQueriedAt?: number;
+  /** The refund ledger, oldest first; absent until the first refund. See src/refunds.ts. */
+  refunds?: readonly RefundEntry[];
+}
+
+/**
+ * One refund of an order. Its amount is reserved (counted against the paid amount) from the
+ * moment it is written as `processing`; a `failed` refund releases it.
+ */
+export interface RefundEntry {
+  /** The merchant's refund number: unique within the order, sent to the gateway. */
+  refundNo: string;
+  amountFen: number;
+  status: "processing" | "succeeded" | "failed";
+  reason?: string;
+  /** ISO 8601. */
+  requestedAt: string;
+  /** How many times a caller claimed sending it to the gateway (a resend reuses refundNo). */
+  attempts: number;
+  /** Epoch ms: until then one caller is talking to the gateway about this refund. */
+  sendLeaseUntil?: number;
+  gatewayRefundNo?: string;
+  /** ISO 8601, when it succeeded or failed. */
+  finishedAt?: string;
+  /** Why the gateway refused it (its code or a short reason), for a failed refund. */
+  failure?: string;
+  /** The merchant's onRefunded for a succeeded refund: as the order's `fulfilment`. */
+  fulfilment: "none" | "running" | "done";
+  fulfilmentLeaseUntil?: number;
+  /** The fencing token of the live onRefunded claim: only its holder may finish it. */
+  fulfilmentClaim?: string;
 }
 
 export interface OrderStore {
@@ -50,6 +80,11 @@ export interface OrderStore {
   compareAndSet(orderNo: string, expectedVersion: number, next: Omit<OrderRecord, "version">): Promise<OrderRecord | null>;
   /** Deletes only if the stored version is still `expectedVersion` (a failed create, so it can be retried). */
   compareAndDelete(orderNo: string, expectedVersion: number): Promise<boolean>;
+  /**
+   * Order numbers of pending orders created before `createdBefore` (epoch ms), at most `limit`:
+   * what the expiry sweep closes. Optional; without it only the next touch closes an expired order.
+   */
+  pendingBefore?(createdBefore: number, limit: number): Promise<string[]>;
   /** Releases connections; the router never calls it. */
   close?(): Promise<void>;
 }

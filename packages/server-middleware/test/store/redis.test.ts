@@ -61,12 +61,12 @@ describe.skipIf(redisServerMissing)("RedisOrderStore on a real redis-server", ()
     expect(await store.compareAndDelete("K6", 5)).toBe(true);
   });
 
-  it("uses the paybridge:order: prefix and a 7-day expiry by default", async () => {
+  it("uses the paybridge:order: prefix and a 30-day expiry (the retention) by default", async () => {
     const store = new RedisOrderStore({ redis: inspector });
     await store.insert(order("K2"));
     const ttl = await inspector.ttl("paybridge:order:K2");
-    expect(ttl).toBeGreaterThan(7 * 24 * 3600 - 60);
-    expect(ttl).toBeLessThanOrEqual(7 * 24 * 3600);
+    expect(ttl).toBeGreaterThan(30 * 24 * 3600 - 60);
+    expect(ttl).toBeLessThanOrEqual(30 * 24 * 3600);
   });
 
   it("still compares-and-sets after the server forgets its scripts", async () => {

@@ -147,7 +147,7 @@ export function fakeGateway(options: FakeGatewayOptions = {}): FakeGateway {
 /** The fake gateway mounted behind a real router on 127.0.0.1, with the merchant's hooks recorded. */
 export interface Harness {
   /** The router (or web handler): its events and store. */
-  readonly router: Pick<Hosted, "events" | "store">;
+  readonly router: Omit<Hosted, "listener">;
   readonly gateway: FakeGateway;
   /** supertest bound to the listening server. */
   readonly api: ReturnType<typeof request>;

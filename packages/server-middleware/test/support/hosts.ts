@@ -7,6 +7,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import { Readable } from "node:stream";
 import express5, { type RequestHandler } from "express";
 import express4 from "express4";
+import type { LifecycleApi } from "../../src/lifecycle-api.js";
 import type { PaybridgeOptions } from "../../src/options.js";
 import type { PaybridgeEvents } from "../../src/orders.js";
 import { paybridge } from "../../src/router.js";
@@ -20,7 +21,7 @@ export const EXPRESS_HOSTS = ["express5", "express4"] as const;
 /** The Express of a host, for the merchant's own middleware (express.json() of the same major). */
 export const expressOf = (name: (typeof EXPRESS_HOSTS)[number]): typeof express5 => (name === "express4" ? express4 : express5);
 
-export interface Hosted {
+export interface Hosted extends LifecycleApi {
   readonly events: PaybridgeEvents;
   readonly store: OrderStore;
   readonly listener: RequestListener;
@@ -30,14 +31,23 @@ export interface Hosted {
 export function host(name: HostName, options: PaybridgeOptions<unknown>, before: RequestHandler[] = []): Hosted {
   if (name === "web") {
     const handler = paybridgeHandler(options as PaybridgeOptions<Request>);
-    return { events: handler.events, store: handler.store, listener: (req, res) => void serveWeb(handler, req, res) };
+    return {
+      events: handler.events,
+      store: handler.store,
+      refund: handler.refund,
+      close: handler.close,
+      sweepExpired: handler.sweepExpired,
+      stopSweeping: handler.stopSweeping,
+      listener: (req, res) => void serveWeb(handler, req, res),
+    };
   }
   const express = name === "express4" ? express4 : express5;
   const router = paybridge(options as PaybridgeOptions<express5.Request>);
   const app = express();
   for (const handler of before) app.use(handler);
   app.use("/pay", router);
-  return { events: router.events, store: router.store, listener: app };
+  const { events, store, refund, close, sweepExpired, stopSweeping } = router;
+  return { events, store, refund, close, sweepExpired, stopSweeping, listener: app };
 }
 
 /** A Node request as a fetch-API Request, and the Response written back. */

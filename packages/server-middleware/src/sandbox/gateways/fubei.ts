@@ -14,7 +14,8 @@ import type { SandboxCredentials } from "../credentials.js";
 import { checkFields, parseJsonObject, type FieldTable, type JsonObject } from "../fields.js";
 import { epochSeconds, gatewayOrderNumber, randomDigits, randomHex } from "../ids.js";
 import { OrderBook, type SandboxOrder } from "../orders.js";
-import type { GatewaySimulator } from "../simulator.js";
+import type { RefundDesk, SandboxRefund } from "../refunds.js";
+import type { GatewaySimulator, SimulatorContext } from "../simulator.js";
 
 const ENVELOPE_KEYS = ["app_id", "method", "format", "sign_method", "nonce", "version", "biz_content"] as const;
 const NOTIFY_RULE: SignRule = { skip: "empty", secretJoiner: "", hexCase: "upper", algorithm: "md5", signField: "sign" };
@@ -25,7 +26,8 @@ const ALIPAY_METHOD = "openapi.payment.Alipay.H5";
 
 const ENVELOPE_FIELDS: FieldTable = {
   app_id: { type: "string", required: true, maxLength: 32 },
-  method: { type: "string", required: true, oneOf: [CREATE_METHOD, ALIPAY_METHOD, QUERY_METHOD] },
+  // The last two: refund and refund query (the block at the end of this file).
+  method: { type: "string", required: true, oneOf: [CREATE_METHOD, ALIPAY_METHOD, QUERY_METHOD, "openapi.payment.order.refund", "openapi.payment.order.refund.query"] },
   format: { type: "string", required: true, oneOf: ["json"] },
   sign_method: { type: "string", required: true, oneOf: ["md5"] },
   nonce: { type: "string", required: true, maxLength: 64 },
@@ -79,7 +81,7 @@ function isCashierId(value: unknown): boolean {
     (typeof value === "string" && /^\d{1,10}$/.test(value));
 }
 
-export function fubeiSimulator(credentials: SandboxCredentials["fubei"]): GatewaySimulator {
+export function fubeiSimulator(credentials: SandboxCredentials["fubei"], context?: Pick<SimulatorContext, "refunds">): GatewaySimulator {
   const envelopeSigner = createSigner(credentials.appSecret, { ...NOTIFY_RULE, fields: ENVELOPE_KEYS });
   const notifySigner = createSigner(credentials.appSecret, NOTIFY_RULE);
   const orders = new OrderBook();
@@ -104,6 +106,9 @@ export function fubeiSimulator(credentials: SandboxCredentials["fubei"]): Gatewa
     if (envelope.app_id !== credentials.appId) return fail(res, "INVALID_APP_ID", "app_id 不存在");
     const biz = parseJsonObject(envelope.biz_content);
     if (!biz) return fail(res, "INVALID_PARAMETER", "参数错误: biz_content must be a JSON object text");
+    if (LIFECYCLE_METHODS.includes(envelope.method as string) && context) {
+      return fubeiLifecycleMethod(envelope.method as string, biz, res, { orders, desk: context.refunds, fail, succeed });
+    }
     if (envelope.method === CREATE_METHOD) return create(biz, res);
     if (envelope.method === ALIPAY_METHOD) return createAlipay(biz, res);
     return query(biz, res);
@@ -244,4 +249,78 @@ function notifyData(order: SandboxOrder, storeId: number): JsonObject {
     store_id: storeId,
     attach: order.attach ?? "",
   };
+}
+
+// ─── Refund and refund query (issue 12; refunds branch) ─────────────────────────────────────
+// EVIDENCE.md: refund answers refund_sn, merchant_refund_sn, trade_no, order_sn,
+// merchant_order_sn (no state); the refund query answers refund_status REFUND_SUCCESS /
+// REFUND_PROCESSING (REFUND_FAIL *assumed*). At most 10 refunds per order, within 90 days.
+// Outcomes from the shared refund desk: `failed` is a refusal (result_code 400).
+
+const REFUND_METHOD = "openapi.payment.order.refund";
+const REFUND_QUERY_METHOD = "openapi.payment.order.refund.query";
+const LIFECYCLE_METHODS = [REFUND_METHOD, REFUND_QUERY_METHOD];
+const MAX_REFUNDS = 10;
+
+const REFUND_FIELDS: FieldTable = {
+  merchant_order_sn: { type: "string", maxLength: 32 },
+  order_sn: { type: "string", maxLength: 32 },
+  trade_no: { type: "string", maxLength: 64 },
+  merchant_refund_sn: { type: "string", required: true, maxLength: 32 },
+  refund_money: { type: "number", min: 0.01 },
+};
+
+const REFUND_QUERY_FIELDS: FieldTable = {
+  merchant_order_sn: { type: "string", required: true, maxLength: 32 },
+  merchant_refund_sn: { type: "string", required: true, maxLength: 32 },
+};
+
+const REFUND_STATUS = { succeeded: "REFUND_SUCCESS", processing: "REFUND_PROCESSING", failed: "REFUND_FAIL" } as const;
+
+interface FubeiLifecycleContext {
+  orders: OrderBook;
+  desk: RefundDesk;
+  fail(res: Response, subCode: string, message: string): null;
+  succeed(res: Response, data: JsonObject): null;
+}
+
+function refundData(order: SandboxOrder, refund: SandboxRefund): JsonObject {
+  return {
+    refund_sn: refund.gatewayRefundNo,
+    merchant_refund_sn: refund.refundNo,
+    trade_no: order.extra.trade_no,
+    order_sn: order.gatewayOrderNo,
+    merchant_order_sn: order.orderNo,
+  };
+}
+
+/** Answers a refund or refund-query call. */
+function fubeiLifecycleMethod(method: string, biz: JsonObject, res: Response, ctx: FubeiLifecycleContext): null {
+  const { orders, desk, fail, succeed } = ctx;
+  if (method === REFUND_QUERY_METHOD) {
+    const problem = checkFields(biz, REFUND_QUERY_FIELDS);
+    if (problem) return fail(res, "INVALID_PARAMETER", `参数错误: ${problem.message}`);
+    const found = desk.lookup("fubei", biz.merchant_refund_sn as string);
+    if (!found || found.order.orderNo !== biz.merchant_order_sn) return fail(res, "REFUND_NOT_EXIST", "退款单不存在");
+    return succeed(res, { ...refundData(found.order, found.refund), refund_status: REFUND_STATUS[found.refund.status], refund_money: fenToYuanNumber(found.refund.amountFen) });
+  }
+  const problem = checkFields(biz, REFUND_FIELDS);
+  if (problem) return fail(res, "INVALID_PARAMETER", `参数错误: ${problem.message}`);
+  const order = biz.order_sn
+    ? orders.byGatewayOrderNo(biz.order_sn as string)
+    : biz.merchant_order_sn
+      ? orders.byOrderNo(biz.merchant_order_sn as string)
+      : orders.find((candidate) => candidate.extra.trade_no === biz.trade_no);
+  if (!order) return fail(res, "ORDER_NOT_EXIST", "订单不存在");
+  const refundNo = biz.merchant_refund_sn as string;
+  if (!desk.find(order, refundNo) && desk.refundsOf(order).filter((refund) => refund.status !== "failed").length >= MAX_REFUNDS) {
+    return fail(res, "REFUND_TIMES_EXCEEDED", "单笔订单退款次数不可超过10次");
+  }
+  // Empty refund_money = everything left.
+  const left = order.amountFen - desk.refundsOf(order).reduce((sum, refund) => sum + (refund.status === "failed" ? 0 : refund.amountFen), 0);
+  const amountFen = biz.refund_money === undefined ? left : yuanNumberToFen(biz.refund_money as number);
+  const decision = desk.refund("fubei", order, refundNo, amountFen);
+  if ("refused" in decision) return fail(res, "REFUND_FAIL", `退款失败: ${decision.refused}`);
+  if (decision.refund.status === "failed") return fail(res, "REFUND_FAIL", "退款失败");
+  return succeed(res, refundData(order, decision.refund));
 }

@@ -12,13 +12,14 @@
  */
 import { Router, type Request, type Response } from "express";
 import { MAX_FEN, type Channel } from "@paybridge/shared";
-import { createSigner, COMMON_SIGN_RULE } from "../../signing.js";
+import { createSigner, COMMON_SIGN_RULE, type Signer } from "../../signing.js";
 import { sandboxDecrypt, sandboxEncrypt, sandboxPrivateKey } from "../rsa.js";
 import type { SandboxCredentials } from "../credentials.js";
 import { checkFields, parseJsonObject, type FieldTable, type JsonObject } from "../fields.js";
 import { dashedTime, epochSeconds, gatewayOrderNumber, randomDigits, randomHex } from "../ids.js";
 import { OrderBook, type SandboxOrder } from "../orders.js";
-import { pageUrl, type GatewaySimulator, type SimulatorContext } from "../simulator.js";
+import type { RefundDesk, SandboxRefund } from "../refunds.js";
+import { pageUrl, type GatewaySimulator, type NotifyMessage, type SimulatorContext } from "../simulator.js";
 
 const PAY_TYPE_CHANNEL: Record<string, Channel> = { WECHAT: "wechat", ALIPAY: "alipay" };
 const INTERFACE_PATH = "/api/vborder/order/standard/miniPay";
@@ -163,8 +164,12 @@ export function vbaoSimulator(credentials: SandboxCredentials["vbao"], context: 
     });
   });
 
+  // Refund request (the adapter's assumption) and refund notify: the block at the end of this file.
+  vbaoLifecycleRoutes({ router, orders, desk: context.refunds, customerNo: credentials.customerNo, readRequest, fail, succeedEncrypted });
+
   return {
     id: "vbao",
+    refundNotify: (order, refund) => vbaoRefundNotify(order, refund, credentials.customerNo, signer),
     router,
     orders,
     notify(order) {
@@ -189,4 +194,60 @@ function payStatus(order: SandboxOrder): string {
   if (order.status === "paid") return "SUCCESS";
   if (order.status === "failed") return "FAIL";
   return order.extra.payStatus ?? "WAIT";
+}
+
+// ─── Refund request and refund notify (issue 12; refunds branch) ────────────────────────────
+// The refund notify as EVIDENCE.md lists it (customerNo, refOrderNo, orderNo = the refund
+// number, refundAmount in fen, refundTime, refundStatus), signed like the payment notify; the
+// refund request is the adapter's *assumption* (`/api/vborder/order/standard/refund`), mirrored.
+
+const REFUND_PATH = "/api/vborder/order/standard/refund";
+const REFUND_FIELDS: FieldTable = {
+  ...SIGN_FIELD,
+  refOrderNo: { type: "string", required: true, maxLength: 64 },
+  orderNo: { type: "string", required: true, maxLength: 64 },
+  refundAmount: { type: "integer", required: true, min: 1, max: MAX_FEN },
+  notifyUrl: { type: "string", maxLength: 256 },
+};
+const REFUND_WORDS = { succeeded: "SUCCESS", processing: "PROCESSING", failed: "FAIL" } as const;
+
+interface VbaoLifecycleContext {
+  router: Router;
+  orders: OrderBook;
+  desk: RefundDesk;
+  customerNo: string;
+  readRequest(req: Request, res: Response, table: FieldTable): JsonObject | null;
+  fail(res: Response, msg: string): null;
+  succeedEncrypted(res: Response, data: JsonObject): null;
+}
+
+function vbaoLifecycleRoutes(ctx: VbaoLifecycleContext): void {
+  ctx.router.post(REFUND_PATH, (req, res) => {
+    const message = ctx.readRequest(req, res, REFUND_FIELDS);
+    if (!message) return;
+    const order = ctx.orders.byOrderNo(message.refOrderNo as string);
+    if (!order) return ctx.fail(res, "订单不存在");
+    const decision = ctx.desk.refund("vbao", order, message.orderNo as string, message.refundAmount as number);
+    if ("refused" in decision) return ctx.fail(res, `退款失败: ${decision.refused}`);
+    ctx.succeedEncrypted(res, {
+      customerNo: ctx.customerNo,
+      refOrderNo: order.orderNo,
+      orderNo: decision.refund.refundNo,
+      refundAmount: decision.refund.amountFen,
+      refundStatus: REFUND_WORDS[decision.refund.status],
+    });
+  });
+}
+
+/** The signed refund notify of a finished refund. */
+function vbaoRefundNotify(order: SandboxOrder, refund: SandboxRefund, customerNo: string, signer: Signer): NotifyMessage {
+  const fields = {
+    customerNo,
+    refOrderNo: order.orderNo,
+    orderNo: refund.refundNo,
+    refundAmount: String(refund.amountFen),
+    refundTime: dashedTime(new Date()),
+    refundStatus: REFUND_WORDS[refund.status],
+  };
+  return { contentType: "application/json", body: JSON.stringify({ ...fields, sign: signer.sign(fields) }) };
 }

@@ -16,6 +16,7 @@ import type { SandboxCredentials } from "../credentials.js";
 import { checkFields, parseJsonObject, type FieldTable, type JsonObject } from "../fields.js";
 import { compactTime, dashedTime, gatewayOrderNumber, randomDigits, randomHex } from "../ids.js";
 import { OrderBook, type SandboxOrder } from "../orders.js";
+import type { RefundDesk, SandboxRefund } from "../refunds.js";
 import { pageUrl, type GatewaySimulator, type SimulatorContext } from "../simulator.js";
 
 const PAY_TYPE_CHANNEL: Record<string, Channel> = { "300": "alipay", "400": "wechat", "600": "unionpay" };
@@ -179,6 +180,9 @@ export function xiangmaSimulator(credentials: SandboxCredentials["xiangma"], con
     res.json(signed({ ...tradeFields(order), return_msg: message, query_trace_no: queryTraceNo, ...endTime }));
   });
 
+  // Refund, refund query and close: the block at the end of this file.
+  xiangmaLifecycleRoutes({ router, orders, desk: context.refunds, mchNo: credentials.mchNo, readRequest, fail, signed });
+
   return {
     id: "xiangma",
     router,
@@ -201,4 +205,95 @@ export function xiangmaSimulator(credentials: SandboxCredentials["xiangma"], con
       return reply?.return_code === "SUCCESS";
     },
   };
+}
+
+// ─── Refund, refund query and close (issue 12; refunds branch) ──────────────────────────────
+// The evidence's refundorder (trade_no or pay_trace_no + pay_time) and closeorder, and an
+// *assumed* queryrefund (query_trace_no + refund_trace_no); outcomes from the shared refund desk.
+
+const REFUND_FIELDS: FieldTable = {
+  inst_no: { type: "string", required: true, maxLength: 32 },
+  mch_no: { type: "string", required: true, maxLength: 32 },
+  refund_trace_no: { type: "string", required: true, maxLength: 32 },
+  refund_fee: { type: "string", required: true, pattern: /^[1-9]\d{0,9}$/, patternHint: "an amount of fen as a digit string" },
+  trade_no: { type: "string", maxLength: 32 },
+  pay_trace_no: { type: "string", maxLength: 32 },
+  pay_time: { type: "string", pattern: /^\d{14}$/, patternHint: "yyyyMMddHHmmss" },
+  sign: { type: "string", required: true },
+};
+
+const REFUND_QUERY_FIELDS: FieldTable = {
+  inst_no: { type: "string", required: true, maxLength: 32 },
+  mch_no: { type: "string", required: true, maxLength: 32 },
+  query_trace_no: { type: "string", required: true, maxLength: 64 },
+  refund_trace_no: { type: "string", required: true, maxLength: 32 },
+  sign: { type: "string", required: true },
+};
+
+const CLOSE_FIELDS: FieldTable = {
+  inst_no: { type: "string", required: true, maxLength: 32 },
+  mch_no: { type: "string", required: true, maxLength: 32 },
+  close_trace_no: { type: "string", required: true, maxLength: 64 },
+  close_time: { type: "string", required: true, pattern: /^\d{14}$/, patternHint: "yyyyMMddHHmmss" },
+  trade_no: { type: "string", required: true, maxLength: 32 },
+  sign: { type: "string", required: true },
+};
+
+const REFUND_RESULT = { succeeded: "PAY_SUCCESS", processing: "PAY_IN_PROCESS", failed: "PAY_FAIL" } as const;
+
+interface XiangmaRoutesContext {
+  router: Router;
+  orders: OrderBook;
+  desk: RefundDesk;
+  mchNo: string;
+  readRequest(req: Request, res: Response, table: FieldTable): JsonObject | null;
+  fail(res: Response, message: string): null;
+  signed(fields: JsonObject): JsonObject;
+}
+
+function refundFields(order: SandboxOrder, refund: SandboxRefund, mchNo: string, message: string): JsonObject {
+  return {
+    return_code: "SUCCESS",
+    return_msg: message,
+    result_code: REFUND_RESULT[refund.status],
+    mch_no: mchNo,
+    refund_trace_no: refund.refundNo,
+    refund_fee: String(refund.amountFen),
+    refund_no: refund.gatewayRefundNo,
+    trade_no: order.gatewayOrderNo,
+    pay_trace_no: order.orderNo,
+  };
+}
+
+function xiangmaLifecycleRoutes(ctx: XiangmaRoutesContext): void {
+  const { router, orders, desk, fail, signed } = ctx;
+  router.post(["/xypay/v3/refundorder", "/api/xypay/v3/refundorder"], (req, res) => {
+    const body = ctx.readRequest(req, res, REFUND_FIELDS);
+    if (!body) return;
+    if (!body.trade_no && !(body.pay_trace_no && body.pay_time)) return fail(res, "参数不合法: trade_no 或 pay_trace_no + pay_time 必填");
+    const order = body.trade_no ? orders.byGatewayOrderNo(body.trade_no as string) : orders.byOrderNo(body.pay_trace_no as string);
+    if (!order) return fail(res, "订单不存在");
+    const decision = desk.refund("xiangma", order, body.refund_trace_no as string, fenStringToFen(body.refund_fee as string));
+    if ("refused" in decision) return fail(res, `退款失败: ${decision.refused}`);
+    res.json(signed(refundFields(order, decision.refund, ctx.mchNo, "退款申请成功")));
+  });
+
+  router.post(["/openpay/v3/queryrefund", "/api/openpay/v3/queryrefund"], (req, res) => {
+    const body = ctx.readRequest(req, res, REFUND_QUERY_FIELDS);
+    if (!body) return;
+    const found = desk.lookup("xiangma", body.refund_trace_no as string);
+    if (!found) return fail(res, "退款单不存在");
+    res.json(signed({ ...refundFields(found.order, found.refund, ctx.mchNo, "查询成功"), query_trace_no: body.query_trace_no as string }));
+  });
+
+  router.post(["/xypay/v3/closeorder", "/api/xypay/v3/closeorder"], (req, res) => {
+    const body = ctx.readRequest(req, res, CLOSE_FIELDS);
+    if (!body) return;
+    const order = orders.byGatewayOrderNo(body.trade_no as string);
+    if (!order) return fail(res, "订单不存在");
+    const refused = desk.close(order);
+    if (refused) return fail(res, `关单失败: ${refused}`);
+    const echo = { close_trace_no: body.close_trace_no as string, close_time: body.close_time as string, trade_no: order.gatewayOrderNo };
+    res.json(signed({ return_code: "SUCCESS", return_msg: "关单成功", result_code: "PAY_SUCCESS", mch_no: ctx.mchNo, ...echo }));
+  });
 }
