@@ -6,12 +6,15 @@
  */
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { STATUS_TOKEN_HEADER } from "@paybridge/shared";
 import { SANDBOX_CREDENTIALS } from "@paybridge/server-middleware/sandbox";
 import { orderNumber, secretsOf, startHarness, type Harness, type HttpAnswer } from "./support/harness.js";
 
 let harness: Harness;
 const orderNo = orderNumber("upaas", "token-a");
 const otherOrderNo = orderNumber("upaas", "token-b");
+/** A real order whose number is `orderNo` with a suffix: its status must not open with `orderNo`'s token. */
+const suffixedOrderNo = `${orderNo}x`;
 /** The answer for `orderNo` before the order existed: what every refusal must look like. */
 let unknownAnswer: HttpAnswer;
 let token: string;
@@ -28,7 +31,16 @@ beforeAll(async () => {
   unknownAnswer = await harness.status(orderNo, "some-token");
   ({ statusToken: token } = await harness.createOrder("upaas", orderNo));
   ({ statusToken: otherToken } = await harness.createOrder("upaas", otherOrderNo));
+  await harness.createOrder("upaas", suffixedOrderNo);
 });
+
+/** A GET of the status with the token in the x-paybridge-token header (what the client sends). */
+async function statusWithHeader(path: string, token: string): Promise<HttpAnswer> {
+  const response = await fetch(`${harness.payUrl}${path}`, { headers: { [STATUS_TOKEN_HEADER]: token } });
+  const text = await response.text();
+  harness.leaks.record(text);
+  return { status: response.status, contentType: response.headers.get("content-type") ?? "", headers: Object.fromEntries(response.headers), text };
+}
 
 afterAll(async () => {
   await harness?.close();
@@ -64,12 +76,34 @@ describe("GET /orders/:orderNo", () => {
       "a token made the same way with another secret",
       () => `/orders/${orderNo}?token=${createHmac("sha256", "another-secret-0123456789abcdef0123").update(orderNo).digest("base64url")}`,
     ],
-    ["the token of the order's number with a suffix", () => `/orders/${orderNo}x?token=${token}`],
+    ["the token of the order's number without its suffix (a real order)", () => `/orders/${suffixedOrderNo}?token=${token}`],
   ];
 
   it.each(refusals)("with %s answers exactly as for an order that does not exist", async (_case, path) => {
     const answer = await harness.request("GET", path());
     expect(observable(answer)).toEqual(observable(unknownAnswer));
+  });
+
+  it("answers the order's status with its token in the x-paybridge-token header (control)", async () => {
+    const answer = await statusWithHeader(`/orders/${orderNo}`, token);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toMatchObject({ orderNo, status: "pending" });
+  });
+
+  const headerRefusals: Array<[string, () => [string, string]]> = [
+    ["another order's token", () => [`/orders/${orderNo}`, otherToken]],
+    ["its token with the last character changed", () => [`/orders/${orderNo}`, flip(token, token.length - 1)]],
+    ["its token without its expiry", () => [`/orders/${orderNo}`, token.slice(token.indexOf(".") + 1)]],
+    ["its token with a later expiry", () => [`/orders/${orderNo}`, `9${token}`]],
+    ["the token of the order's number without its suffix (a real order)", () => [`/orders/${suffixedOrderNo}`, token]],
+  ];
+
+  it.each(headerRefusals)("with %s in the header answers exactly as for an order that does not exist", async (_case, request) => {
+    const [path, headerToken] = request();
+    const answer = await statusWithHeader(path, headerToken);
+    const unknown = await statusWithHeader(`/orders/${encodeURIComponent(orderNumber("upaas", "token-none"))}`, headerToken);
+    expect(unknown.status).toBe(404);
+    expect(observable(answer)).toEqual(observable(unknown));
   });
 
   it("still refuses without the token once the order is paid", async () => {

@@ -22,7 +22,8 @@ export function serverApi(endpoint: string, transport: Transport): ServerApi {
     orderStatus: (orderNo, statusToken) =>
       call<OrderStatusResponse>(transport, {
         method: "GET",
-        url: `${base}/orders/${encodeURIComponent(orderNo)}?token=${encodeURIComponent(statusToken)}`,
+        // In a header, not the URL: access logs keep URLs.
+        url: `${base}/orders/${encodeURIComponent(orderNo)}`,
         headers: { [STATUS_TOKEN_HEADER]: statusToken },
       }),
   };

@@ -2,19 +2,20 @@
  * The options of `paybridge(options)`, and their validation at start-up: a mistake in
  * configuration throws ConfigError naming the option, before the first payer meets it.
  */
-import type { Request } from "express";
+import type { Request as ExpressRequest } from "express";
 import { CHANNELS, isChannel, isScene, type Channel, type Scene } from "@paybridge/shared";
 import { ConfigError } from "./errors.js";
 import type { GatewayAdapter } from "./gateways/types.js";
+import { toLogger } from "./logger.js";
 import type { Refund } from "./refunds.js";
 import { MemoryOrderStore } from "./store/memory.js";
 import type { OrderStore } from "./store/types.js";
 
 /** What the merchant's `resolveOrder` is asked about: the order number the browser posted. */
-export interface ResolveOrderInput {
+export interface ResolveOrderInput<Req = ExpressRequest> {
   orderNo: string;
-  /** The browser's request, for the merchant's session or auth. */
-  req: Request;
+  /** The browser's request, for the merchant's session or auth: Express's `req`, or the fetch API's `Request` under the web handler. */
+  req: Req;
 }
 
 /** The merchant's own view of an order. The amount comes from here, never from the browser. */
@@ -56,14 +57,18 @@ export type Routing = Readonly<Partial<Record<Channel, string>>> | ((order: Rout
 
 export type LogFields = Readonly<Record<string, unknown>>;
 
-/** Where paybridge writes. It is never given a secret, a signature or a key. */
+/**
+ * Where paybridge writes: pino, winston and console work as they are (pino is called
+ * `(fields, message)`, the others `(message, fields)`). Errors arrive as the Error object
+ * under `err`. It is never given a secret, a signature or a key.
+ */
 export interface Logger {
   info(message: string, fields?: LogFields): void;
   warn(message: string, fields?: LogFields): void;
   error(message: string, fields?: LogFields): void;
 }
 
-export interface PaybridgeOptions {
+export interface PaybridgeOptions<Req = ExpressRequest> {
   /** The configured gateway adapters (`upaas({...})`, ...); at least one, ids unique. */
   gateways: readonly GatewayAdapter[];
   /**
@@ -74,7 +79,7 @@ export interface PaybridgeOptions {
   /** Absolute http(s) URL where this router is reachable; notify URL = publicUrl + "/notify/" + id. */
   publicUrl: string;
   /** Looks the order up in the merchant's system; null when there is no such payable order (→ 404). */
-  resolveOrder: (input: ResolveOrderInput) => ResolvedOrder | null | Promise<ResolvedOrder | null>;
+  resolveOrder: (input: ResolveOrderInput<Req>) => ResolvedOrder | null | Promise<ResolvedOrder | null>;
   /** Fulfils a paid order. Runs once per order; if it throws, the notify is answered with failure and it runs again on the gateway's retry. */
   onPaid: (payment: Payment) => void | Promise<void>;
   /** Runs once per refund that succeeded (router.refund, a refund notify). If it throws, the next refund call or notify for that refund runs it again. */
@@ -98,6 +103,11 @@ export interface PaybridgeOptions {
   /** Largest request body accepted, in bytes, on both the create and the notify route. Default 16 KiB. */
   bodyLimit?: number | undefined;
   /**
+   * How long a status token works, in ms from the order's creation: a payment's whole life
+   * (the payer paying, the notify, the payer coming back). Default 24 h.
+   */
+  statusTokenTtlMs?: number;
+  /**
    * How long one run of onPaid holds an order before another may run it again (its process is
    * taken for dead). Default 60 000. Past it a gateway's retry starts a second run while a slow
    * first one may still be going: onPaid must be idempotent by orderNo (see README).
@@ -108,13 +118,14 @@ export interface PaybridgeOptions {
 }
 
 /** Options with every default filled in, as the router and the order service use them. */
-export type ResolvedOptions = Required<PaybridgeOptions>;
+export type ResolvedOptions<Req = ExpressRequest> = Required<PaybridgeOptions<Req>>;
 
 export const DEFAULTS = {
   timeoutMs: 10_000,
   queryIntervalMs: 5_000,
   defaultChannel: "wechat",
   bodyLimit: 16 * 1024,
+  statusTokenTtlMs: 24 * 60 * 60 * 1000,
   fulfilmentLeaseMs: 60_000,
   maxGatewayResponseBytes: 1024 * 1024,
   expireAfterMs: 2 * 60 * 60 * 1000,
@@ -129,14 +140,16 @@ export const defaultLogger: Logger = {
 };
 
 function writeLine(level: string, message: string, fields: LogFields | undefined): void {
-  process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), message, ...fields })}\n`);
+  // The Error itself stays out of the line: its name and message are fields already.
+  const { err: _err, ...rest } = fields ?? {};
+  process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), message, ...rest })}\n`);
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
 const isFunction = (value: unknown): value is (...args: never[]) => unknown => typeof value === "function";
 
 /** Throws ConfigError naming the first option that is wrong; returns the options with defaults. */
-export function validateOptions(options: PaybridgeOptions): ResolvedOptions {
+export function validateOptions<Req>(options: PaybridgeOptions<Req>): ResolvedOptions<Req> {
   if (!isObject(options)) throw new ConfigError("options", "must be an object");
   const gateways = validateGateways(options.gateways);
   validateRouting(options.routing, gateways);
@@ -156,17 +169,20 @@ export function validateOptions(options: PaybridgeOptions): ResolvedOptions {
   }
   if (options.store !== undefined) requireMethods("store", options.store, ["get", "insert", "compareAndSet", "compareAndDelete"]);
   if (options.logger !== undefined) requireMethods("logger", options.logger, ["info", "warn", "error"]);
-  for (const name of ["timeoutMs", "queryIntervalMs", "bodyLimit", "fulfilmentLeaseMs", "maxGatewayResponseBytes"] as const) {
+  for (const name of ["timeoutMs", "queryIntervalMs", "bodyLimit", "statusTokenTtlMs", "fulfilmentLeaseMs", "maxGatewayResponseBytes"] as const) {
     const value = options[name];
     if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) {
       throw new ConfigError(name, "must be a positive whole number");
     }
   }
-  if (options.defaultChannel !== undefined) {
-    if (!isChannel(options.defaultChannel)) throw new ConfigError("defaultChannel", `must be one of ${CHANNELS.join(", ")}`);
-    if (!isFunction(options.routing) && options.routing[options.defaultChannel] === undefined) {
-      throw new ConfigError("defaultChannel", `has no gateway in \`routing\``);
-    }
+  if (options.defaultChannel !== undefined && !isChannel(options.defaultChannel)) {
+    throw new ConfigError("defaultChannel", `must be one of ${CHANNELS.join(", ")}`);
+  }
+  // The default too: a create request naming no channel must find a gateway.
+  const defaultChannel = options.defaultChannel ?? DEFAULTS.defaultChannel;
+  if (!isFunction(options.routing) && options.routing[defaultChannel] === undefined) {
+    const given = options.defaultChannel !== undefined ? `"${defaultChannel}"` : `"${defaultChannel}" (the default)`;
+    throw new ConfigError("defaultChannel", `${given} has no gateway in \`routing\`; route it or set defaultChannel to a routed channel`);
   }
   return {
     gateways,
@@ -179,11 +195,12 @@ export function validateOptions(options: PaybridgeOptions): ResolvedOptions {
     sweepIntervalMs: options.sweepIntervalMs ?? DEFAULTS.sweepIntervalMs,
     statusTokenSecret: options.statusTokenSecret,
     store: options.store ?? new MemoryOrderStore(),
-    logger: options.logger ?? defaultLogger,
+    logger: options.logger ? toLogger(options.logger) : defaultLogger,
     timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
     queryIntervalMs: options.queryIntervalMs ?? DEFAULTS.queryIntervalMs,
-    defaultChannel: options.defaultChannel ?? DEFAULTS.defaultChannel,
+    defaultChannel,
     bodyLimit: options.bodyLimit ?? DEFAULTS.bodyLimit,
+    statusTokenTtlMs: options.statusTokenTtlMs ?? DEFAULTS.statusTokenTtlMs,
     fulfilmentLeaseMs: options.fulfilmentLeaseMs ?? DEFAULTS.fulfilmentLeaseMs,
     maxGatewayResponseBytes: options.maxGatewayResponseBytes ?? DEFAULTS.maxGatewayResponseBytes,
   };

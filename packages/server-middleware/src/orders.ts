@@ -75,7 +75,7 @@ export class OrderService {
     this.#options = options;
     this.#adapters = new Map(options.gateways.map((adapter) => [adapter.id, adapter]));
     this.#http = new Map(options.gateways.map((adapter) => [adapter.id, createGatewayHttp(adapter.id, options.timeoutMs, options.maxGatewayResponseBytes)]));
-    this.#tokens = createStatusTokens(options.statusTokenSecret);
+    this.#tokens = createStatusTokens(options.statusTokenSecret, options.statusTokenTtlMs);
   }
 
   hasGateway(id: string): boolean {
@@ -282,7 +282,7 @@ export class OrderService {
       channel: record.channel,
       // A paid order is not paid again.
       ...(record.status === "pending" ? optional("action", record.action) : {}),
-      statusToken: this.#tokens.issue(record.orderNo),
+      statusToken: this.#tokens.issue(record.orderNo, Date.parse(record.createdAt)),
     };
   }
 
@@ -432,7 +432,7 @@ export class OrderService {
   }
 
   #logError(message: string, error: unknown, fields: Readonly<Record<string, string>>): void {
-    this.#options.logger.error(message, { ...fields, ...describeError(error) });
+    this.#options.logger.error(message, { ...fields, ...describeError(error), err: error });
   }
 
   #emit<K extends keyof PaybridgeEventMap>(event: K, ...args: PaybridgeEventMap[K]): void {

@@ -1,27 +1,41 @@
 /**
  * Status tokens: the browser may read an order's status only with the token the create
  * response gave it, so order numbers (often guessable) do not reveal who paid what.
- * A token is HMAC-SHA256 of the order number under `statusTokenSecret`, base64url.
+ *
+ * A token is `<expiry>.<mac>`: the expiry in whole seconds since the epoch (decimal), and
+ * HMAC-SHA256 of `<expiry>.<orderNo>` under `statusTokenSecret`, base64url. The expiry is the
+ * order's creation time plus `statusTokenTtlMs`, so every create answer for one order carries
+ * the same token, and a token stops working once the payment's life is over.
+ *
+ * Tokens of the first release (a bare HMAC of the order number, no expiry) are refused: they
+ * would never expire, and a payer holding one gets a fresh token by posting the order again.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 export interface StatusTokens {
-  issue(orderNo: string): string;
-  /** Constant-time; false for a missing, malformed or wrong token. */
-  verify(orderNo: string, token: unknown): boolean;
+  /** The token for an order created at `createdAtMs`. */
+  issue(orderNo: string, createdAtMs: number): string;
+  /** Constant-time; false for a missing, malformed, expired or wrong token. */
+  verify(orderNo: string, token: unknown, nowMs?: number): boolean;
 }
 
-export function createStatusTokens(secret: string): StatusTokens {
-  const issue = (orderNo: string): string => createHmac("sha256", secret).update(orderNo, "utf8").digest("base64url");
+const TOKEN = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
+
+export function createStatusTokens(secret: string, ttlMs: number): StatusTokens {
+  const mac = (orderNo: string, expiry: string): string => createHmac("sha256", secret).update(`${expiry}.${orderNo}`, "utf8").digest("base64url");
   return {
-    issue,
-    verify(orderNo, token) {
+    issue(orderNo, createdAtMs) {
+      const expiry = String(Math.ceil((createdAtMs + ttlMs) / 1000));
+      return `${expiry}.${mac(orderNo, expiry)}`;
+    },
+    verify(orderNo, token, nowMs = Date.now()) {
       if (typeof token !== "string") return false;
-      const expected = Buffer.from(issue(orderNo), "utf8");
-      const given = Buffer.from(token, "utf8");
-      // Every token has the same length, so comparing lengths first leaks nothing.
-      if (given.length !== expected.length) return false;
-      return timingSafeEqual(expected, given);
+      const match = TOKEN.exec(token);
+      if (!match) return false;
+      const [, expiry = "", given = ""] = match;
+      // Both are 43 base64url characters, so comparing them leaks nothing but equality.
+      const valid = timingSafeEqual(Buffer.from(mac(orderNo, expiry), "utf8"), Buffer.from(given, "utf8"));
+      return valid && Number(expiry) * 1000 > nowMs;
     },
   };
 }

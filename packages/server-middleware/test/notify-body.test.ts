@@ -6,6 +6,7 @@
 import { request as httpRequest, Agent } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "./support/fake-adapter.js";
+import { HOSTS } from "./support/hosts.js";
 
 const BODY_LIMIT = 1024;
 
@@ -15,10 +16,6 @@ afterEach(async () => {
   harness = undefined;
 });
 
-async function start(): Promise<Harness> {
-  harness = await startHarness({ bodyLimit: BODY_LIMIT });
-  return harness;
-}
 
 interface Answer {
   status: number;
@@ -45,7 +42,12 @@ async function createOrder(port: number, orderNo: string): Promise<void> {
   expect(answer.status).toBe(201);
 }
 
-describe("the notify route's body", () => {
+describe.each(HOSTS)("on %s, the notify route's body", (hostName) => {
+  async function start(): Promise<Harness> {
+    harness = await startHarness({ bodyLimit: BODY_LIMIT, host: hostName });
+    return harness;
+  }
+
   it("refuses a chunked body that grows past the limit, with the gateway's failure reply", async () => {
     const { gateway, paid, port } = await start();
     await createOrder(port, "B1");

@@ -1,8 +1,11 @@
 import { createServer, type Server } from "node:net";
 import type { Socket } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
-import express from "express";
+import { request as httpRequest } from "node:http";
+import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { STATUS_TOKEN_HEADER } from "@paybridge/shared";
 import { fakeGateway, startHarness, type Harness } from "./support/fake-adapter.js";
+import { HOSTS } from "./support/hosts.js";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -10,8 +13,23 @@ afterEach(async () => {
   harness = undefined;
 });
 
-async function start(...args: Parameters<typeof startHarness>): Promise<Harness> {
-  harness = await startHarness(...args);
+/** A POST of exact bytes (supertest would JSON-encode a Buffer sent as JSON). */
+function rawPost(port: number, path: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: "127.0.0.1", port, path, method: "POST", headers: { ...headers, "content-length": String(body.length) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+// The HTTP contract, on every host: Express 5, Express 4 and the web-standard handler.
+describe.each(HOSTS)("on %s", (hostName) => {
+async function start(overrides: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
+  harness = await startHarness({ host: hostName, ...overrides });
   return harness;
 }
 
@@ -30,7 +48,7 @@ describe("POST /orders", () => {
       amountFen: 1234,
       channel: "wechat",
       action: { type: "wechat", params: expect.objectContaining({ package: "prepay_id=FAKE-A1" }) },
-      statusToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      statusToken: expect.stringMatching(/^\d{10}\.[A-Za-z0-9_-]{43}$/),
     });
     expect(res.body.action.params.timeStamp).toMatch(/^\d{10}$/);
     expect(gateway.createCalls).toHaveLength(1);
@@ -135,6 +153,57 @@ describe("POST /orders", () => {
     expect(res.body.error).toMatchObject({ code: "invalid_request", field });
     expect(typeof res.body.error.message).toBe("string");
     expect(gateway.createCalls).toHaveLength(0);
+  });
+
+  it.each([
+    ["openId", { orderNo: "U1", openId: "user\ud83d" }],
+    ["appId", { orderNo: "U1", appId: "\udc00wx" }],
+    ["a field paybridge does not use", { orderNo: "U1", note: "cut mid-emoji \ud83d" }],
+  ])("answers 400 naming the field for a lone UTF-16 surrogate in %s", async (_name, body) => {
+    const { api, gateway, router } = await start();
+    const field = Object.keys(body)[1] as string;
+    // JSON.stringify escapes a lone surrogate as \udXXX: valid JSON, ill-formed text.
+    const res = await api.post("/pay/orders").type("json").send(JSON.stringify(body)).expect(400);
+    expect(res.body.error).toMatchObject({ code: "invalid_request", field });
+    expect(gateway.createCalls).toHaveLength(0);
+    expect(await router.store.get("U1")).toBeNull();
+  });
+
+  it("accepts text with well-formed surrogate pairs (an emoji)", async () => {
+    const { api, gateway } = await start();
+    await api.post("/pay/orders").type("json").send(JSON.stringify({ orderNo: "U2", openId: "user\ud83d\ude00" })).expect(201);
+    expect(gateway.createCalls[0]?.openId).toBe("user😀");
+  });
+
+  it.each([".", ".."])("answers 400 naming orderNo for the order number %j (its status URL normalises away)", async (orderNo) => {
+    const { api, gateway } = await start();
+    const res = await api.post("/pay/orders").send({ orderNo }).expect(400);
+    expect(res.body.error).toMatchObject({ code: "invalid_request", field: "orderNo" });
+    expect(gateway.createCalls).toHaveLength(0);
+  });
+
+  it.each([
+    ["charset latin1", { "content-type": "application/json; charset=latin1" }, Buffer.from('{"orderNo":"H1"}', "latin1"), /charset/],
+    ["charset utf-16le", { "content-type": "application/json; charset=utf-16le" }, Buffer.from('{"orderNo":"H1"}', "utf16le"), /charset/],
+    ["a gzip body", { "content-type": "application/json", "content-encoding": "gzip" }, gzipSync('{"orderNo":"H1"}'), /Content-Encoding/],
+    ["a deflate body", { "content-type": "application/json", "content-encoding": "deflate" }, deflateSync('{"orderNo":"H1"}'), /Content-Encoding/],
+    ["a br body", { "content-type": "application/json", "content-encoding": "br" }, brotliCompressSync('{"orderNo":"H1"}'), /Content-Encoding/],
+  ])("answers 400 naming body for %s, saying why", async (_name, headers, body, why) => {
+    const { port, gateway } = await start();
+    const res = await rawPost(port, "/pay/orders", headers, body);
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.text).error).toMatchObject({ code: "invalid_request", field: "body", message: expect.stringMatching(why) });
+    expect(gateway.createCalls).toHaveLength(0);
+  });
+
+  it("accepts charset utf-8 in any spelling, and bytes that are not UTF-8 are refused naming body", async () => {
+    const { api, port } = await start();
+    await api.post("/pay/orders").set("content-type", 'application/json; charset="UTF-8"').send('{"orderNo":"H2"}').expect(201);
+    // {"orderNo":"H<0xff>"}: a Latin-1 byte, which a lenient decoder would turn into U+FFFD.
+    const bytes = Buffer.concat([Buffer.from('{"orderNo":"H'), Buffer.from([0xff]), Buffer.from('"}')]);
+    const res = await rawPost(port, "/pay/orders", { "content-type": "application/json" }, bytes);
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.text).error).toMatchObject({ code: "invalid_request", field: "body", message: "body is not valid UTF-8" });
   });
 
   it("accepts every allowed character in an order number", async () => {
@@ -251,6 +320,46 @@ describe("GET /orders/:orderNo", () => {
     expect(res.body).toEqual({ orderNo: "S1", status: "pending", amountFen: 100, gatewayOrderNo: "FAKE-S1" });
   });
 
+  it("accepts the token in the x-paybridge-token header, where the client sends it", async () => {
+    const { api } = await start();
+    const created = await api.post("/pay/orders").send({ orderNo: "S4" }).expect(201);
+    const res = await api.get("/pay/orders/S4").set(STATUS_TOKEN_HEADER, created.body.statusToken).expect(200);
+    expect(res.body).toMatchObject({ orderNo: "S4", status: "pending" });
+    expect(res.headers["cache-control"]).toBe("no-store");
+  });
+
+  it("answers a wrong header token like an unknown order, even beside a right ?token=", async () => {
+    const { api } = await start();
+    const s5 = await api.post("/pay/orders").send({ orderNo: "S5" }).expect(201);
+    const s6 = await api.post("/pay/orders").send({ orderNo: "S6" }).expect(201);
+    const unknown = await api.get("/pay/orders/NOPE").set(STATUS_TOKEN_HEADER, s5.body.statusToken);
+    const wrong = await api.get("/pay/orders/S5").set(STATUS_TOKEN_HEADER, s6.body.statusToken).query({ token: s5.body.statusToken });
+    expect(unknown.status).toBe(404);
+    expect([wrong.status, wrong.body]).toEqual([404, unknown.body]);
+  });
+
+  it("stops accepting a token once statusTokenTtlMs has passed since the order's creation", async () => {
+    const { api } = await start({ statusTokenTtlMs: 60 * 60 * 1000 });
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.UTC(2026, 10, 30, 4, 0, 0) });
+    try {
+      const created = await api.post("/pay/orders").send({ orderNo: "S7" }).expect(201);
+      const token: string = created.body.statusToken;
+      vi.setSystemTime(Date.UTC(2026, 10, 30, 4, 59, 59));
+      await api.get("/pay/orders/S7").set(STATUS_TOKEN_HEADER, token).expect(200);
+      await api.get("/pay/orders/S7").query({ token }).expect(200);
+      vi.setSystemTime(Date.UTC(2026, 10, 30, 5, 0, 0));
+      const unknown = await api.get("/pay/orders/NOPE").set(STATUS_TOKEN_HEADER, token);
+      for (const res of [await api.get("/pay/orders/S7").set(STATUS_TOKEN_HEADER, token), await api.get("/pay/orders/S7").query({ token })]) {
+        expect([res.status, res.body]).toEqual([404, unknown.body]);
+      }
+      // Posting the order again answers the same token: it does not extend the payment's life.
+      const again = await api.post("/pay/orders").send({ orderNo: "S7" }).expect(200);
+      expect(again.body.statusToken).toBe(token);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("answers a missing or wrong token exactly like an unknown order", async () => {
     const { api } = await start();
     const s2 = await api.post("/pay/orders").send({ orderNo: "S2" }).expect(201);
@@ -305,18 +414,6 @@ describe("POST /notify/:gateway", () => {
     expect(paid.map((payment) => payment.orderNo)).toEqual(["N2"]);
   });
 
-  it("says the raw body is required when a JSON parser mounted before paybridge consumed it", async () => {
-    // The merchant's own parser, mounted first: the mistake under test.
-    const { api, gateway, paid, logs } = await start({ before: [express.json()] });
-    await api.post("/pay/orders").send({ orderNo: "RAW1" }).expect(201);
-    // 500, not 4xx: nothing is wrong with the notify, so the gateway must retry once mounting is fixed.
-    const res = await api.post("/pay/notify/fake").type("json").send(gateway.notify({ orderNo: "RAW1", amountFen: 100 }));
-    expect(res.status).toBe(500);
-    expect(res.text).toBe(gateway.adapter.notifyReply.failure.body);
-    expect(paid).toEqual([]);
-    expect(logs.map((log) => `${log.message} ${JSON.stringify(log.fields)}`).join("\n")).toMatch(/raw bytes.*mount paybridge before express\.json\(\)/);
-  });
-
   it("answers an unknown gateway with 404", async () => {
     const { api, gateway } = await start();
     const res = await api.post("/pay/notify/nosuch").send(gateway.notify({ orderNo: "N3", amountFen: 100 })).expect(404);
@@ -329,4 +426,5 @@ describe("POST /notify/:gateway", () => {
     expect(res.status).toBe(400);
     expect(res.text).toBe("FAIL");
   });
+});
 });

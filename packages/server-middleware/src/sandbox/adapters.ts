@@ -11,6 +11,7 @@ import {
   type VbaoConfig,
   type XiangmaConfig,
 } from "../gateways/index.js";
+import { ConfigError } from "../errors.js";
 import type { GatewayAdapter } from "../gateways/types.js";
 import { SANDBOX_CREDENTIALS } from "./credentials.js";
 
@@ -28,6 +29,9 @@ const SANDBOX_WECHAT = { appId: "wx0sandbox00000001", miniProgramName: "paybridg
 
 /** `sandboxUrl`: where the sandbox is mounted, e.g. `http://127.0.0.1:3000/sandbox`. */
 export function sandboxAdapters(sandboxUrl: string, overrides: SandboxAdapterOverrides = {}): GatewayAdapter[] {
+  if (typeof sandboxUrl !== "string" || !URL.canParse(sandboxUrl)) {
+    throw new ConfigError("sandboxUrl", "must be the absolute URL the sandbox is mounted at, e.g. http://127.0.0.1:3000/sandbox");
+  }
   const base = sandboxUrl.replace(/\/+$/, "");
   const credentials = SANDBOX_CREDENTIALS;
   return [

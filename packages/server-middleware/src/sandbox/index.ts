@@ -16,6 +16,7 @@ import { vbaoSimulator } from "./gateways/vbao.js";
 import { xiangmaSimulator } from "./gateways/xiangma.js";
 import { DEFAULT_RETRY_DELAYS_MS, isLoopbackUrl, Notifier, type SandboxEventMap, type SandboxLogger } from "./notifier.js";
 import { renderPaymentPage } from "./page.js";
+import { recoverParsedBody } from "./raw-body.js";
 import { RefundDesk, refundControlRouter } from "./refunds.js";
 import type { GatewaySimulator, SimulatorContext } from "./simulator.js";
 
@@ -170,10 +171,11 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     res.type("html").send(renderPaymentPage({ gateway, order, sandboxUrl: context.sandboxUrl(req) }));
   });
 
+  const recoverBody = recoverParsedBody(options.logger);
   for (const id of SANDBOX_GATEWAY_IDS) {
     const simulator = simulators.get(id) as GatewaySimulator;
     // Raw bodies: each simulator parses them itself, so even unreadable JSON gets its gateway's error shape.
-    app.use(`/${id}`, faults.middleware(id), express.raw({ type: () => true, limit: "64kb" }), simulator.router);
+    app.use(`/${id}`, faults.middleware(id), recoverBody, express.raw({ type: () => true, limit: "64kb" }), simulator.router);
   }
 
   // Last: every error answers JSON (never Express's HTML page with its stack and file paths),

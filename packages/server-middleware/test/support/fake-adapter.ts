@@ -5,13 +5,13 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import express, { type RequestHandler } from "express";
+import type { RequestHandler } from "express";
 import request from "supertest";
 import { GatewayError, NotifyRejectedError } from "../../src/errors.js";
 import type { CreateOrderInput, GatewayAdapter, QueryInput, QueryResult } from "../../src/gateways/types.js";
 import type { LogFields, PaybridgeOptions, Payment } from "../../src/options.js";
-import { paybridge, type PaybridgeRouter } from "../../src/router.js";
 import { COMMON_SIGN_RULE, createSigner } from "../../src/signing.js";
+import { host, type Hosted, type HostName } from "./hosts.js";
 
 export interface FakeGatewayOptions {
   id?: string;
@@ -146,7 +146,8 @@ export function fakeGateway(options: FakeGatewayOptions = {}): FakeGateway {
 
 /** The fake gateway mounted behind a real router on 127.0.0.1, with the merchant's hooks recorded. */
 export interface Harness {
-  readonly router: PaybridgeRouter;
+  /** The router (or web handler): its events and store. */
+  readonly router: Omit<Hosted, "listener">;
   readonly gateway: FakeGateway;
   /** supertest bound to the listening server. */
   readonly api: ReturnType<typeof request>;
@@ -166,16 +167,18 @@ export async function startHarness(
   overrides: Partial<PaybridgeOptions> & {
     gateway?: FakeGateway;
     onPaidImpl?: (payment: Payment) => void | Promise<void>;
-    /** The merchant's own middleware, mounted on the app before paybridge. */
+    /** The merchant's own middleware, mounted on the app before paybridge (Express hosts). */
     before?: RequestHandler[];
+    /** Which host serves paybridge: the Express router on Express 5 (default) or 4, or the web handler. */
+    host?: HostName;
   } = {},
 ): Promise<Harness> {
-  const { gateway = fakeGateway(), onPaidImpl, before = [], ...options } = overrides;
+  const { gateway = fakeGateway(), onPaidImpl, before = [], host: hostName = "express5", ...options } = overrides;
   const paid: Payment[] = [];
   const logs: Harness["logs"] = [];
   const amounts = new Map<string, number>();
   const record = (level: string) => (message: string, fields?: LogFields) => void logs.push({ level, message, ...(fields ? { fields } : {}) });
-  const router = paybridge({
+  const router = host(hostName, {
     gateways: [gateway.adapter],
     routing: { wechat: gateway.adapter.id, alipay: gateway.adapter.id, unionpay: gateway.adapter.id },
     publicUrl: "https://shop.example/pay/",
@@ -186,12 +189,9 @@ export async function startHarness(
       await onPaidImpl?.(payment);
     },
     logger: { info: record("info"), warn: record("warn"), error: record("error") },
-    ...options,
-  });
-  const app = express();
-  for (const handler of before) app.use(handler);
-  app.use("/pay", router);
-  const server = createServer(app);
+    ...(options as Partial<PaybridgeOptions<unknown>>),
+  }, before);
+  const server = createServer(router.listener);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     router,

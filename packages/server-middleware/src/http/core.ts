@@ -1,0 +1,148 @@
+/**
+ * The HTTP core: the contract's three routes (create, status, notify) over any host. The
+ * Express router and the web-standard handler both hand it a `CoreRequest` and write the
+ * `HttpAnswer` it returns, so every check — routing, body limits and encodings, create-field
+ * validation, status tokens, notify raw bytes, error bodies — exists once.
+ */
+import { STATUS_TOKEN_HEADER } from "@paybridge/shared";
+import { InvalidRequestError, PaybridgeError } from "../errors.js";
+import type { NotifyInput } from "../gateways/types.js";
+import { attachLifecycle, type LifecycleApi } from "../lifecycle-api.js";
+import { validateOptions, type PaybridgeOptions, type ResolvedOptions } from "../options.js";
+import { OrderService, type PaybridgeEvents } from "../orders.js";
+import type { OrderStore } from "../store/types.js";
+import { INTERNAL_ERROR_ANSWER, errorAnswer, jsonAnswer, replyAnswer, textAnswer, type HttpAnswer } from "./answer.js";
+import type { BodyResult, BodySource } from "./body.js";
+import { createHeadersFault, parseCreateRequest, parseJsonBody } from "./create-request.js";
+
+/** One request as a host presents it to the core. */
+export interface CoreRequest<Req> {
+  method: string;
+  /** The path below where paybridge is mounted, still percent-encoded, without the query: `/orders/A1`. */
+  path: string;
+  /** The query string without `?`. */
+  query: string;
+  /** A header by its lower-case name; several values joined with ", ". */
+  header(name: string): string | undefined;
+  /** Every header, for the gateway adapter's notify verification. */
+  headers(): NotifyInput["headers"];
+  body: BodySource;
+  /** The host's own request object, handed to the merchant's resolveOrder. */
+  native: Req;
+}
+
+export const RAW_BODY_REQUIRED =
+  "the notify body was parsed before paybridge saw it; signatures are verified on the raw bytes, " +
+  "so mount paybridge before express.json() / express.urlencoded(), keep them off its notify path, " +
+  "or keep the bytes with express.json({ verify: (req, res, buf) => { req.rawBody = buf } })";
+const BODY_TOO_LARGE = "body is larger than the limit";
+const BODY_UNREADABLE = "body could not be read";
+const BODY_ENCODED = "body must not be encoded (Content-Encoding)";
+
+type Route = "create" | "status" | "notify";
+
+/** `[route, its path parameter]` for a method and mount-relative path; undefined when no route matches. */
+function matchRoute(method: string, path: string): [Route, string] | undefined {
+  // Like Express's defaults: case-insensitive, one optional trailing slash.
+  const segments = path.replace(/\/$/, "").split("/");
+  const [empty, first = "", parameter] = segments;
+  if (empty !== "" || segments.length > 3) return undefined;
+  const head = first.toLowerCase();
+  if (head === "orders" && parameter === undefined && method === "POST") return ["create", ""];
+  if (head === "orders" && parameter !== undefined && parameter !== "" && (method === "GET" || method === "HEAD")) return ["status", parameter];
+  if (head === "notify" && parameter !== undefined && parameter !== "" && method === "POST") return ["notify", parameter];
+  return undefined;
+}
+
+export class PaybridgeHttp<Req> {
+  readonly events: PaybridgeEvents;
+  readonly store: OrderStore;
+  readonly options: ResolvedOptions<Req>;
+  /** refund, close, sweepExpired, stopSweeping: the same for every host. */
+  readonly lifecycle: LifecycleApi;
+  readonly #orders: OrderService;
+
+  constructor(options: PaybridgeOptions<Req>) {
+    this.options = validateOptions(options);
+    // The order service hands `req` to resolveOrder untouched, whatever the host's type.
+    const resolved = this.options as unknown as ResolvedOptions;
+    this.#orders = new OrderService(resolved);
+    this.lifecycle = attachLifecycle(this.#orders, resolved);
+    this.events = this.#orders.events;
+    this.store = this.options.store;
+  }
+
+  /** The answer for a request, or undefined when it is not one of paybridge's routes. */
+  async handle(request: CoreRequest<Req>): Promise<HttpAnswer | undefined> {
+    const route = matchRoute(request.method, request.path);
+    if (!route) return undefined;
+    const [name, encoded] = route;
+    try {
+      let parameter: string;
+      try {
+        parameter = decodeURIComponent(encoded);
+      } catch {
+        throw new InvalidRequestError("malformed request URL", "path");
+      }
+      if (name === "create") return await this.#create(request);
+      if (name === "status") return await this.#status(request, parameter);
+      return await this.#notify(request, parameter);
+    } catch (error) {
+      if (error instanceof PaybridgeError) return errorAnswer(error);
+      // Neither the message nor the stack leaves the server; the merchant's logger gets the Error.
+      const { name: errorName, message } = error instanceof Error ? error : { name: typeof error, message: "" };
+      this.options.logger.error("internal error", { method: request.method, path: request.path, error: errorName, reason: message, err: error });
+      return INTERNAL_ERROR_ANSWER;
+    }
+  }
+
+  async #create(request: CoreRequest<Req>): Promise<HttpAnswer> {
+    const fault = createHeadersFault(request.header("content-type"), request.header("content-encoding"));
+    if (fault !== undefined) {
+      request.body.discard();
+      throw new InvalidRequestError(fault, "body");
+    }
+    const body = await request.body.read(this.options.bodyLimit);
+    if ("failure" in body) throw new InvalidRequestError(body.failure === "too_large" ? BODY_TOO_LARGE : BODY_UNREADABLE, "body");
+    const fields = "bytes" in body ? parseJsonBody(body.bytes) : body.parsed;
+    const { httpStatus, body: created } = await this.#orders.create(parseCreateRequest(fields), request.native as never);
+    return jsonAnswer(httpStatus, created);
+  }
+
+  async #status(request: CoreRequest<Req>, orderNo: string): Promise<HttpAnswer> {
+    request.body.discard();
+    return jsonAnswer(200, await this.#orders.status(orderNo, statusToken(request)));
+  }
+
+  async #notify(request: CoreRequest<Req>, gateway: string): Promise<HttpAnswer> {
+    if (!this.#orders.hasGateway(gateway)) {
+      request.body.discard();
+      return textAnswer(404, "unknown gateway");
+    }
+    const encoding = request.header("content-encoding");
+    // No gateway compresses a notify: an encoded one is refused rather than inflated.
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== "identity") {
+      request.body.discard();
+      return replyAnswer(this.#orders.rejectNotify(gateway, BODY_ENCODED));
+    }
+    const body: BodyResult = await request.body.read(this.options.bodyLimit);
+    if ("parsed" in body) {
+      // A body parser consumed the bytes the signature is over. Say so, and answer 500 so the
+      // gateway retries once the merchant has fixed the mounting order.
+      return replyAnswer({ ...this.#orders.rejectNotify(gateway, RAW_BODY_REQUIRED), status: 500 });
+    }
+    if ("failure" in body) return replyAnswer(this.#orders.rejectNotify(gateway, body.failure === "too_large" ? BODY_TOO_LARGE : BODY_UNREADABLE));
+    return replyAnswer(await this.#orders.notify(gateway, { rawBody: body.bytes, headers: request.headers() }));
+  }
+}
+
+/**
+ * The status token: from the `x-paybridge-token` header (what the client sends), else from
+ * `?token=` (links). Given twice in the query, it is no token.
+ */
+function statusToken(request: CoreRequest<unknown>): string | undefined {
+  const header = request.header(STATUS_TOKEN_HEADER);
+  if (header !== undefined) return header;
+  const tokens = new URLSearchParams(request.query).getAll("token");
+  return tokens.length === 1 ? tokens[0] : undefined;
+}
