@@ -54,7 +54,9 @@ const withoutKyProgressStreams = {
 };
 
 // No globalThis before Chrome 71 / iOS 12.2: inside the IIFE it is a local name for the window.
-const globalThisIntro = 'var globalThis = typeof window != "undefined" ? window : self;';
+// `global` last: a script build required in Node (SSR, tests) must load, not throw on `self`.
+const globalThisIntro =
+  'var globalThis = typeof window != "undefined" ? window : typeof self != "undefined" ? self : typeof global != "undefined" ? global : {};';
 
 // Rollup does the module format; TypeScript only strips types (resolving @paybridge/shared by `paths`).
 const compilerOptions = { tsconfig: "tsconfig.json", module: "esnext", moduleResolution: "bundler" };

@@ -3,7 +3,7 @@ import { kyTransport } from "./transports/ky.js";
 
 export interface PayClientOptions extends CoreOptions {
   /** The fetch ky uses when no transport is given (tests, odd environments). */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
 }
 
 /** The browser client: HTTP by ky unless a transport is given. */

@@ -106,7 +106,7 @@ export interface PaybridgeOptions<Req = ExpressRequest> {
    * How long a status token works, in ms from the order's creation: a payment's whole life
    * (the payer paying, the notify, the payer coming back). Default 24 h.
    */
-  statusTokenTtlMs?: number;
+  statusTokenTtlMs?: number | undefined;
   /**
    * How long one run of onPaid holds an order before another may run it again (its process is
    * taken for dead). Default 60 000. Past it a gateway's retry starts a second run while a slow

@@ -21,8 +21,8 @@ export interface RefundRequest {
   /** The merchant's refund number: 1-64 letters, digits or _-.|*@. Reuse it to retry. */
   refundNo: string;
   /** Integer fen; absent = all that is left to refund. */
-  amountFen?: number;
-  reason?: string;
+  amountFen?: number | undefined;
+  reason?: string | undefined;
 }
 
 export const notAllowed = (message: string, field?: string): PaybridgeError =>

@@ -19,7 +19,7 @@ export interface PaybridgeHandlerOptions extends PaybridgeOptions<Request> {
    * The path the routes sit under in the request's URL, e.g. `/api/pay` for
    * `/api/pay/orders`. Default: the path of `publicUrl`.
    */
-  basePath?: string;
+  basePath?: string | undefined;
 }
 
 export interface PaybridgeHandler extends LifecycleApi {
