@@ -2,7 +2,7 @@
  * `router.close(orderNo)`: stops a pending order. At the gateway first where it has a close API
  * (so the payer can no longer pay it there), then in the store by compare-and-set from pending
  * only. Money that still arrives afterwards wins, as it always has: a verified payment notify
- * moves a closed order to paid and onPaid runs (src/orders.ts #settle).
+ * moves a closed order to paid and onPaid runs (src/fulfilment.ts settle).
  */
 import type { OrderStatus } from "@paybridge/shared";
 import { PaybridgeError } from "./errors.js";
