@@ -186,11 +186,7 @@ export function fubeiSimulator(credentials: SandboxCredentials["fubei"], context
     if (!biz.merchant_order_sn && !biz.order_sn && !biz.trade_no) {
       return fail(res, "INVALID_PARAMETER", "参数错误: one of merchant_order_sn, order_sn, trade_no is required");
     }
-    const order = biz.order_sn
-      ? orders.byGatewayOrderNo(biz.order_sn as string)
-      : biz.merchant_order_sn
-        ? orders.byOrderNo(biz.merchant_order_sn as string)
-        : orders.find((candidate) => candidate.extra.trade_no === biz.trade_no);
+    const order = namedOrder(orders, biz);
     if (!order) return fail(res, "ORDER_NOT_EXIST", "订单不存在");
     return succeed(res, queryFields(order, credentials.storeId));
   }
@@ -208,6 +204,13 @@ export function fubeiSimulator(credentials: SandboxCredentials["fubei"], context
 }
 
 /** pay_time: unix seconds once paid, 0 before (*assumed*: the SDK says Integer, no more). */
+/** The order a query or refund names by one of fubei's three ids (三选一): order_sn, merchant_order_sn, trade_no. */
+function namedOrder(orders: OrderBook, biz: JsonObject): SandboxOrder | undefined {
+  if (biz.order_sn) return orders.byGatewayOrderNo(biz.order_sn as string);
+  if (biz.merchant_order_sn) return orders.byOrderNo(biz.merchant_order_sn as string);
+  return orders.find((candidate) => candidate.extra.trade_no === biz.trade_no);
+}
+
 function payTime(order: SandboxOrder): number {
   return order.status === "paid" && order.completedAt ? Number(epochSeconds(order.completedAt)) : 0;
 }
@@ -306,11 +309,7 @@ function fubeiLifecycleMethod(method: string, biz: JsonObject, res: Response, ct
   }
   const problem = checkFields(biz, REFUND_FIELDS);
   if (problem) return fail(res, "INVALID_PARAMETER", `参数错误: ${problem.message}`);
-  const order = biz.order_sn
-    ? orders.byGatewayOrderNo(biz.order_sn as string)
-    : biz.merchant_order_sn
-      ? orders.byOrderNo(biz.merchant_order_sn as string)
-      : orders.find((candidate) => candidate.extra.trade_no === biz.trade_no);
+  const order = namedOrder(orders, biz);
   if (!order) return fail(res, "ORDER_NOT_EXIST", "订单不存在");
   const refundNo = biz.merchant_refund_sn as string;
   if (!desk.find(order, refundNo) && desk.refundsOf(order).filter((refund) => refund.status !== "failed").length >= MAX_REFUNDS) {
