@@ -19,7 +19,7 @@ import { formatReport } from "./lib/report.mjs";
 import { BENCH_GATEWAY } from "./lib/targets.mjs";
 import { measureClientSize } from "./sections/client-size.mjs";
 import { measureMemory } from "./sections/memory.mjs";
-import { measureNotifyRoute } from "./sections/notify-route.mjs";
+import { FIRST_TIME_SLICES, MEASURED_ORDERS, WARMUP_ORDERS, measureNotifyRoute } from "./sections/notify-route.mjs";
 import { measureOrderRoute } from "./sections/order-route.mjs";
 import { measureRedis } from "./sections/redis.mjs";
 import { measureSigning } from "./sections/signing.mjs";
@@ -41,7 +41,7 @@ if (unknown.length > 0) {
 
 // Generous: on a busy machine one notify run takes minutes. BENCH_WATCHDOG_MINUTES overrides.
 // (+4 for the memory section: 9 fresh processes writing 100,000 orders each.)
-const WATCHDOG_MS = Number(process.env.BENCH_WATCHDOG_MINUTES ?? 9 + 4 * NOTIFY_RUNS) * 60 * 1000;
+const WATCHDOG_MS = Number(process.env.BENCH_WATCHDOG_MINUTES ?? 9 + 6 * NOTIFY_RUNS) * 60 * 1000;
 const RESULTS_FILE = fileURLToPath(new URL("./results.json", import.meta.url));
 
 const SECTIONS = [
@@ -74,7 +74,7 @@ const previous = only ? await readFile(RESULTS_FILE, "utf8").then(JSON.parse, ()
 const results = {
   ...previous,
   machine: describeMachine(),
-  settings: { connections: CONNECTIONS, runSeconds: RUN_SECONDS, rounds: ROUNDS, warmupSeconds: WARMUP_SECONDS, gateway: BENCH_GATEWAY, notifyRuns: NOTIFY_RUNS },
+  settings: { connections: CONNECTIONS, runSeconds: RUN_SECONDS, rounds: ROUNDS, warmupSeconds: WARMUP_SECONDS, gateway: BENCH_GATEWAY, notifyRuns: NOTIFY_RUNS, notifyOrders: MEASURED_ORDERS, notifyWarmupOrders: WARMUP_ORDERS, notifyFirstTimeSlices: FIRST_TIME_SLICES },
   ...(only ? { partialRun: { only, at: new Date().toISOString(), otherSectionsFrom: previous.machine?.date ?? null } } : {}),
 };
 if (!only) delete results.partialRun;

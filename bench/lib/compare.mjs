@@ -8,11 +8,14 @@ import { round } from "./load.mjs";
 
 export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 
-/** `sides`: { name: { target, run: () => Promise<run> } }, exactly two. Resolves combined figures per side. */
-export async function interleave(sides) {
+/**
+ * `sides`: { name: { target, run: () => Promise<run> } }, exactly two; `rounds` runs per side
+ * (default ROUNDS). Resolves combined figures per side.
+ */
+export async function interleave(sides, rounds = ROUNDS) {
   const [first, second] = Object.keys(sides);
   const runs = { [first]: [], [second]: [] };
-  for (let i = 0; i < ROUNDS; i++) {
+  for (let i = 0; i < rounds; i++) {
     for (const name of i % 2 === 0 ? [first, second] : [second, first]) {
       runs[name].push(await withCpu(sides[name].target, sides[name].run));
     }

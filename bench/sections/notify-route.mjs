@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import { startServer } from "../lib/child.mjs";
-import { ROUNDS, interleave } from "../lib/compare.mjs";
+import { interleave } from "../lib/compare.mjs";
 import { WARMUP_SECONDS, failuresOf, load, round } from "../lib/load.mjs";
 import { startNotifyCapture } from "../lib/notify-capture.mjs";
 import { ORDER_KIND, captureNotifyTemplate, tallyOnPaid } from "../lib/notify-template.mjs";
@@ -16,8 +16,15 @@ import { BENCH_GATEWAY, withSandbox } from "../lib/targets.mjs";
 import { NOTIFY_SUCCESS } from "../lib/xiangma-wire.mjs";
 import { GOAL_RATIO, pathOf, targetConfig } from "./order-route.mjs";
 
-const MEASURED_ORDERS = Number(process.env.BENCH_NOTIFY_ORDERS ?? 5_000);
-const WARMUP_ORDERS = 500;
+export const MEASURED_ORDERS = Number(process.env.BENCH_NOTIFY_ORDERS ?? 24_000);
+/**
+ * First-time notifies are measured in this many slices per side (A B B A A B …), 4,000
+ * requests each (~1.5 s here): on a shared machine one slice's CPU per request varies by up
+ * to ±25 % with no change in the code, so a figure needs many slices, not two of ~1 s.
+ */
+export const FIRST_TIME_SLICES = Number(process.env.BENCH_NOTIFY_SLICES ?? 6);
+/** Enough first-time notifies that V8 has compiled the paid path before it is measured, as in a server that has run a while. */
+export const WARMUP_ORDERS = 2_000;
 
 export async function measureNotifyRoute() {
   const capture = await startNotifyCapture({ successReply: NOTIFY_SUCCESS, contentType: "application/json" });
@@ -57,13 +64,13 @@ async function measureBoth({ paybridge, baseline, sandbox, capture }) {
   await notifyLoad(paybridge, { bodyAt: cycling(warmBodies), seconds: WARMUP_SECONDS });
   await notifyLoad(baseline, { bodyAt: cycling(warmBodies), seconds: WARMUP_SECONDS });
 
-  // BENCH_CPU_PROFILE_DIR: a CPU profile of the paybridge process over exactly the first-time phase.
+  // BENCH_CPU_PROFILE_DIR: CPU profiles of the paybridge and baseline processes over exactly the first-time phase.
   const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
-  if (profileDir) await paybridge.request("profileStart");
-  // First-time notifies, each order's once, in ROUNDS slices alternating A B B A with baseline
-  // runs of as many requests: each ratio then compares runs made side by side in time (a
-  // one-pass first-time run against baseline runs made later compared two moments of a shared machine).
-  const sliceSize = Math.ceil(bodies.length / ROUNDS);
+  if (profileDir) for (const target of [paybridge, baseline]) await target.request("profileStart");
+  // First-time notifies, each order's once, in slices alternating A B B A with baseline runs
+  // of as many requests: each ratio then compares runs made side by side in time (a one-pass
+  // first-time run against baseline runs made later compared two moments of a shared machine).
+  const sliceSize = Math.ceil(bodies.length / FIRST_TIME_SLICES);
   let nextSlice = 0;
   const firstTimeFigures = await interleave({
     baseline: { target: baseline, run: () => notifyLoad(baseline, { bodyAt: cycling(bodies), amount: sliceSize }) },
@@ -74,11 +81,14 @@ async function measureBoth({ paybridge, baseline, sandbox, capture }) {
         return notifyLoad(paybridge, { bodyAt: (i) => slice[i], amount: slice.length });
       },
     },
-  });
+  }, FIRST_TIME_SLICES);
   const firstTime = firstTimeFigures.paybridge;
   if (profileDir) {
-    const file = join(profileDir, `notify-first-time-${Date.now()}.cpuprofile`);
-    process.stderr.write(`bench: first-time notify profile in ${await paybridge.request("profileStop", { file })}\n`);
+    const at = Date.now();
+    for (const [name, target] of [["paybridge", paybridge], ["baseline", baseline]]) {
+      const file = join(profileDir, `notify-first-time-${at}-${name}.cpuprofile`);
+      process.stderr.write(`bench: first-time notify profile (${name}) in ${await target.request("profileStop", { file })}\n`);
+    }
   }
   const figures = await interleave({
     baseline: { target: baseline, run: () => notifyLoad(baseline, { bodyAt: cycling(bodies) }) },

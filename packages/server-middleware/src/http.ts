@@ -10,7 +10,11 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
 export function createGatewayHttp(gateway: string, timeoutMs: number, maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES): GatewayHttp {
   return async (request: GatewayRequest): Promise<GatewayResponse> => {
-    const signal = AbortSignal.timeout(timeoutMs);
+    // A timer cleared once the answer is read, not AbortSignal.timeout(): that one stays armed
+    // for the whole timeout after every call and then fires (a DOMException each), so a busy
+    // server would keep thousands of dead timers and pay for each one later.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
     let response: Response;
     let body: string;
     try {
@@ -18,16 +22,18 @@ export function createGatewayHttp(gateway: string, timeoutMs: number, maxRespons
         method: request.method ?? "POST",
         headers: request.headers,
         body: request.body,
-        signal,
+        signal: controller.signal,
         redirect: "error",
       });
       body = await boundedText(response, maxResponseBytes);
     } catch (error) {
       if (error instanceof GatewayError) throw error;
-      if (signal.aborted) throw new GatewayTimeoutError(gateway, timeoutMs);
+      if (controller.signal.aborted) throw new GatewayTimeoutError(gateway, timeoutMs);
       // The URL is configuration, not a secret, but say only the host: a path may carry a key.
       const host = safeHost(request.url);
       throw new GatewayError(gateway, `could not reach ${gateway} at ${host}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
     }
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => {

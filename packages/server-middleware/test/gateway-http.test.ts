@@ -86,6 +86,28 @@ describe("the gateway HTTP client", () => {
   });
 });
 
+describe("the gateway HTTP client's timeout", () => {
+  const armedTimers = (): number => process.getActiveResourcesInfo().filter((resource) => resource === "Timeout").length;
+
+  it.each([
+    ["answered", 200],
+    ["failed", 500],
+  ])("is disarmed once the gateway has %s: no timer is left to fire (or hold the process) for the rest of timeoutMs", async (_label, status) => {
+    const server = createServer((req, res) => {
+      req.resume();
+      res.writeHead(status, { "content-type": "application/json" }).end("{}");
+    });
+    servers.push(server);
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const before = armedTimers();
+    const answer = await createGatewayHttp("g", 60_000)({ url, body: "{}" });
+    expect(answer.status).toBe(status);
+    expect(armedTimers()).toBe(before);
+  });
+});
+
 describe("maxGatewayResponseBytes", () => {
   let harness: Harness | undefined;
   afterEach(async () => {

@@ -268,6 +268,7 @@ export function secondsTimestamp(gateway: string, value: string): string {
 }
 
 const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
+const GATEWAY_TIME = /^(\d{4})-?(\d{2})-?(\d{2})[ T]?(\d{2}):?(\d{2}):?(\d{2})$/;
 
 /** `yyyyMMddHHmmss` in Asia/Shanghai (UTC+8 all year) for a moment. */
 export function shanghaiCompactTime(at: Date): string {
@@ -280,10 +281,10 @@ export function shanghaiCompactTime(at: Date): string {
  */
 export function shanghaiTimeToIso(value: unknown): string | undefined {
   if (typeof value !== "string") return undefined;
-  const match = /^(\d{4})-?(\d{2})-?(\d{2})[ T]?(\d{2}):?(\d{2}):?(\d{2})$/.exec(value);
-  if (!match) return undefined;
-  const [, y, mo, d, h, mi, s] = match.map(Number) as [number, number, number, number, number, number, number];
-  const utc = Date.UTC(y, mo - 1, d, h, mi, s) - SHANGHAI_OFFSET_MS;
+  const m = GATEWAY_TIME.exec(value);
+  if (!m) return undefined;
+  // Each group by itself, not match.map(Number): this runs on every notify.
+  const utc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) - SHANGHAI_OFFSET_MS;
   return Number.isNaN(utc) ? undefined : new Date(utc).toISOString();
 }
 

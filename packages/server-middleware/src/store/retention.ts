@@ -39,10 +39,13 @@ export class FinishedOrders {
     return this.#finishedAt.size;
   }
 
-  /** Notes a record as written: finished now (if it was not), or in progress again. */
-  track(record: OrderRecord, now: number): void {
+  /**
+   * Notes a record as written: finished now (if it was not), or in progress again. `previous`,
+   * the record it replaces, saves a lookup: an order is tracked exactly while its record is finished.
+   */
+  track(record: OrderRecord, now: number, previous?: OrderRecord): void {
     const finished = isFinished(record);
-    const known = this.#finishedAt.has(record.orderNo);
+    const known = previous === undefined ? this.#finishedAt.has(record.orderNo) : isFinished(previous);
     if (finished && !known) this.#finishedAt.set(record.orderNo, now);
     else if (!finished && known) this.#finishedAt.delete(record.orderNo);
   }
