@@ -23,6 +23,11 @@ export const MEASURED_ORDERS = Number(process.env.BENCH_NOTIFY_ORDERS ?? 24_000)
  * to ±25 % with no change in the code, so a figure needs many slices, not two of ~1 s.
  */
 export const FIRST_TIME_SLICES = Number(process.env.BENCH_NOTIFY_SLICES ?? 6);
+/**
+ * Already-paid notifies: time-bounded runs, this many per side (A B B A A B B A). With two, one
+ * baseline run at 0.33 ms/request beside others at 0.39-0.42 moved a run's ratio by 0.1.
+ */
+export const ALREADY_PAID_ROUNDS = Number(process.env.BENCH_ALREADY_PAID_ROUNDS ?? 4);
 /** Enough first-time notifies that V8 has compiled the paid path before it is measured, as in a server that has run a while. */
 export const WARMUP_ORDERS = 2_000;
 
@@ -90,10 +95,13 @@ async function measureBoth({ paybridge, baseline, sandbox, capture }) {
       process.stderr.write(`bench: first-time notify profile (${name}) in ${await target.request("profileStop", { file })}\n`);
     }
   }
-  const figures = await interleave({
-    baseline: { target: baseline, run: () => notifyLoad(baseline, { bodyAt: cycling(bodies) }) },
-    paybridge: { target: paybridge, run: () => notifyLoad(paybridge, { bodyAt: cycling(bodies) }) },
-  });
+  const figures = await interleave(
+    {
+      baseline: { target: baseline, run: () => notifyLoad(baseline, { bodyAt: cycling(bodies) }) },
+      paybridge: { target: paybridge, run: () => notifyLoad(paybridge, { bodyAt: cycling(bodies) }) },
+    },
+    ALREADY_PAID_ROUNDS,
+  );
 
   const onPaid = tallyOnPaid([...warmOrders, ...orders].map((order) => order.orderNo), [await paybridge.request("paidCounts")]);
   return {
