@@ -47,11 +47,18 @@ export async function repeatSection(measure, { runs, ratios, headline, log }) {
         firstTime: result.paybridgeFirstTime?.cpuMsPerRequest,
         alreadyPaid: result.paybridgeAlreadyPaid?.cpuMsPerRequest,
         baseline: result.baseline?.cpuMsPerRequest,
+        baselineBesideFirstTime: result.baselineBesideFirstTime?.cpuMsPerRequest,
+      },
+      // Every slice's figure, in the order run, so a run's outlier can be told from a shift of the whole run.
+      slicesCpuMsPerRequest: {
+        firstTime: result.paybridgeFirstTime?.runs?.map((slice) => slice.cpuMsPerRequest),
+        baselineBesideFirstTime: result.baselineBesideFirstTime?.runs?.map((slice) => slice.cpuMsPerRequest),
       },
       requestsPerSecond: {
         firstTime: result.paybridgeFirstTime?.requestsPerSecond,
         alreadyPaid: result.paybridgeAlreadyPaid?.requestsPerSecond,
         baseline: result.baseline?.requestsPerSecond,
+        baselineBesideFirstTime: result.baselineBesideFirstTime?.requestsPerSecond,
       },
       onPaidExactlyOnce: result.onPaid?.exactlyOnce,
       loadAverageAtStart: loadAtStart,

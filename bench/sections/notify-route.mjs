@@ -16,13 +16,13 @@ import { BENCH_GATEWAY, withSandbox } from "../lib/targets.mjs";
 import { NOTIFY_SUCCESS } from "../lib/xiangma-wire.mjs";
 import { GOAL_RATIO, pathOf, targetConfig } from "./order-route.mjs";
 
-export const MEASURED_ORDERS = Number(process.env.BENCH_NOTIFY_ORDERS ?? 24_000);
+export const MEASURED_ORDERS = Number(process.env.BENCH_NOTIFY_ORDERS ?? 36_000);
 /**
  * First-time notifies are measured in this many slices per side (A B B A A B …), 4,000
  * requests each (~1.5 s here): on a shared machine one slice's CPU per request varies by up
  * to ±25 % with no change in the code, so a figure needs many slices, not two of ~1 s.
  */
-export const FIRST_TIME_SLICES = Number(process.env.BENCH_NOTIFY_SLICES ?? 6);
+export const FIRST_TIME_SLICES = Number(process.env.BENCH_NOTIFY_SLICES ?? 9);
 /**
  * Already-paid notifies: time-bounded runs, this many per side (A B B A A B B A). With two, one
  * baseline run at 0.33 ms/request beside others at 0.39-0.42 moved a run's ratio by 0.1.
