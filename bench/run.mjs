@@ -19,7 +19,7 @@ import { formatReport } from "./lib/report.mjs";
 import { BENCH_GATEWAY } from "./lib/targets.mjs";
 import { measureClientSize } from "./sections/client-size.mjs";
 import { measureMemory } from "./sections/memory.mjs";
-import { ALREADY_PAID_ROUNDS, FIRST_TIME_SLICES, MEASURED_ORDERS, WARMUP_ORDERS, measureNotifyRoute } from "./sections/notify-route.mjs";
+import { ALREADY_PAID_ROUNDS, ALREADY_PAID_SECONDS, FIRST_TIME_SLICES, MEASURED_ORDERS, WARMUP_ORDERS, measureNotifyRoute } from "./sections/notify-route.mjs";
 import { measureOrderRoute } from "./sections/order-route.mjs";
 import { measureRedis } from "./sections/redis.mjs";
 import { measureSigning } from "./sections/signing.mjs";
@@ -74,7 +74,7 @@ const previous = only ? await readFile(RESULTS_FILE, "utf8").then(JSON.parse, ()
 const results = {
   ...previous,
   machine: describeMachine(),
-  settings: { connections: CONNECTIONS, runSeconds: RUN_SECONDS, rounds: ROUNDS, warmupSeconds: WARMUP_SECONDS, gateway: BENCH_GATEWAY, notifyRuns: NOTIFY_RUNS, notifyOrders: MEASURED_ORDERS, notifyWarmupOrders: WARMUP_ORDERS, notifyFirstTimeSlices: FIRST_TIME_SLICES, notifyAlreadyPaidRounds: ALREADY_PAID_ROUNDS },
+  settings: { connections: CONNECTIONS, runSeconds: RUN_SECONDS, rounds: ROUNDS, warmupSeconds: WARMUP_SECONDS, gateway: BENCH_GATEWAY, notifyRuns: NOTIFY_RUNS, notifyOrders: MEASURED_ORDERS, notifyWarmupOrders: WARMUP_ORDERS, notifyFirstTimeSlices: FIRST_TIME_SLICES, notifyAlreadyPaidRounds: ALREADY_PAID_ROUNDS, notifyAlreadyPaidSeconds: ALREADY_PAID_SECONDS },
   ...(only ? { partialRun: { only, at: new Date().toISOString(), otherSectionsFrom: previous.machine?.date ?? null } } : {}),
 };
 if (!only) delete results.partialRun;

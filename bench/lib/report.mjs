@@ -104,7 +104,7 @@ export function formatReport(results) {
   lines.push(`HTTP: ${settings.connections} connections, ${settings.rounds} runs of ${settings.runSeconds} s per side (A B B A) after ${settings.warmupSeconds} s warm-up, gateway ${settings.gateway} on the sandbox`);
   if (settings.notifyOrders !== undefined) {
     lines.push(
-      `Notify: ${settings.notifyOrders} first-time notifies in ${settings.notifyFirstTimeSlices} slices per side (after ${settings.notifyWarmupOrders} warm-up orders); already paid ${settings.notifyAlreadyPaidRounds} runs of ${settings.runSeconds} s per side`,
+      `Notify: ${settings.notifyOrders} first-time notifies in ${settings.notifyFirstTimeSlices} slices per side (after ${settings.notifyWarmupOrders} warm-up orders); already paid ${settings.notifyAlreadyPaidRounds} runs of ${settings.notifyAlreadyPaidSeconds ?? settings.runSeconds} s per side`,
     );
   }
   for (const [key, title, rowsOf] of SECTIONS) {

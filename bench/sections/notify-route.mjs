@@ -18,16 +18,15 @@ import { GOAL_RATIO, pathOf, targetConfig } from "./order-route.mjs";
 
 export const MEASURED_ORDERS = Number(process.env.BENCH_NOTIFY_ORDERS ?? 36_000);
 /**
- * First-time notifies are measured in this many slices per side (A B B A A B …), 4,000
- * requests each (~1.5 s here): on a shared machine one slice's CPU per request varies by up
- * to ±25 % with no change in the code, so a figure needs many slices, not two of ~1 s.
+ * First-time notifies are measured in this many slices per side (A B B A A B …), 2,000
+ * requests each (~0.8 s here). On this shared machine the CPU a request costs drifts by a third
+ * within a run, for both sides alike (one run's slices: 0.47 ms falling to 0.28 ms): short
+ * alternating slices put both sides on the same stretch of that drift.
  */
-export const FIRST_TIME_SLICES = Number(process.env.BENCH_NOTIFY_SLICES ?? 9);
-/**
- * Already-paid notifies: time-bounded runs, this many per side (A B B A A B B A). With two, one
- * baseline run at 0.33 ms/request beside others at 0.39-0.42 moved a run's ratio by 0.1.
- */
-export const ALREADY_PAID_ROUNDS = Number(process.env.BENCH_ALREADY_PAID_ROUNDS ?? 4);
+export const FIRST_TIME_SLICES = Number(process.env.BENCH_NOTIFY_SLICES ?? 18);
+/** Already-paid notifies: time-bounded runs of this many seconds, this many per side, alternating likewise. */
+export const ALREADY_PAID_SECONDS = Number(process.env.BENCH_ALREADY_PAID_SECONDS ?? 2);
+export const ALREADY_PAID_ROUNDS = Number(process.env.BENCH_ALREADY_PAID_ROUNDS ?? 8);
 /** Enough first-time notifies that V8 has compiled the paid path before it is measured, as in a server that has run a while. */
 export const WARMUP_ORDERS = 2_000;
 
@@ -97,8 +96,8 @@ async function measureBoth({ paybridge, baseline, sandbox, capture }) {
   }
   const figures = await interleave(
     {
-      baseline: { target: baseline, run: () => notifyLoad(baseline, { bodyAt: cycling(bodies) }) },
-      paybridge: { target: paybridge, run: () => notifyLoad(paybridge, { bodyAt: cycling(bodies) }) },
+      baseline: { target: baseline, run: () => notifyLoad(baseline, { bodyAt: cycling(bodies), seconds: ALREADY_PAID_SECONDS }) },
+      paybridge: { target: paybridge, run: () => notifyLoad(paybridge, { bodyAt: cycling(bodies), seconds: ALREADY_PAID_SECONDS }) },
     },
     ALREADY_PAID_ROUNDS,
   );
