@@ -68,6 +68,8 @@ async function measureBoth({ paybridge, baseline, sandbox, capture }) {
   await notifyLoad(paybridge, { bodyAt: cycling(warmBodies), seconds: WARMUP_SECONDS });
   await notifyLoad(baseline, { bodyAt: cycling(warmBodies), seconds: WARMUP_SECONDS });
 
+  // Neither side is billed for collecting what creating the orders left behind.
+  await settleHeaps([paybridge, baseline]);
   // BENCH_CPU_PROFILE_DIR: CPU profiles of the paybridge and baseline processes over exactly the first-time phase.
   const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
   if (profileDir) for (const target of [paybridge, baseline]) await target.request("profileStart");
@@ -94,6 +96,7 @@ async function measureBoth({ paybridge, baseline, sandbox, capture }) {
       process.stderr.write(`bench: first-time notify profile (${name}) in ${await target.request("profileStop", { file })}\n`);
     }
   }
+  await settleHeaps([paybridge, baseline]);
   const figures = await interleave(
     {
       baseline: { target: baseline, run: () => notifyLoad(baseline, { bodyAt: cycling(bodies), seconds: ALREADY_PAID_SECONDS }) },
@@ -121,6 +124,12 @@ async function measureBoth({ paybridge, baseline, sandbox, capture }) {
     goal: GOAL_RATIO,
     onPaid,
   };
+}
+
+async function settleHeaps(targets) {
+  for (const target of targets) {
+    if (!(await target.request("collectGarbage"))) throw new Error("bench servers must run with --expose-gc");
+  }
 }
 
 async function checkedLoad({ url, ...options }) {
