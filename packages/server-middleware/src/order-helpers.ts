@@ -8,13 +8,6 @@ import { InvalidRequestError } from "./errors.js";
 import type { Payment, ResolvedOrder } from "./options.js";
 import type { OrderRecord } from "./store/types.js";
 
-/** Fen of the refunds that succeeded (the ledger is src/refund-ledger.ts). */
-export function refundedOf(record: OrderRecord): number {
-  let sum = 0;
-  for (const refund of record.refunds ?? []) if (refund.status === "succeeded") sum += refund.amountFen;
-  return sum;
-}
-
 /** What resolveOrder returned, checked: the amount must be a whole, positive number of fen. */
 export function checkResolved(resolved: ResolvedOrder | null): ResolvedOrder | null {
   if (resolved === null || resolved === undefined) return null;

@@ -16,7 +16,8 @@ import { markClosed, settle } from "./fulfilment.js";
 import { createGatewayHttp } from "./http.js";
 import type { ResolvedOptions, ResolveOrderInput } from "./options.js";
 import type { OrderDeps } from "./order-deps.js";
-import { checkResolved, clientErrorStatus, describeError, optional, refundedOf, retryStatus } from "./order-helpers.js";
+import { checkResolved, clientErrorStatus, describeError, optional, retryStatus } from "./order-helpers.js";
+import { refundedFen } from "./refund-ledger.js";
 import { queryFallback } from "./query-fallback.js";
 import { routeOrder, sceneAt } from "./routing.js";
 import { createStatusTokens, type StatusTokens } from "./status-token.js";
@@ -115,14 +116,14 @@ export class OrderService {
     // payer's next poll is what runs it again.
     else if (isPaidStatus(record.status) && record.fulfilment !== "done") await settle(this.#deps, record, {});
     if (record.status === "pending" && this.hooks.touch) record = await this.hooks.touch(record);
-    const refundedFen = refundedOf(record);
+    const refunded = refundedFen(record);
     return {
       orderNo,
       status: record.status,
       amountFen: record.amountFen,
       ...optional("paidAt", record.paidAt),
       ...optional("gatewayOrderNo", record.gatewayOrderNo),
-      ...(refundedFen > 0 ? { refundedFen } : {}),
+      ...(refunded > 0 ? { refundedFen: refunded } : {}),
     };
   }
 

@@ -14,6 +14,7 @@ import { randomUUID } from "node:crypto";
 import { NotifyRejectedError, PaybridgeError } from "./errors.js";
 import type { GatewayAdapter, GatewayHttp, NotifyInput, NotifyReply, RefundAnswer } from "./gateways/types.js";
 import type { LifecycleDeps } from "./lifecycle.js";
+import { optional } from "./order-helpers.js";
 import { answered, checkAnswer, checkRequest, claimSend, findRefund, paidStatusOf, refundedFen, withEntry, without, type RefundRequest } from "./refund-ledger.js";
 import type { OrderRecord, RefundEntry } from "./store/types.js";
 import { transition } from "./transition.js";
@@ -140,14 +141,14 @@ export class RefundService {
   }
 
   async #ask(record: OrderRecord, entry: RefundEntry, adapter: GatewayAdapter, http: GatewayHttp): Promise<RefundAnswer> {
-    const base = { orderNo: record.orderNo, refundNo: entry.refundNo, ...opt("gatewayOrderNo", record.gatewayOrderNo) };
+    const base = { orderNo: record.orderNo, refundNo: entry.refundNo, ...optional("gatewayOrderNo", record.gatewayOrderNo) };
     // A resend after an unknown outcome asks first where it can: a gateway may refuse a
     // refund number it has already used, which must not read as "this refund failed".
     let queriedNotFound = false;
     if (entry.attempts > 1 && adapter.queryRefund) {
       let found: Awaited<ReturnType<NonNullable<GatewayAdapter["queryRefund"]>>> | undefined;
       try {
-        found = await adapter.queryRefund({ ...base, ...opt("gatewayRefundNo", entry.gatewayRefundNo) }, http);
+        found = await adapter.queryRefund({ ...base, ...optional("gatewayRefundNo", entry.gatewayRefundNo) }, http);
       } catch (error) {
         // Not every gateway says "no such refund" in a readable way: resend (same refundNo),
         // and a refusal of that resend is not taken as final.
@@ -169,8 +170,8 @@ export class RefundService {
           ...base,
           amountFen: entry.amountFen,
           orderAmountFen: record.amountFen,
-          ...opt("reason", entry.reason),
-          ...opt("paidAt", record.paidAt),
+          ...optional("reason", entry.reason),
+          ...optional("paidAt", record.paidAt),
           notifyUrl: `${this.#deps.options.publicUrl}/notify/${adapter.id}`,
         },
         http,
@@ -262,8 +263,8 @@ function resultOf(record: OrderRecord, entry: RefundEntry): RefundResult {
     refundNo: entry.refundNo,
     amountFen: entry.amountFen,
     status: entry.status,
-    ...opt("gatewayRefundNo", entry.gatewayRefundNo),
-    ...opt("failure", entry.failure),
+    ...optional("gatewayRefundNo", entry.gatewayRefundNo),
+    ...optional("failure", entry.failure),
     refundedFen: refundedFen(record),
     fulfilled: entry.status === "succeeded" && entry.fulfilment === "done",
   };
@@ -275,15 +276,11 @@ function refundOf(record: OrderRecord, entry: RefundEntry): Refund {
     refundNo: entry.refundNo,
     amountFen: entry.amountFen,
     gateway: record.gateway,
-    ...opt("gatewayRefundNo", entry.gatewayRefundNo),
-    ...opt("reason", entry.reason),
+    ...optional("gatewayRefundNo", entry.gatewayRefundNo),
+    ...optional("reason", entry.reason),
     refundedAt: entry.finishedAt ?? new Date().toISOString(),
     orderAmountFen: record.amountFen,
     refundedFen: refundedFen(record),
-    ...opt("attach", record.attach),
+    ...optional("attach", record.attach),
   };
-}
-
-function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
