@@ -5,38 +5,15 @@
  * notify); upaas and lianke have no refund API: refund_unsupported, and close locally. Outcomes
  * and faults are set at the sandbox's control routes.
  */
-import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
-import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CreateOrderResponse } from "@paybridge/shared";
 import { paybridge, type PaybridgeRouter, type Refund } from "@paybridge/server-middleware";
-import { createSandbox, sandboxAdapters, type Sandbox } from "@paybridge/server-middleware/sandbox";
+import { sandboxAdapters } from "@paybridge/server-middleware/sandbox";
+import { SANDBOX_MERCHANT_CONFIG, postJson, startSandboxShop, type SandboxShop } from "./support/sandbox-shop.js";
 
 const AMOUNT_FEN = 1000;
 
-function listen(app: express.Express): Promise<{ server: Server; url: string }> {
-  return new Promise((resolve) => {
-    const server = app.listen(0, "127.0.0.1", () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
-  });
-}
-
-function close(server: Server | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server) return resolve();
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
-}
-
-async function postJson(url: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-}
-
-let sandbox: Sandbox;
-let sandboxServer: Server | undefined;
-let shopServer: Server | undefined;
+let sandboxShop: SandboxShop;
 let payUrl: string;
 let sandboxUrl: string;
 let router: PaybridgeRouter;
@@ -44,18 +21,10 @@ const refunded: Refund[] = [];
 let seq = 0;
 
 beforeAll(async () => {
-  sandbox = createSandbox({ notifyRetryDelaysMs: [] });
-  ({ server: sandboxServer, url: sandboxUrl } = await listen(express().use("/sandbox", sandbox)));
-  sandboxUrl += "/sandbox";
-  const shop = express();
-  let shopUrl: string;
-  ({ server: shopServer, url: shopUrl } = await listen(shop));
-  payUrl = `${shopUrl}/pay`;
+  sandboxShop = await startSandboxShop();
+  ({ payUrl, sandboxUrl } = sandboxShop);
   router = paybridge({
-    gateways: sandboxAdapters(sandboxUrl, {
-      upaas: { wxAppId: "wx-sandbox-oa", subAppId: "wx-sandbox-mini", subAppName: "Sandbox Shop" },
-      lianke: { appId: "wx-sandbox-oa" },
-    }),
+    gateways: sandboxAdapters(sandboxUrl, SANDBOX_MERCHANT_CONFIG),
     routing: (order) => order.orderNo.split("-")[0] as string,
     publicUrl: payUrl,
     resolveOrder: () => ({ amountFen: AMOUNT_FEN, openId: "o-sandbox-payer-1" }),
@@ -65,13 +34,10 @@ beforeAll(async () => {
     timeoutMs: 400,
     logger: { info: () => {}, warn: () => {}, error: () => {} },
   });
-  shop.use("/pay", router);
+  sandboxShop.shop.use("/pay", router);
 });
 
-afterAll(async () => {
-  sandbox?.close();
-  await Promise.all([close(shopServer), close(sandboxServer)]);
-});
+afterAll(() => sandboxShop?.close());
 
 const SCENE: Record<string, string> = { xiangma: "h5", fubei: "mini", vbao: "h5", upaas: "jsapi", lianke: "jsapi" };
 

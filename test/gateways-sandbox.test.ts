@@ -5,55 +5,25 @@
  * onPaid run BEFORE any status read (the status route's query fallback would otherwise hide a
  * notify path that rejects every genuine notify), and read the order paid, onPaid run once.
  */
-import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
-import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Channel, CreateOrderResponse, OrderStatusResponse, Scene } from "@paybridge/shared";
 import { paybridge, type GatewayAdapter, type Payment } from "@paybridge/server-middleware";
-import { createSandbox, sandboxAdapters, type Sandbox } from "@paybridge/server-middleware/sandbox";
+import { sandboxAdapters } from "@paybridge/server-middleware/sandbox";
+import { SANDBOX_MERCHANT_CONFIG, postJson, startSandboxShop, type SandboxShop } from "./support/sandbox-shop.js";
 
 const AMOUNT_FEN = 29;
 
-function listen(app: express.Express): Promise<{ server: Server; url: string }> {
-  return new Promise((resolve) => {
-    const server = app.listen(0, "127.0.0.1", () => {
-      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
-    });
-  });
-}
-
-function close(server: Server | undefined): Promise<void> {
-  return new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
-}
-
-async function postJson(url: string, body: unknown): Promise<{ status: number; json: unknown }> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  return { status: response.status, json: await response.json() };
-}
-
-let sandbox: Sandbox;
-let sandboxServer: Server | undefined;
-let shopServer: Server | undefined;
+let sandboxShop: SandboxShop;
 let payUrl: string;
 let sandboxUrl: string;
 let adapters: GatewayAdapter[] = [];
 const paid: Payment[] = [];
 
 beforeAll(async () => {
-  sandbox = createSandbox({ notifyRetryDelaysMs: [] });
-  ({ server: sandboxServer, url: sandboxUrl } = await listen(express().use("/sandbox", sandbox)));
-  sandboxUrl += "/sandbox";
-  const shop = express();
-  let shopUrl: string;
-  ({ server: shopServer, url: shopUrl } = await listen(shop));
-  payUrl = `${shopUrl}/pay`;
-  // The WeChat app ids upaas and lianke need come from the merchant's configuration.
-  adapters = sandboxAdapters(sandboxUrl, {
-    upaas: { wxAppId: "wx-sandbox-oa", subAppId: "wx-sandbox-mini", subAppName: "Sandbox Shop" },
-    lianke: { appId: "wx-sandbox-oa" },
-  });
-  shop.use(
+  sandboxShop = await startSandboxShop();
+  ({ payUrl, sandboxUrl } = sandboxShop);
+  adapters = sandboxAdapters(sandboxUrl, SANDBOX_MERCHANT_CONFIG);
+  sandboxShop.shop.use(
     "/pay",
     paybridge({
       gateways: adapters,
@@ -69,10 +39,7 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  sandbox?.close();
-  await Promise.all([close(shopServer), close(sandboxServer)]);
-});
+afterAll(() => sandboxShop?.close());
 
 /** Every (gateway, channel, scene) the adapters say they support; sandboxAdapters builds the same five. */
 const CASES: Array<[string, Channel, Scene]> = sandboxAdapters("http://127.0.0.1:1/sandbox").flatMap((adapter) =>
@@ -100,7 +67,7 @@ describe("router × sandbox, every gateway × channel × scene", () => {
     const orderNo = `${gateway}-${channel}-${scene}-1`;
     const created = await postJson(`${payUrl}/orders`, { orderNo, channel, scene });
     expect(created.status, JSON.stringify(created.json)).toBe(201);
-    const order = created.json as CreateOrderResponse;
+    const order = created.json as unknown as CreateOrderResponse;
     expect(order).toMatchObject({ orderNo, status: "pending", gateway, channel, amountFen: AMOUNT_FEN });
     expect(expectedActions(gateway, channel, scene)).toContain(order.action?.type);
     expect(order.gatewayOrderNo).toEqual(expect.any(String));
@@ -129,7 +96,7 @@ describe("router × sandbox, the query fallback when no notify comes", () => {
     const orderNo = `${gateway}-${channel}-${scene}-quiet`;
     const created = await postJson(`${payUrl}/orders`, { orderNo, channel, scene });
     expect(created.status, JSON.stringify(created.json)).toBe(201);
-    const order = created.json as CreateOrderResponse;
+    const order = created.json as unknown as CreateOrderResponse;
 
     const completed = await postJson(`${sandboxUrl}/control/complete`, {
       gateway,
