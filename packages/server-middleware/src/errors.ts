@@ -81,3 +81,21 @@ export class NotifyRejectedError extends Error {
     super(message);
   }
 }
+
+/** The order's gateway has no refund API: paybridge never refunds only in its own records. */
+export class RefundUnsupportedError extends PaybridgeError {
+  override readonly name = "RefundUnsupportedError";
+  readonly gateway: string;
+  constructor(gateway: string) {
+    super("refund_unsupported", `gateway ${gateway} has no refund API in paybridge; refund at the gateway's console`);
+    this.gateway = gateway;
+  }
+}
+
+/** The memory store is at its bound and every order in it is still in progress. */
+export class StoreFullError extends PaybridgeError {
+  override readonly name = "StoreFullError";
+  constructor(maxOrders: number) {
+    super("internal", `the order store holds ${maxOrders} orders, none of them finished; raise maxOrders or use RedisOrderStore`);
+  }
+}

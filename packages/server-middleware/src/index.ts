@@ -1,19 +1,23 @@
-/** @paybridge/server-middleware: the public API. */
-export { paybridge, type PaybridgeRouter } from "./router.js";
+/** @paybridge/server-middleware: the public API. Entry point: it only re-exports. */
+export { paybridge, type PaybridgeRouter, type PaybridgeOptions, type ResolveOrderInput } from "./express.js";
 export type {
-  PaybridgeOptions,
   Payment,
-  ResolveOrderInput,
   ResolvedOrder,
   Routing,
   RoutingOrder,
   Logger,
   LogFields,
-} from "./options.js";
-export type { PaybridgeEventMap, PaybridgeEvents } from "./orders.js";
-export { RefundUnsupportedError, type Refund, type RefundRequest, type RefundResult } from "./refunds.js";
-export type { CloseResult } from "./close.js";
-export type { SweepResult } from "./expiry.js";
+  PaybridgeEventMap,
+  PaybridgeEvents,
+  PaybridgeOperations,
+  GatewayOperation,
+  TypedEventEmitter,
+  Refund,
+  RefundRequest,
+  RefundResult,
+  CloseResult,
+  SweepResult,
+} from "./types.js";
 export type {
   GatewayAdapter,
   GatewayHttp,
@@ -33,8 +37,7 @@ export type {
   VerifiedRefundNotify,
   CloseInput,
 } from "./gateways/types.js";
-export type { OrderRecord, OrderStore, RefundEntry } from "./store/types.js";
-export { StoreFullError } from "./store/retention.js";
+export type { OrderRecord, OrderStore, RefundEntry } from "./store/contract.js";
 export {
   PaybridgeError,
   InvalidRequestError,
@@ -42,6 +45,8 @@ export {
   GatewayTimeoutError,
   ConfigError,
   NotifyRejectedError,
+  RefundUnsupportedError,
+  StoreFullError,
 } from "./errors.js";
 export { type SignRule, type Signer, type SignableFields, createSigner, computeSign, verifySign, canonicalString, COMMON_SIGN_RULE } from "./signing.js";
 export { MemoryOrderStore, type MemoryOrderStoreOptions } from "./store/memory.js";

@@ -9,10 +9,8 @@
 import { PaybridgeHttp } from "./http/core.js";
 import { chunkCollector, declaredOver, type BodyResult, type BodySource } from "./http/body.js";
 import type { HttpAnswer } from "./http/answer.js";
-import type { LifecycleApi } from "./lifecycle-api.js";
-import type { PaybridgeOptions } from "./options.js";
-import type { PaybridgeEvents } from "./orders.js";
-import type { OrderStore } from "./store/types.js";
+import type { OrderStore } from "./store/contract.js";
+import type { PaybridgeEvents, PaybridgeOperations, PaybridgeOptions } from "./types.js";
 
 export interface PaybridgeHandlerOptions extends PaybridgeOptions<Request> {
   /**
@@ -22,9 +20,9 @@ export interface PaybridgeHandlerOptions extends PaybridgeOptions<Request> {
   basePath?: string | undefined;
 }
 
-export interface PaybridgeHandler extends LifecycleApi {
+export interface PaybridgeHandler extends PaybridgeOperations {
   (request: Request): Promise<Response>;
-  /** order.created, order.paid, order.failed, notify.rejected, gateway.error. */
+  /** order.created, order.paid, order.failed, notify.rejected, gateway.error, refund.succeeded, refund.failed. */
   readonly events: PaybridgeEvents;
   /** The order store in use. */
   readonly store: OrderStore;
@@ -50,7 +48,7 @@ export function paybridgeHandler(options: PaybridgeHandlerOptions): PaybridgeHan
       : undefined;
     return toResponse(answer ?? { status: 404, headers: { "content-type": "text/plain; charset=utf-8" }, body: "not found" }, request.method);
   };
-  return Object.assign(handler, { events: core.events, store: core.store }, core.lifecycle);
+  return Object.assign(handler, { events: core.events, store: core.store }, core.operations);
 }
 
 function webBody(request: Request): BodySource {

@@ -5,12 +5,12 @@
  * validation, status tokens, notify raw bytes, error bodies — exists once.
  */
 import { STATUS_TOKEN_HEADER } from "@paybridge/shared";
+import { validateOptions, type ResolvedOptions } from "../config/options.js";
+import { Engine } from "../engine/engine.js";
 import { InvalidRequestError, PaybridgeError } from "../errors.js";
 import type { NotifyInput } from "../gateways/types.js";
-import { attachLifecycle, type LifecycleApi } from "../lifecycle-api.js";
-import { validateOptions, type PaybridgeOptions, type ResolvedOptions } from "../options.js";
-import { OrderService, type PaybridgeEvents } from "../orders.js";
-import type { OrderStore } from "../store/types.js";
+import type { OrderStore } from "../store/contract.js";
+import type { PaybridgeEvents, PaybridgeOperations, PaybridgeOptions } from "../types.js";
 import { INTERNAL_ERROR_ANSWER, errorAnswer, jsonAnswer, replyAnswer, textAnswer, type HttpAnswer } from "./answer.js";
 import type { BodyResult, BodySource } from "./body.js";
 import { createHeadersFault, parseCreateRequest, parseJsonBody } from "./create-request.js";
@@ -62,17 +62,16 @@ export class PaybridgeHttp<Req> {
   readonly store: OrderStore;
   readonly options: ResolvedOptions<Req>;
   /** refund, close, sweepExpired, stopSweeping: the same for every host. */
-  readonly lifecycle: LifecycleApi;
-  readonly #orders: OrderService;
+  readonly operations: PaybridgeOperations;
+  readonly #engine: Engine;
 
   constructor(options: PaybridgeOptions<Req>) {
     this.options = validateOptions(options);
-    // The order service hands `req` to resolveOrder untouched, whatever the host's type.
-    const resolved = this.options as unknown as ResolvedOptions;
-    this.#orders = new OrderService(resolved);
-    this.lifecycle = attachLifecycle(this.#orders, resolved);
-    this.events = this.#orders.events;
-    this.store = this.options.store;
+    // The engine hands `req` to resolveOrder untouched, whatever the host's type.
+    this.#engine = new Engine(this.options as ResolvedOptions);
+    this.operations = this.#engine.operations();
+    this.events = this.#engine.events;
+    this.store = this.#engine.store;
   }
 
   /** The answer for a request, or undefined when it is not one of paybridge's routes. */
@@ -108,17 +107,17 @@ export class PaybridgeHttp<Req> {
     const body = await request.body.read(this.options.bodyLimit);
     if ("failure" in body) throw new InvalidRequestError(body.failure === "too_large" ? BODY_TOO_LARGE : BODY_UNREADABLE, "body");
     const fields = "bytes" in body ? parseJsonBody(body.bytes) : body.parsed;
-    const { httpStatus, body: created } = await this.#orders.create(parseCreateRequest(fields), request.native as never);
+    const { httpStatus, body: created } = await this.#engine.create(parseCreateRequest(fields), request.native);
     return jsonAnswer(httpStatus, created);
   }
 
   async #status(request: CoreRequest<Req>, orderNo: string): Promise<HttpAnswer> {
     request.body.discard();
-    return jsonAnswer(200, await this.#orders.status(orderNo, statusToken(request)));
+    return jsonAnswer(200, await this.#engine.status(orderNo, statusToken(request)));
   }
 
   async #notify(request: CoreRequest<Req>, gateway: string): Promise<HttpAnswer> {
-    if (!this.#orders.hasGateway(gateway)) {
+    if (!this.#engine.hasGateway(gateway)) {
       request.body.discard();
       return textAnswer(404, "unknown gateway");
     }
@@ -126,16 +125,16 @@ export class PaybridgeHttp<Req> {
     // No gateway compresses a notify: an encoded one is refused rather than inflated.
     if (encoding !== undefined && encoding.trim().toLowerCase() !== "identity") {
       request.body.discard();
-      return replyAnswer(this.#orders.rejectNotify(gateway, BODY_ENCODED));
+      return replyAnswer(this.#engine.rejectNotify(gateway, BODY_ENCODED));
     }
     const body: BodyResult = await request.body.read(this.options.bodyLimit);
     if ("parsed" in body) {
       // A body parser consumed the bytes the signature is over. Say so, and answer 500 so the
       // gateway retries once the merchant has fixed the mounting order.
-      return replyAnswer({ ...this.#orders.rejectNotify(gateway, RAW_BODY_REQUIRED), status: 500 });
+      return replyAnswer({ ...this.#engine.rejectNotify(gateway, RAW_BODY_REQUIRED), status: 500 });
     }
-    if ("failure" in body) return replyAnswer(this.#orders.rejectNotify(gateway, body.failure === "too_large" ? BODY_TOO_LARGE : BODY_UNREADABLE));
-    return replyAnswer(await this.#orders.notify(gateway, { rawBody: body.bytes, headers: request.headers() }));
+    if ("failure" in body) return replyAnswer(this.#engine.rejectNotify(gateway, body.failure === "too_large" ? BODY_TOO_LARGE : BODY_UNREADABLE));
+    return replyAnswer(await this.#engine.notify(gateway, { rawBody: body.bytes, headers: request.headers() }));
   }
 }
 

@@ -4,12 +4,8 @@
  * error names the first field at fault).
  */
 import { CHANNELS, SCENES, isChannel, isScene, type CreateOrderRequest } from "@paybridge/shared";
+import { checkOptionalText, checkOrderNo, checkWellFormed } from "../engine/input.js";
 import { InvalidRequestError } from "../errors.js";
-
-/** Letters, digits and _-.|*@, but not `.` or `..`: the status URL of those normalises away. */
-const ORDER_NO = /^(?!\.\.?$)[A-Za-z0-9_\-.|*@]{1,64}$/;
-/** A lone UTF-16 surrogate: in a `u` regex a well-formed pair is one code point, never Cs. */
-const LONE_SURROGATE = /\p{Cs}/u;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
@@ -50,20 +46,13 @@ export function parseCreateRequest(body: unknown): CreateOrderRequest {
     throw new InvalidRequestError("body must be a JSON object", "body");
   }
   const fields = body as Record<string, unknown>;
-  // Stored strings must be well-formed: a lone surrogate cannot be encoded as UTF-8.
-  for (const [field, value] of Object.entries(fields)) {
-    if (typeof value === "string" && LONE_SURROGATE.test(value)) {
-      throw new InvalidRequestError(`${field} must be well-formed text (it has a lone UTF-16 surrogate)`, field);
-    }
-  }
-  const { orderNo, channel, scene, openId, appId } = fields;
-  if (typeof orderNo !== "string" || !ORDER_NO.test(orderNo)) {
-    throw new InvalidRequestError("orderNo must be 1-64 letters, digits or _-.|*@, and not . or ..", "orderNo");
-  }
+  for (const [field, value] of Object.entries(fields)) checkWellFormed(value, field);
+  const { channel, scene } = fields;
+  const orderNo = checkOrderNo(fields.orderNo);
   if (channel !== undefined && !isChannel(channel)) throw new InvalidRequestError(`channel must be one of ${CHANNELS.join(", ")}`, "channel");
   if (scene !== undefined && !isScene(scene)) throw new InvalidRequestError(`scene must be one of ${SCENES.join(", ")}`, "scene");
-  checkText(openId, "openId", 128);
-  checkText(appId, "appId", 64);
+  const openId = checkOptionalText(fields.openId, "openId", 128);
+  const appId = checkOptionalText(fields.appId, "appId", 64);
   return {
     orderNo,
     ...(channel !== undefined ? { channel } : {}),
@@ -71,10 +60,4 @@ export function parseCreateRequest(body: unknown): CreateOrderRequest {
     ...(openId !== undefined ? { openId } : {}),
     ...(appId !== undefined ? { appId } : {}),
   };
-}
-
-function checkText(value: unknown, field: string, maxLength: number): asserts value is string | undefined {
-  if (value !== undefined && (typeof value !== "string" || value.length === 0 || value.length > maxLength)) {
-    throw new InvalidRequestError(`${field} must be a string of 1-${maxLength} characters`, field);
-  }
 }

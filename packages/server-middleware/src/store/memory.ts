@@ -14,8 +14,9 @@
  * onPaid / onRefunded / refund is still in progress, is never dropped: when the store is full of
  * those, a new order is refused (StoreFullError) rather than one of them lost.
  */
-import { DEFAULT_RETENTION_MS, FinishedOrders, StoreFullError } from "./retention.js";
-import type { OrderRecord, OrderStore } from "./types.js";
+import { StoreFullError } from "../errors.js";
+import { DEFAULT_RETENTION_MS, FinishedOrders } from "./retention.js";
+import type { OrderRecord, OrderStore } from "./contract.js";
 
 export interface MemoryOrderStoreOptions {
   /** A finished order is kept this long after it finished, in ms. Default 30 days. */

@@ -14,7 +14,7 @@
  */
 import { createHash } from "node:crypto";
 import { ConfigError } from "../errors.js";
-import type { OrderRecord, OrderStore } from "./types.js";
+import type { OrderRecord, OrderStore } from "./contract.js";
 
 /**
  * The commands the store sends: an ioredis `Redis` or `Cluster` fits. Declared here, not imported

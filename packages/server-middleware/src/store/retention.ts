@@ -6,8 +6,7 @@
  * never finished, so never dropped.
  */
 import { isPaidStatus } from "@paybridge/shared";
-import { PaybridgeError } from "../errors.js";
-import type { OrderRecord } from "./types.js";
+import type { OrderRecord } from "./contract.js";
 
 /** Finished orders are kept this long after they finished, by default: 30 days. */
 export const DEFAULT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
@@ -21,14 +20,6 @@ export function isFinished(record: OrderRecord): boolean {
     if (refund.status === "processing" || (refund.status === "succeeded" && refund.fulfilment !== "done")) return false;
   }
   return true;
-}
-
-/** The store is at its bound and every order in it is still in progress. */
-export class StoreFullError extends PaybridgeError {
-  override readonly name = "StoreFullError";
-  constructor(maxOrders: number) {
-    super("internal", `the order store holds ${maxOrders} orders, none of them finished; raise maxOrders or use RedisOrderStore`);
-  }
 }
 
 /** Finished orders by the time they finished, oldest first (a Map keeps insertion order). */

@@ -6,7 +6,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemoryOrderStore } from "../../src/store/memory.js";
 import { RedisOrderStore } from "../../src/store/redis.js";
-import type { OrderStore } from "../../src/store/types.js";
+import type { OrderStore } from "../../src/store/contract.js";
 import { newOrder } from "./orders.js";
 import { redisServerMissing, startRedisServer, type RedisServer } from "../../../../test/support/redis-server.js";
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { MemoryOrderStore } from "../../src/store/memory.js";
-import type { OrderRecord } from "../../src/store/types.js";
+import type { OrderRecord } from "../../src/store/contract.js";
 import { newOrder } from "./orders.js";
 
 const order = newOrder({ orderNo: "M1" });

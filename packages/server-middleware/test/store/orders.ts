@@ -1,5 +1,5 @@
 /** An order record as the order service writes one, for the store tests. */
-import type { OrderRecord } from "../../src/store/types.js";
+import type { OrderRecord } from "../../src/store/contract.js";
 
 let orderSeq = 0;
 

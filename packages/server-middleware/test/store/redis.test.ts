@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/errors.js";
 import { RedisOrderStore } from "../../src/store/redis.js";
-import type { OrderRecord } from "../../src/store/types.js";
+import type { OrderRecord } from "../../src/store/contract.js";
 import { redisServerMissing, startRedisServer, type RedisServer } from "../../../../test/support/redis-server.js";
 
 const order = (orderNo: string): Omit<OrderRecord, "version"> => ({

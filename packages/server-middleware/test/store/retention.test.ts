@@ -4,8 +4,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { MemoryOrderStore } from "../../src/store/memory.js";
-import { isFinished, StoreFullError } from "../../src/store/retention.js";
-import type { OrderRecord, RefundEntry } from "../../src/store/types.js";
+import { StoreFullError } from "../../src/errors.js";
+import { isFinished } from "../../src/store/retention.js";
+import type { OrderRecord, RefundEntry } from "../../src/store/contract.js";
 import { newOrder } from "./orders.js";
 
 const DAY = 24 * 60 * 60 * 1000;

@@ -9,7 +9,7 @@ import type { RequestHandler } from "express";
 import request from "supertest";
 import { GatewayError, NotifyRejectedError } from "../../src/errors.js";
 import type { CreateOrderInput, GatewayAdapter, QueryInput, QueryResult } from "../../src/gateways/types.js";
-import type { LogFields, PaybridgeOptions, Payment } from "../../src/options.js";
+import type { LogFields, PaybridgeOptions, Payment } from "../../src/types.js";
 import { COMMON_SIGN_RULE, createSigner } from "../../src/signing.js";
 import { host, type Hosted, type HostName } from "./hosts.js";
 

@@ -7,11 +7,9 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import { Readable } from "node:stream";
 import express5, { type RequestHandler } from "express";
 import express4 from "express4";
-import type { LifecycleApi } from "../../src/lifecycle-api.js";
-import type { PaybridgeOptions } from "../../src/options.js";
-import type { PaybridgeEvents } from "../../src/orders.js";
-import { paybridge } from "../../src/router.js";
-import type { OrderStore } from "../../src/store/types.js";
+import type { PaybridgeEvents, PaybridgeOperations, PaybridgeOptions } from "../../src/types.js";
+import { paybridge } from "../../src/express.js";
+import type { OrderStore } from "../../src/store/contract.js";
 import { paybridgeHandler } from "../../src/web.js";
 
 export type HostName = "express5" | "express4" | "web";
@@ -21,7 +19,7 @@ export const EXPRESS_HOSTS = ["express5", "express4"] as const;
 /** The Express of a host, for the merchant's own middleware (express.json() of the same major). */
 export const expressOf = (name: (typeof EXPRESS_HOSTS)[number]): typeof express5 => (name === "express4" ? express4 : express5);
 
-export interface Hosted extends LifecycleApi {
+export interface Hosted extends PaybridgeOperations {
   readonly events: PaybridgeEvents;
   readonly store: OrderStore;
   readonly listener: RequestListener;

@@ -1,0 +1,90 @@
+/**
+ * The engine: every service built once by its constructor from the one context, in the order
+ * they depend on each other. Hosts (src/http/core.ts, and through it the Express router and the
+ * web handler) call only this.
+ */
+import type { CreateOrderRequest, OrderStatusResponse } from "@paybridge/shared";
+import type { ResolvedOptions } from "../config/options.js";
+import type { NotifyInput, NotifyReply } from "../gateways/types.js";
+import type { OrderStore } from "../store/contract.js";
+import type { CloseResult, PaybridgeEvents, PaybridgeOperations, RefundRequest, RefundResult, SweepResult } from "../types.js";
+import { CloseService } from "./close.js";
+import { createContext } from "./context.js";
+import { CreateService, type CreateResult } from "./create.js";
+import { Expiry } from "./expiry.js";
+import { NotifyService } from "./notify.js";
+import { RefundService } from "./refunds/service.js";
+import { StatusService } from "./status.js";
+
+export type { CreateResult } from "./create.js";
+
+export class Engine implements PaybridgeOperations {
+  readonly events: PaybridgeEvents;
+  readonly store: OrderStore;
+  readonly #creates: CreateService;
+  readonly #statuses: StatusService;
+  readonly #notifies: NotifyService;
+  readonly #refunds: RefundService;
+  readonly #closer: CloseService;
+  readonly #expiry: Expiry;
+
+  constructor(options: ResolvedOptions) {
+    const ctx = createContext(options);
+    this.events = ctx.events;
+    this.store = options.store;
+    this.#closer = new CloseService(ctx);
+    this.#expiry = new Expiry(ctx, this.#closer);
+    this.#refunds = new RefundService(ctx);
+    this.#creates = new CreateService(ctx, this.#expiry);
+    this.#statuses = new StatusService(ctx, this.#expiry);
+    this.#notifies = new NotifyService(ctx, this.#refunds);
+    this.#expiry.start(options.sweepIntervalMs);
+  }
+
+  create(request: CreateOrderRequest, req: unknown): Promise<CreateResult> {
+    return this.#creates.create(request, req);
+  }
+
+  status(orderNo: string, token: unknown): Promise<OrderStatusResponse> {
+    return this.#statuses.status(orderNo, token);
+  }
+
+  hasGateway(id: string): boolean {
+    return this.#notifies.hasGateway(id);
+  }
+
+  notify(gatewayId: string, input: NotifyInput): Promise<NotifyReply> {
+    return this.#notifies.notify(gatewayId, input);
+  }
+
+  /** The gateway's failure reply, for a notify refused before it reached verification. */
+  rejectNotify(gatewayId: string, reason: string): NotifyReply {
+    return this.#notifies.reject(gatewayId, reason);
+  }
+
+  refund(request: RefundRequest): Promise<RefundResult> {
+    return this.#refunds.refund(request);
+  }
+
+  close(orderNo: string): Promise<CloseResult> {
+    return this.#closer.close(orderNo);
+  }
+
+  sweepExpired(): Promise<SweepResult> {
+    return this.#expiry.sweep();
+  }
+
+  stopSweeping(): void {
+    this.#expiry.stop();
+  }
+
+  /** The server-side operations as plain functions, for a host to expose on itself. */
+  operations(): PaybridgeOperations {
+    return {
+      refund: (request) => this.refund(request),
+      close: (orderNo) => this.close(orderNo),
+      sweepExpired: () => this.sweepExpired(),
+      stopSweeping: () => this.stopSweeping(),
+    };
+  }
+}

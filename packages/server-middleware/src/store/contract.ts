@@ -1,0 +1,95 @@
+/**
+ * The order store. Every change is a compare-and-set on `version`, so two requests (or two
+ * processes sharing Redis) can never both move an order out of the same state, and the
+ * merchant's onPaid runs once per order however notifies race.
+ */
+import type { Channel, OrderStatus, PayAction, Scene } from "@paybridge/shared";
+
+export interface OrderRecord {
+  orderNo: string;
+  /** Incremented by every successful compareAndSet; 1 when inserted. */
+  version: number;
+  status: OrderStatus;
+  amountFen: number;
+  gateway: string;
+  channel: Channel;
+  scene: Scene;
+  /** Absent while the gateway order is being created. */
+  action?: PayAction;
+  gatewayOrderNo?: string;
+  description?: string;
+  attach?: string;
+  openId?: string;
+  /** ISO 8601. */
+  createdAt: string;
+  paidAt?: string;
+  /**
+   * The merchant's onPaid hook for a paid order: `none` not yet run (or it threw),
+   * `running` claimed by one caller until `fulfilmentLeaseUntil`, `done` ran without throwing.
+   */
+  fulfilment: "none" | "running" | "done";
+  /** Epoch ms; a `running` claim past this is abandoned (its process died) and may be retaken. */
+  fulfilmentLeaseUntil?: number;
+  /**
+   * The token of the `running` claim: only the run that took it may mark the order done or
+   * release it, so a run that outlived its lease cannot end a newer run's claim.
+   */
+  fulfilmentClaim?: string;
+  /** Epoch ms of the last query sent to the gateway for this order (the status route's fallback). */
+  lastQueriedAt?: number;
+  /** The refund ledger, oldest first; absent until the first refund. See src/engine/refunds/. */
+  refunds?: readonly RefundEntry[];
+}
+
+/**
+ * One refund of an order. Its amount is reserved (counted against the paid amount) from the
+ * moment it is written as `processing`; a `failed` refund releases it.
+ */
+export interface RefundEntry {
+  /** The merchant's refund number: unique within the order, sent to the gateway. */
+  refundNo: string;
+  amountFen: number;
+  status: "processing" | "succeeded" | "failed";
+  reason?: string;
+  /** ISO 8601. */
+  requestedAt: string;
+  /** How many times a caller claimed sending it to the gateway (a resend reuses refundNo). */
+  attempts: number;
+  /** Epoch ms: until then one caller is talking to the gateway about this refund. */
+  sendLeaseUntil?: number;
+  gatewayRefundNo?: string;
+  /** ISO 8601, when it succeeded or failed. */
+  finishedAt?: string;
+  /** Why the gateway refused it (its code or a short reason), for a failed refund. */
+  failure?: string;
+  /** The merchant's onRefunded for a succeeded refund: as the order's `fulfilment`. */
+  fulfilment: "none" | "running" | "done";
+  fulfilmentLeaseUntil?: number;
+  /** The fencing token of the live onRefunded claim: only its holder may finish it. */
+  fulfilmentClaim?: string;
+}
+
+export interface OrderStore {
+  get(orderNo: string): Promise<OrderRecord | null>;
+  /** Stores a new record with version 1. Resolves false, changing nothing, if the order exists. */
+  insert(record: Omit<OrderRecord, "version">): Promise<boolean>;
+  /**
+   * Replaces the record with `next` (version becomes expectedVersion + 1) only if the stored
+   * version is still `expectedVersion`. Resolves the stored record, or null if it lost the race.
+   */
+  compareAndSet(orderNo: string, expectedVersion: number, next: Omit<OrderRecord, "version">): Promise<OrderRecord | null>;
+  /** Deletes only if the stored version is still `expectedVersion` (a failed create, so it can be retried). */
+  compareAndDelete(orderNo: string, expectedVersion: number): Promise<boolean>;
+  /**
+   * Order numbers of pending orders created before `createdBefore` (epoch ms), at most `limit`:
+   * what the expiry sweep closes. Optional; without it only the next touch closes an expired order.
+   */
+  pendingBefore?(createdBefore: number, limit: number): Promise<string[]>;
+  /**
+   * Drops finished orders past the store's own retention; resolves how many. Optional: a store
+   * whose database expires records itself (Redis TTLs) has nothing to do here.
+   */
+  prune?(): Promise<number>;
+  /** Releases connections; the router never calls it. */
+  close?(): Promise<void>;
+}
