@@ -45,6 +45,19 @@ describe("router.close", () => {
     expect((await h.router.store.get("C2"))?.status).toBe("pending");
   });
 
+  it("logs a closeOrder that throws with the Error under err, and the order stays pending", async () => {
+    const { h, gateway } = await start();
+    await h.api.post("/pay/orders").send({ orderNo: "C4" }).expect(201);
+    const fault = new TypeError("adapter bug");
+    gateway.adapter.closeOrder = async () => {
+      throw fault;
+    };
+    await expect(h.router.close("C4")).rejects.toBe(fault);
+    const logged = h.logs.find((log) => log.message === "closeOrder threw");
+    expect(logged?.fields).toMatchObject({ orderNo: "C4", error: "TypeError", reason: "adapter bug", err: fault });
+    expect((await h.router.store.get("C4"))?.status).toBe("pending");
+  });
+
   it("closes locally where the gateway has no close API; an unknown order is order_not_found", async () => {
     harness = await startHarness({ gateway: fakeGateway() });
     await harness.api.post("/pay/orders").send({ orderNo: "C3" }).expect(201);

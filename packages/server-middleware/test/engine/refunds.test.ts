@@ -210,7 +210,9 @@ describe("router.refund", () => {
     expect(await h.router.refund({ orderNo: "R9", refundNo: "R9-a" })).toMatchObject({ status: "succeeded", fulfilled: true });
     await h.router.refund({ orderNo: "R9", refundNo: "R9-a" });
     expect(refunded).toHaveLength(2);
-    expect(h.logs.some((log) => log.message.startsWith("onRefunded threw"))).toBe(true);
+    // The README's promise: the Error itself arrives under `err` (the lifecycle's own logger once dropped it).
+    const logged = h.logs.find((log) => log.message.startsWith("onRefunded threw"));
+    expect(logged?.fields).toMatchObject({ orderNo: "R9", refundNo: "R9-a", error: "Error", reason: "ledger offline", err: expect.any(Error) });
   });
 
   it("fences onRefunded: a caller whose claim was taken over cannot finish it", async () => {
