@@ -12,7 +12,7 @@ import {
   type XiangmaConfig,
 } from "../gateways/index.js";
 import { ConfigError } from "../errors.js";
-import type { GatewayAdapter } from "../gateways/types.js";
+import type { GatewayAdapter } from "../gateways/contract.js";
 import { SANDBOX_CREDENTIALS } from "./credentials.js";
 
 /** Settings to change per adapter (a wxAppId, a signRule to test a mismatch, ...). */

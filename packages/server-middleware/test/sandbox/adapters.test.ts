@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Channel, Scene } from "@paybridge/shared";
 import { sandboxAdapters } from "@paybridge/server-middleware/sandbox";
 import { GatewayError, GatewayTimeoutError } from "../../src/errors.js";
-import type { GatewayAdapter, VerifiedNotify } from "../../src/gateways/types.js";
+import type { GatewayAdapter, VerifiedNotify } from "../../src/gateways/contract.js";
 import { createGatewayHttp } from "../../src/http.js";
 import { complete, startSandbox } from "./support.js";
 import { uniqueOrderNo } from "./requests.js";

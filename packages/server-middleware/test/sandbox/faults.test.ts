@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { verifySign } from "../../src/signing.js";
+import { verifySign } from "../../src/gateways/kit/signing.js";
 import { SANDBOX_CREDENTIALS } from "@paybridge/server-middleware/sandbox";
 import { startSandbox } from "./support.js";
 import { signed, UPAAS_RULE, upaasCreate, withoutSign, XIANGMA_RULE, xiangmaCreate, type Fields } from "./requests.js";

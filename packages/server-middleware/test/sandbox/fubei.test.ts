@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { verifySign } from "../../src/signing.js";
+import { verifySign } from "../../src/gateways/kit/signing.js";
 import { SANDBOX_CREDENTIALS } from "@paybridge/server-middleware/sandbox";
 import { evidence, expectEvidenceShape } from "../support/evidence.js";
 import { complete, startNotifyReceiver, startSandbox } from "./support.js";

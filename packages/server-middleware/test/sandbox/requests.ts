@@ -3,7 +3,7 @@
  * the signing rules a merchant would verify the sandbox's answers and notifies with.
  */
 import { constants, createPublicKey, publicDecrypt, publicEncrypt, randomUUID } from "node:crypto";
-import { computeSign, COMMON_SIGN_RULE, type SignRule } from "../../src/signing.js";
+import { computeSign, COMMON_SIGN_RULE, type SignRule } from "../../src/gateways/kit/signing.js";
 import { SANDBOX_CREDENTIALS } from "@paybridge/server-middleware/sandbox";
 import type { RunningSandbox } from "./support.js";
 

@@ -9,7 +9,7 @@
  */
 import { Router, type Response } from "express";
 import { fenToYuanNumber, yuanNumberToFen } from "@paybridge/shared";
-import { createSigner, type SignRule } from "../../signing.js";
+import { createSigner, type SignRule } from "../../gateways/kit/signing.js";
 import type { SandboxCredentials } from "../credentials.js";
 import { checkFields, parseJsonObject, type FieldTable, type JsonObject } from "../fields.js";
 import { epochSeconds, gatewayOrderNumber, randomDigits, randomHex } from "../ids.js";

@@ -5,7 +5,7 @@
  */
 import { Router, type Request, type Response } from "express";
 import type { Channel } from "@paybridge/shared";
-import { createSigner, COMMON_SIGN_RULE } from "../../signing.js";
+import { createSigner, COMMON_SIGN_RULE } from "../../gateways/kit/signing.js";
 import type { SandboxCredentials } from "../credentials.js";
 import { checkFields, parseJsonObject, type FieldTable, type JsonObject } from "../fields.js";
 import { dashedTime, epochSeconds, gatewayOrderNumber, randomDigits, randomHex } from "../ids.js";

@@ -5,7 +5,7 @@
  */
 import { Router, type Request, type Response } from "express";
 import { fenToYuanString, yuanStringToFen, type Channel } from "@paybridge/shared";
-import { createSigner, COMMON_SIGN_RULE, type Signer } from "../../signing.js";
+import { createSigner, COMMON_SIGN_RULE, type Signer } from "../../gateways/kit/signing.js";
 import type { SandboxCredentials } from "../credentials.js";
 import { checkFields, parseJsonObject, type FieldTable, type JsonObject } from "../fields.js";
 import { dashedTime, epochSeconds, gatewayOrderNumber, randomDigits, randomHex } from "../ids.js";

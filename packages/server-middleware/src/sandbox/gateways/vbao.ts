@@ -12,7 +12,7 @@
  */
 import { Router, type Request, type Response } from "express";
 import { MAX_FEN, type Channel } from "@paybridge/shared";
-import { createSigner, COMMON_SIGN_RULE, type Signer } from "../../signing.js";
+import { createSigner, COMMON_SIGN_RULE, type Signer } from "../../gateways/kit/signing.js";
 import { sandboxDecrypt, sandboxEncrypt, sandboxPrivateKey } from "../rsa.js";
 import type { SandboxCredentials } from "../credentials.js";
 import { checkFields, parseJsonObject, type FieldTable, type JsonObject } from "../fields.js";

@@ -11,7 +11,7 @@
  */
 import { Router, type Request, type Response } from "express";
 import { fenStringToFen, type Channel } from "@paybridge/shared";
-import { createSigner } from "../../signing.js";
+import { createSigner } from "../../gateways/kit/signing.js";
 import type { SandboxCredentials } from "../credentials.js";
 import { checkFields, parseJsonObject, type FieldTable, type JsonObject } from "../fields.js";
 import { compactTime, dashedTime, gatewayOrderNumber, randomDigits, randomHex } from "../ids.js";
