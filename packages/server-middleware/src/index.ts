@@ -36,7 +36,7 @@ export type {
   RefundRules,
   VerifiedRefundNotify,
   CloseInput,
-} from "./gateways/types.js";
+} from "./gateways/contract.js";
 export type { OrderRecord, OrderStore, RefundEntry } from "./store/contract.js";
 export {
   PaybridgeError,
@@ -48,7 +48,7 @@ export {
   RefundUnsupportedError,
   StoreFullError,
 } from "./errors.js";
-export { type SignRule, type Signer, type SignableFields, createSigner, computeSign, verifySign, canonicalString, COMMON_SIGN_RULE } from "./signing.js";
+export { type SignRule, type Signer, type SignableFields, createSigner, computeSign, verifySign, canonicalString, COMMON_SIGN_RULE } from "./gateways/kit/signing.js";
 export { MemoryOrderStore, type MemoryOrderStoreOptions } from "./store/memory.js";
 export { RedisOrderStore, type RedisOrderStoreOptions, type RedisCommands, type RedisConnectOptions } from "./store/redis.js";
 export * from "./gateways/index.js";
