@@ -12,7 +12,7 @@
  *   config/                    options, defaults, logger
  *   engine/                    one context, the services, the transition loop, the outbound client
  *   http/                      inbound routes over any host
- *   index, express, web        entry points: they only wire
+ *   index, express, web        entry points: they only wire (exports.ts: what index and web share)
  */
 const SM = "^packages/server-middleware/src/";
 const LEAVES = `${SM}(errors|redact)\\.ts$`;
@@ -71,6 +71,13 @@ module.exports = {
       severity: "error",
       from: { path: SM, pathNot: `${SM}index\\.ts$` },
       to: { path: `${SM}(index|express|web)\\.ts$` },
+    },
+    {
+      name: "shared-exports-for-entries-only",
+      comment: "exports.ts is the Express-free public API that index and web both re-export; nothing else imports it.",
+      severity: "error",
+      from: { path: SM, pathNot: `${SM}(index|web)\\.ts$` },
+      to: { path: `${SM}exports\\.ts$` },
     },
     {
       name: "express-only-in-its-entry",

@@ -51,6 +51,8 @@ let express4: ConsumerProject;
 let spa: ConsumerProject;
 /** The paybridge packages and nothing else: no express, no @types (the sandbox brings its own). */
 let sandboxOnly: ConsumerProject;
+/** The server package for the web handler alone: no Express, no @types/express. */
+let webOnly: ConsumerProject;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "paybridge-consumers-"));
@@ -58,7 +60,7 @@ beforeAll(async () => {
   tarballs = given ? await givenTarballs(given) : await packTarballs(root);
   const paybridgeDeps = Object.fromEntries(PACKAGES.map((dir) => [PACKAGE_NAMES[dir], `file:${tarballs[dir]}`]));
   // The installs share npm's cache; run side by side.
-  [express5, express4, spa, sandboxOnly] = await Promise.all([
+  [express5, express4, spa, sandboxOnly, webOnly] = await Promise.all([
     createProject(root, {
       name: "express5-esm",
       type: "module",
@@ -95,6 +97,16 @@ beforeAll(async () => {
         (["shared", "server-middleware", "sandbox"] as const).map((dir) => [PACKAGE_NAMES[dir], `file:${tarballs[dir]}`]),
       ),
       fixtures: { sandbox: "sandbox" },
+    }),
+    createProject(root, {
+      name: "web-only",
+      type: "module",
+      dependencies: {
+        "@paybridge/shared": `file:${tarballs.shared}`,
+        "@paybridge/server-middleware": `file:${tarballs["server-middleware"]}`,
+        "@types/node": VERSIONS.typesNode,
+      },
+      fixtures: { web: "web" },
     }),
   ]);
 }, 600_000);
@@ -202,6 +214,13 @@ describe.concurrent("TypeScript", () => {
     const ran = await typeCheck(sandboxOnly, "sandbox", RESOLUTIONS.nodenext, ["sandbox/types.ts"], true);
     expect(ran.code, ran.stdout + ran.stderr).toBe(0);
     return "Express's types from its own dependencies";
+  }, 240_000);
+
+  cell("typescript", "./web without Express or @types/express: nodenext, default skipLibCheck (false)", async () => {
+    for (const absent of ["express", "@types/express"]) expect(existsSync(join(webOnly.dir, "node_modules", absent)), absent).toBe(false);
+    const ran = await typeCheck(webOnly, "web", RESOLUTIONS.nodenext, ["web/handler.ts"], true);
+    expect(ran.code, ran.stdout + ran.stderr).toBe(0);
+    return "adapters, store, errors and the handler from ./web alone";
   }, 240_000);
 
   cell("typescript", "a misspelt event name: the error lists the event names", async () => {

@@ -1,0 +1,57 @@
+/**
+ * Everything public that needs no host framework: the adapters, the stores, the errors, the
+ * signer and the types. Both entry points re-export it (`.` adds the Express router, `./web` the
+ * web-standard handler), so a project without Express imports all it needs from `./web`.
+ */
+export type {
+  Payment,
+  ResolvedOrder,
+  Routing,
+  RoutingOrder,
+  Logger,
+  LogFields,
+  PaybridgeEventMap,
+  PaybridgeEvents,
+  PaybridgeOperations,
+  GatewayOperation,
+  TypedEventEmitter,
+  Refund,
+  RefundRequest,
+  RefundResult,
+  CloseResult,
+  SweepResult,
+} from "./types.js";
+export type {
+  GatewayAdapter,
+  GatewayHttp,
+  GatewayRequest,
+  GatewayResponse,
+  CreateOrderInput,
+  CreatedOrder,
+  NotifyInput,
+  NotifyReply,
+  VerifiedNotify,
+  QueryInput,
+  QueryResult,
+  RefundInput,
+  RefundAnswer,
+  RefundQueryInput,
+  RefundRules,
+  VerifiedRefundNotify,
+  CloseInput,
+} from "./gateways/contract.js";
+export type { OrderRecord, OrderStore, RefundEntry } from "./store/contract.js";
+export {
+  PaybridgeError,
+  InvalidRequestError,
+  GatewayError,
+  GatewayTimeoutError,
+  ConfigError,
+  NotifyRejectedError,
+  RefundUnsupportedError,
+  StoreFullError,
+} from "./errors.js";
+export { type SignRule, type Signer, type SignableFields, createSigner, computeSign, verifySign, canonicalString, COMMON_SIGN_RULE } from "./gateways/kit/signing.js";
+export { MemoryOrderStore, type MemoryOrderStoreOptions } from "./store/memory.js";
+export { RedisOrderStore, type RedisOrderStoreOptions, type RedisCommands, type RedisConnectOptions } from "./store/redis.js";
+export * from "./gateways/index.js";
