@@ -17,6 +17,8 @@ export type {
   RefundResult,
   CloseResult,
   SweepResult,
+  FulfilmentContext,
+  CreateRateLimit,
 } from "./types.js";
 export type {
   GatewayAdapter,
@@ -37,7 +39,7 @@ export type {
   VerifiedRefundNotify,
   CloseInput,
 } from "./gateways/types.js";
-export type { OrderRecord, OrderStore, RefundEntry } from "./store/contract.js";
+export type { OrderRecord, OrderStore, PendingCursor, RefundEntry } from "./store/contract.js";
 export {
   PaybridgeError,
   InvalidRequestError,
@@ -47,6 +49,7 @@ export {
   NotifyRejectedError,
   RefundUnsupportedError,
   StoreFullError,
+  RateLimitedError,
 } from "./errors.js";
 export { type SignRule, type Signer, type SignableFields, createSigner, computeSign, verifySign, canonicalString, COMMON_SIGN_RULE } from "./signing.js";
 export { MemoryOrderStore, type MemoryOrderStoreOptions } from "./store/memory.js";
