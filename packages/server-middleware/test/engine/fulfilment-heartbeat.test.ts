@@ -17,7 +17,8 @@ afterEach(async () => {
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const LEASE_MS = 300;
+/** Short, so a slow hook outlives several; its renewals (every 200 ms) keep a margin for a busy event loop. */
+const LEASE_MS = 600;
 
 /** Resolves once `signal` fires, or with false after `ms`. */
 const abortedWithin = (signal: AbortSignal | undefined, ms: number): Promise<boolean> =>
@@ -46,7 +47,7 @@ describe("a slow onPaid (finding 12)", () => {
     await h.api.post("/pay/orders").send({ orderNo: "H1" }).expect(201);
     const first = notify(h, "H1").then((res) => res);
     // The gateway retries every 100 ms meanwhile.
-    for (let retry = 0; retry < 12; retry++) {
+    for (let retry = 0; retry < 20; retry++) {
       await sleep(100);
       const res = await notify(h, "H1");
       if (res.text === "SUCCESS") break;
@@ -133,7 +134,7 @@ describe("a slow onRefunded (finding 12)", () => {
     await h.api.post("/pay/orders").send({ orderNo: "K1" }).expect(201);
     await notify(h, "K1", 1000).expect(200, "SUCCESS");
     const slow = h.router.refund({ orderNo: "K1", refundNo: "K1-a", amountFen: 100 });
-    for (let retry = 0; retry < 12; retry++) {
+    for (let retry = 0; retry < 20; retry++) {
       await sleep(100);
       await h.router.refund({ orderNo: "K1", refundNo: "K1-a", amountFen: 100 });
     }
