@@ -86,6 +86,10 @@ export async function startDemo(options = {}) {
         printLine(JSON.stringify({ event: "refunded", orderNo: refund.orderNo, refundNo: refund.refundNo, amountFen: refund.amountFen, gateway: refund.gateway }));
       },
       logger: stderrLogger(log),
+      // The demo takes any order number, so one client could fill the order store with pending
+      // orders: each address may create 30 orders a minute (req.ip is the socket's address; set
+      // Express's "trust proxy" behind a proxy). A shop keys this by its session or user instead.
+      createRateLimit: { clientKey: (req) => req.ip, max: 30, windowMs: 60_000 },
       ...(store ? { store } : {}),
     });
     server.on("request", demoApp({ pay, sandbox, adapter, clientAssets, log }));

@@ -5,7 +5,8 @@
  * modules, TypeScript under nodenext / bundler / node10 with exactOptionalPropertyTypes (with and
  * without ioredis), an Express 4 and an Express 5 app taking an order and a sandbox notify on
  * 127.0.0.1, @paybridge/sandbox alone in a project without Express (a web-handler shop paid
- * through it; its types with its own dependencies only), a Vite SPA build, and the script-tag
+ * through it; its types with its own dependencies only), the web handler's entry alone without
+ * Express or its types (skipLibCheck false), a Vite SPA build, and the script-tag
  * build in headless Chromium. publint and @arethetypeswrong/cli check every tarball. The file
  * ends by printing the pass/fail table.
  *
@@ -21,7 +22,8 @@ import { afterAll, beforeAll, describe, expect } from "vitest";
 import { chromiumAvailable, launchChromium } from "../support/browser.js";
 import { run, runOk } from "./support/commands.js";
 import { SkipCell, cell, matrixTable } from "./support/matrix.js";
-import { createProject, runNode, type ConsumerProject } from "./support/projects.js";
+import { createConsumerProjects, VERSIONS } from "./support/consumer-projects.js";
+import { runNode, type ConsumerProject } from "./support/projects.js";
 import { serveFiles } from "./support/static-server.js";
 import { checkPublishedTarball } from "./support/tarball-checks.js";
 import { PACKAGES, PACKAGE_NAMES, WORKSPACE, givenTarballs, packTarballs, type Tarballs } from "./support/tarballs.js";
@@ -29,86 +31,20 @@ import { RESOLUTIONS, typeCheck } from "./support/typecheck.js";
 
 const workspaceRequire = createRequire(import.meta.url);
 
-/** Registry packages of the consumer projects: the versions a merchant would install today. */
-const VERSIONS = {
-  express4: "^4.21.2",
-  express5: "^5.1.0",
-  typesExpress4: "^4.17.23",
-  typesExpress5: "^5.0.3",
-  typesNode: "^20.19.0",
-  ioredis: "^5.9.2",
-  // Vite 6 runs on Node 18, 20 and 22+ (Vite 7 needs 20.19+): the widest merchant range.
-  vite: "^6.3.5",
-} as const;
-
 let root: string;
 let tarballs: Tarballs;
-/** Express 5 + ioredis, ES module project. */
+// What each project is: support/consumer-projects.ts.
 let express5: ConsumerProject;
-/** Express 4 without ioredis, CommonJS project. */
 let express4: ConsumerProject;
-/** A Vite single-page app with only the client. */
 let spa: ConsumerProject;
-/** The paybridge packages and nothing else: no express, no @types (the sandbox brings its own). */
 let sandboxOnly: ConsumerProject;
-/** The server package for the web handler alone: no Express, no @types/express. */
 let webOnly: ConsumerProject;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "paybridge-consumers-"));
   const given = process.env.PAYBRIDGE_CONSUMER_TARBALLS;
   tarballs = given ? await givenTarballs(given) : await packTarballs(root);
-  const paybridgeDeps = Object.fromEntries(PACKAGES.map((dir) => [PACKAGE_NAMES[dir], `file:${tarballs[dir]}`]));
-  // The installs share npm's cache; run side by side.
-  [express5, express4, spa, sandboxOnly, webOnly] = await Promise.all([
-    createProject(root, {
-      name: "express5-esm",
-      type: "module",
-      dependencies: {
-        ...paybridgeDeps,
-        express: VERSIONS.express5,
-        ioredis: VERSIONS.ioredis,
-        "@types/express": VERSIONS.typesExpress5,
-        "@types/node": VERSIONS.typesNode,
-      },
-      fixtures: { node: "node", ts: "ts" },
-    }),
-    createProject(root, {
-      name: "express4-cjs",
-      type: "commonjs",
-      dependencies: {
-        ...paybridgeDeps,
-        express: VERSIONS.express4,
-        "@types/express": VERSIONS.typesExpress4,
-        "@types/node": VERSIONS.typesNode,
-      },
-      fixtures: { node: "node", ts: "ts" },
-    }),
-    createProject(root, {
-      name: "vite-spa",
-      type: "module",
-      dependencies: { "@paybridge/client": `file:${tarballs.client}`, vite: VERSIONS.vite },
-      fixtures: { spa: "." },
-    }),
-    createProject(root, {
-      name: "sandbox-only",
-      type: "module",
-      dependencies: Object.fromEntries(
-        (["shared", "server-middleware", "sandbox"] as const).map((dir) => [PACKAGE_NAMES[dir], `file:${tarballs[dir]}`]),
-      ),
-      fixtures: { sandbox: "sandbox" },
-    }),
-    createProject(root, {
-      name: "web-only",
-      type: "module",
-      dependencies: {
-        "@paybridge/shared": `file:${tarballs.shared}`,
-        "@paybridge/server-middleware": `file:${tarballs["server-middleware"]}`,
-        "@types/node": VERSIONS.typesNode,
-      },
-      fixtures: { web: "web" },
-    }),
-  ]);
+  ({ express5, express4, spa, sandboxOnly, webOnly } = await createConsumerProjects(root, tarballs));
 }, 600_000);
 
 afterAll(async () => {

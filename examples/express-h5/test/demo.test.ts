@@ -154,6 +154,15 @@ describe("demo server", () => {
     expect(logged.join("\n")).not.toContain(marker);
   });
 
+  it("limits the orders one address creates: past 30 a minute, 429 with Retry-After", async () => {
+    const { demo } = await start("upaas");
+    for (let i = 0; i < 30; i++) expect((await postJson(`${demo.url}/pay/orders`, { orderNo: `RL${i}-1` })).status).toBe(201);
+    const response = await fetch(`${demo.url}/pay/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ orderNo: "RL30-1" }) });
+    expect(response.status).toBe(429);
+    expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
+  });
+
   it("rejects an unknown gateway", async () => {
     await expect(startDemo({ port: 0, gateway: "paypal", env: {}, log: () => {} })).rejects.toThrow('unknown gateway "paypal"');
   });

@@ -11,12 +11,15 @@ export class PaybridgeError extends Error {
   readonly code: ServerErrorCode;
   readonly status: number;
   readonly field: string | undefined;
+  /** For 429 and 503: seconds a client should wait before it asks again (the Retry-After header). */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ServerErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
+  constructor(code: ServerErrorCode, message: string, options: { field?: string; cause?: unknown; retryAfterSeconds?: number } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = SERVER_ERROR_STATUS[code];
     this.field = options.field;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   toBody(): { error: { code: ServerErrorCode; message: string; field?: string } } {
@@ -92,10 +95,25 @@ export class RefundUnsupportedError extends PaybridgeError {
   }
 }
 
-/** The memory store is at its bound and every order in it is still in progress. */
+/**
+ * 503: the memory store is at its bound and every order in it is still in progress. The message
+ * (for the merchant's log) says how to fix it; the browser gets a fixed text and Retry-After.
+ */
 export class StoreFullError extends PaybridgeError {
   override readonly name = "StoreFullError";
-  constructor(maxOrders: number) {
-    super("internal", `the order store holds ${maxOrders} orders, none of them finished; raise maxOrders or use RedisOrderStore`);
+  constructor(maxOrders: number, retryAfterSeconds = 60) {
+    super("unavailable", `the order store holds ${maxOrders} orders, none of them finished; raise maxOrders or use RedisOrderStore`, { retryAfterSeconds });
+  }
+
+  override toBody(): { error: { code: ServerErrorCode; message: string; field?: string } } {
+    return { error: { code: this.code, message: "the server cannot take new orders right now; try again later" } };
+  }
+}
+
+/** 429: this client created more orders than the merchant's `createRateLimit` allows; Retry-After says when it may again. */
+export class RateLimitedError extends PaybridgeError {
+  override readonly name = "RateLimitedError";
+  constructor(retryAfterSeconds: number) {
+    super("rate_limited", "too many orders created; try again later", { retryAfterSeconds });
   }
 }

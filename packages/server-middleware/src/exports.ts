@@ -20,6 +20,8 @@ export type {
   RefundResult,
   CloseResult,
   SweepResult,
+  FulfilmentContext,
+  CreateRateLimit,
 } from "./types.js";
 export type {
   GatewayAdapter,
@@ -40,7 +42,7 @@ export type {
   VerifiedRefundNotify,
   CloseInput,
 } from "./gateways/contract.js";
-export type { OrderRecord, OrderStore, RefundEntry } from "./store/contract.js";
+export type { OrderRecord, OrderStore, PendingCursor, RefundEntry } from "./store/contract.js";
 export {
   PaybridgeError,
   InvalidRequestError,
@@ -50,6 +52,7 @@ export {
   NotifyRejectedError,
   RefundUnsupportedError,
   StoreFullError,
+  RateLimitedError,
 } from "./errors.js";
 export { type SignRule, type Signer, type SignableFields, createSigner, computeSign, verifySign, canonicalString, COMMON_SIGN_RULE } from "./gateways/kit/signing.js";
 export { MemoryOrderStore, type MemoryOrderStoreOptions } from "./store/memory.js";

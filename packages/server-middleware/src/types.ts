@@ -5,7 +5,7 @@
  * request type (Express's under `paybridge()`, the fetch API's under `paybridgeHandler()`).
  */
 import type { EventEmitter } from "node:events";
-import type { Channel, OrderStatus, Scene } from "@paybridge/shared";
+import type { Channel, OrderStatus, PaidStatus, Scene } from "@paybridge/shared";
 import type { PaybridgeError } from "./errors.js";
 import type { GatewayAdapter } from "./gateways/contract.js";
 import type { OrderStore, RefundEntry } from "./store/contract.js";
@@ -40,6 +40,39 @@ export interface Payment {
   /** ISO 8601. */
   paidAt: string;
   attach?: string;
+  /**
+   * The order's status as onPaid runs: `paid`, or `partially_refunded` / `refunded` when refunds
+   * succeeded before onPaid completed (it threw, the merchant refunded, the gateway retried).
+   * onPaid still runs then — the money was taken — so the books can record it; skip shipping.
+   */
+  status: PaidStatus;
+  /** Fen refunded of this order so far (succeeded refunds); 0 when none. */
+  refundedFen: number;
+}
+
+/**
+ * The second argument of onPaid and onRefunded. `signal` fires when this run has lost its claim
+ * on the order (another run took it over, or the store failed to renew it for a lease): stop
+ * what can be stopped; another run does, or will do, the work.
+ */
+export interface FulfilmentContext {
+  signal: AbortSignal;
+}
+
+/**
+ * A per-client limit on create requests (`createRateLimit`), kept in this process's memory. Past
+ * it, a client's create answers 429 with Retry-After until its window ends.
+ */
+export interface CreateRateLimit<Req = unknown> {
+  /**
+   * Who is asking, from the host's request: a session or user id, or the IP address the merchant
+   * trusts (behind a proxy, from its header). undefined or "": this request is not limited.
+   */
+  clientKey: (req: Req) => string | undefined;
+  /** Create requests one client may make per window. Default 30. */
+  max?: number | undefined;
+  /** The window, in ms. Default 60 000. */
+  windowMs?: number | undefined;
 }
 
 /** What a routing function chooses a gateway for. */
@@ -79,14 +112,25 @@ export interface PaybridgeOptions<Req = unknown> {
   publicUrl: string;
   /** Looks the order up in the merchant's system; null when there is no such payable order (→ 404). */
   resolveOrder: (input: ResolveOrderInput<Req>) => ResolvedOrder | null | Promise<ResolvedOrder | null>;
-  /** Fulfils a paid order. Runs once per order; if it throws, the notify is answered with failure and it runs again on the gateway's retry. */
-  onPaid: (payment: Payment) => void | Promise<void>;
+  /**
+   * Fulfils a paid order. Runs once per order; if it throws, the notify is answered with failure
+   * and it runs again on the gateway's retry. `payment.status` / `refundedFen` tell an order
+   * refunded meanwhile; `context.signal` fires if this run loses its claim (see fulfilmentLeaseMs).
+   */
+  onPaid: (payment: Payment, context: FulfilmentContext) => void | Promise<void>;
   /** Runs once per refund that succeeded (router.refund, a refund notify). If it throws, the next refund call or notify for that refund runs it again. */
-  onRefunded?: ((refund: Refund) => void | Promise<void>) | undefined;
+  onRefunded?: ((refund: Refund, context: FulfilmentContext) => void | Promise<void>) | undefined;
   /** A pending order older than this many ms is closed on its next touch and by router.sweepExpired(). Default 2 hours. */
   expireAfterMs?: number | undefined;
   /** Runs router.sweepExpired() every this many ms on an unref'd timer. Default 0: off (call it yourself). */
   sweepIntervalMs?: number | undefined;
+  /** How many expired orders one sweep closes at once. Default 8. */
+  sweepConcurrency?: number | undefined;
+  /**
+   * A sweep starts no new close after this many ms (the ones under way finish, each within
+   * timeoutMs); the next sweep goes on where it stopped. Default 60 000.
+   */
+  sweepTimeLimitMs?: number | undefined;
   /** Signs the status tokens; at least 32 characters, kept on the server. */
   statusTokenSecret: string;
   /** Where orders live. Default: a new MemoryOrderStore (one process only; use RedisOrderStore for several). */
@@ -95,7 +139,10 @@ export interface PaybridgeOptions<Req = unknown> {
   logger?: Logger | undefined;
   /** Milliseconds allowed per outbound gateway request. Default 10 000. */
   timeoutMs?: number | undefined;
-  /** The status route asks the gateway's query API at most once per this many ms per order. Default 5 000. */
+  /**
+   * The status route asks the gateway's query API at most once per this many ms per order; an
+   * expired order's close is asked (by a poll or a sweep) at most as often. Default 5 000.
+   */
   queryIntervalMs?: number | undefined;
   /** The channel of a create request that names none. Default "wechat". */
   defaultChannel?: Channel | undefined;
@@ -107,11 +154,20 @@ export interface PaybridgeOptions<Req = unknown> {
    */
   statusTokenTtlMs?: number | undefined;
   /**
-   * How long one run of onPaid holds an order before another may run it again (its process is
-   * taken for dead). Default 60 000. Past it a gateway's retry starts a second run while a slow
-   * first one may still be going: onPaid must be idempotent by orderNo (see README).
+   * The lease of one run of onPaid (or onRefunded) on its order. The run renews it every third
+   * of it while it runs, so only a run whose process died, or which could not reach the store
+   * for a lease, loses its claim; another may then run the hook again, and the first's
+   * `context.signal` fires. Default 60 000. onPaid must still be idempotent by orderNo (see README).
    */
   fulfilmentLeaseMs?: number | undefined;
+  /**
+   * How long one caller may be sending a refund (a refund query, then the refund call) before
+   * another may send it again under the same refundNo. At least 2 × timeoutMs + 1 000 (the
+   * default): a shorter lease lets a retry send a refund whose first send is still under way.
+   */
+  refundSendLeaseMs?: number | undefined;
+  /** Limits how many orders one client creates (the memory store's defence against one client filling it). Default: none. */
+  createRateLimit?: CreateRateLimit<Req> | undefined;
   /** The most a gateway's answer may be, in bytes (read no further; the request fails with 502). Default 1 MiB. */
   maxGatewayResponseBytes?: number | undefined;
 }
@@ -168,8 +224,10 @@ export interface CloseResult {
 export interface SweepResult {
   /** Expired orders closed. */
   closed: number;
-  /** Expired orders whose gateway refused or failed to close them (they stay pending; the next sweep tries again). */
+  /** Expired orders whose gateway refused or failed to close them (they stay pending; a later sweep tries again after queryIntervalMs). */
   failed: number;
+  /** Expired orders this sweep left for a later one: its time limit ran out, or their close was tried within queryIntervalMs. */
+  deferred: number;
   /** Finished orders dropped past their retention (memory store). */
   pruned: number;
 }

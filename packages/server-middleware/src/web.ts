@@ -39,10 +39,12 @@ export interface PaybridgeHandler extends PaybridgeOperations {
 export function paybridgeHandler(options: PaybridgeHandlerOptions): PaybridgeHandler {
   const { basePath, ...coreOptions } = options;
   const core = new PaybridgeHttp<Request>(coreOptions);
-  const base = (basePath ?? new URL(core.options.publicUrl).pathname).replace(/\/+$/, "");
+  // Matched regardless of case, as Express matches a mount path by default.
+  const base = (basePath ?? new URL(core.options.publicUrl).pathname).replace(/\/+$/, "").toLowerCase();
   const handler = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
-    const inside = url.pathname === base || url.pathname.startsWith(`${base}/`);
+    const path = url.pathname.toLowerCase();
+    const inside = path === base || path.startsWith(`${base}/`);
     const answer = inside ? await core.handle(fetchCoreRequest(request, url.pathname.slice(base.length), url.search.slice(1))) : undefined;
     return toResponse(answer ?? { status: 404, headers: { "content-type": "text/plain; charset=utf-8" }, body: "not found" }, request.method);
   };

@@ -32,6 +32,10 @@ export const SERVER_ERROR_STATUS = {
   refund_not_allowed: 409,
   /** The refundNo is already used for another amount. */
   refund_conflict: 409,
+  /** This client created too many orders lately (the merchant's `createRateLimit`); see Retry-After. */
+  rate_limited: 429,
+  /** The server cannot take a new order now (its order store is full); see Retry-After. */
+  unavailable: 503,
   internal: 500,
 } as const;
 export type ServerErrorCode = keyof typeof SERVER_ERROR_STATUS;

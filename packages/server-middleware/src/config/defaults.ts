@@ -12,4 +12,15 @@ export const DEFAULTS = {
   maxGatewayResponseBytes: 1024 * 1024,
   expireAfterMs: 2 * 60 * 60 * 1000,
   sweepIntervalMs: 0,
+  sweepConcurrency: 8,
+  sweepTimeLimitMs: 60_000,
 } as const satisfies Partial<PaybridgeOptions>;
+
+/** `createRateLimit`'s defaults: 30 create requests per client per minute. */
+export const CREATE_RATE_LIMIT_DEFAULTS = { max: 30, windowMs: 60_000 } as const;
+
+/**
+ * The shortest `refundSendLeaseMs`, and its default: a send is a refund query and a refund call,
+ * each up to timeoutMs, and a second for the store writes around them.
+ */
+export const minRefundSendLeaseMs = (timeoutMs: number): number => 2 * timeoutMs + 1_000;

@@ -42,5 +42,6 @@ export const defaultLogger: Logger = {
 function writeLine(level: string, message: string, fields: LogFields | undefined): void {
   // The Error itself stays out of the line: its name and message are fields already.
   const { err: _err, ...rest } = fields ?? {};
-  process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), message, ...rest })}\n`);
+  // The line's own level, time and message win over fields of those names (a gateway's `message`).
+  process.stderr.write(`${JSON.stringify({ ...rest, level, time: new Date().toISOString(), message })}\n`);
 }

@@ -7,12 +7,15 @@ import { ConfigError } from "../errors.js";
 import type { GatewayAdapter } from "../gateways/contract.js";
 import { checkGatewayId } from "../gateways/kit/gateway-id.js";
 import { MemoryOrderStore } from "../store/memory.js";
-import type { PaybridgeOptions } from "../types.js";
-import { DEFAULTS } from "./defaults.js";
+import type { CreateRateLimit, PaybridgeOptions } from "../types.js";
+import { CREATE_RATE_LIMIT_DEFAULTS, DEFAULTS, minRefundSendLeaseMs } from "./defaults.js";
 import { defaultLogger, toLogger } from "./logger.js";
 
 /** Options with every default filled in, as the router and the order service use them. */
-export type ResolvedOptions<Req = unknown> = Required<PaybridgeOptions<Req>>;
+export type ResolvedOptions<Req = unknown> = Required<Omit<PaybridgeOptions<Req>, "createRateLimit">> & {
+  /** undefined: create requests are not limited. */
+  createRateLimit: Required<CreateRateLimit<Req>> | undefined;
+};
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
 const isFunction = (value: unknown): value is (...args: never[]) => unknown => typeof value === "function";
@@ -38,11 +41,28 @@ export function validateOptions<Req>(options: PaybridgeOptions<Req>): ResolvedOp
   }
   if (options.store !== undefined) requireMethods("store", options.store, ["get", "insert", "compareAndSet", "compareAndDelete"]);
   if (options.logger !== undefined) requireMethods("logger", options.logger, ["info", "warn", "error"]);
-  for (const name of ["timeoutMs", "queryIntervalMs", "bodyLimit", "statusTokenTtlMs", "fulfilmentLeaseMs", "maxGatewayResponseBytes"] as const) {
+  const positive = [
+    "timeoutMs",
+    "queryIntervalMs",
+    "bodyLimit",
+    "statusTokenTtlMs",
+    "fulfilmentLeaseMs",
+    "maxGatewayResponseBytes",
+    "refundSendLeaseMs",
+    "sweepConcurrency",
+    "sweepTimeLimitMs",
+  ] as const;
+  for (const name of positive) {
     const value = options[name];
     if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) {
       throw new ConfigError(name, "must be a positive whole number");
     }
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+  // Shorter, and a retry could send a refund again while its first send is still under way.
+  const refundSendLeaseMs = options.refundSendLeaseMs ?? minRefundSendLeaseMs(timeoutMs);
+  if (refundSendLeaseMs < minRefundSendLeaseMs(timeoutMs)) {
+    throw new ConfigError("refundSendLeaseMs", `must be at least 2 × timeoutMs + 1000 (${minRefundSendLeaseMs(timeoutMs)} ms): a send may be a refund query and a refund call`);
   }
   if (options.defaultChannel !== undefined && !isChannel(options.defaultChannel)) {
     throw new ConfigError("defaultChannel", `must be one of ${CHANNELS.join(", ")}`);
@@ -65,14 +85,29 @@ export function validateOptions<Req>(options: PaybridgeOptions<Req>): ResolvedOp
     statusTokenSecret: options.statusTokenSecret,
     store: options.store ?? new MemoryOrderStore(),
     logger: options.logger ? toLogger(options.logger) : defaultLogger,
-    timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
+    timeoutMs,
     queryIntervalMs: options.queryIntervalMs ?? DEFAULTS.queryIntervalMs,
     defaultChannel,
     bodyLimit: options.bodyLimit ?? DEFAULTS.bodyLimit,
     statusTokenTtlMs: options.statusTokenTtlMs ?? DEFAULTS.statusTokenTtlMs,
     fulfilmentLeaseMs: options.fulfilmentLeaseMs ?? DEFAULTS.fulfilmentLeaseMs,
     maxGatewayResponseBytes: options.maxGatewayResponseBytes ?? DEFAULTS.maxGatewayResponseBytes,
+    refundSendLeaseMs,
+    sweepConcurrency: options.sweepConcurrency ?? DEFAULTS.sweepConcurrency,
+    sweepTimeLimitMs: options.sweepTimeLimitMs ?? DEFAULTS.sweepTimeLimitMs,
+    createRateLimit: validateRateLimit(options.createRateLimit),
   };
+}
+
+function validateRateLimit<Req>(limit: CreateRateLimit<Req> | undefined): Required<CreateRateLimit<Req>> | undefined {
+  if (limit === undefined) return undefined;
+  if (!isObject(limit)) throw new ConfigError("createRateLimit", "must be { clientKey, max?, windowMs? }");
+  if (!isFunction(limit.clientKey)) throw new ConfigError("createRateLimit.clientKey", "must be a function of the request");
+  for (const name of ["max", "windowMs"] as const) {
+    const value = limit[name];
+    if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) throw new ConfigError(`createRateLimit.${name}`, "must be a positive whole number");
+  }
+  return { clientKey: limit.clientKey, max: limit.max ?? CREATE_RATE_LIMIT_DEFAULTS.max, windowMs: limit.windowMs ?? CREATE_RATE_LIMIT_DEFAULTS.windowMs };
 }
 
 function requireMethods(option: string, value: unknown, methods: readonly string[]): void {

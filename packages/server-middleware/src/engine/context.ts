@@ -62,7 +62,8 @@ export function createContext(options: ResolvedOptions): EngineContext {
     emit,
     logError,
     reportGatewayError(gateway, orderNo, operation, error) {
-      logger.warn(`gateway ${operation} failed`, { gateway, orderNo, code: error.code, message: error.message });
+      // The gateway's (redacted) text as `reason`, as logError names it: `message` is the line's own.
+      logger.warn(`gateway ${operation} failed`, { gateway, orderNo, code: error.code, reason: error.message });
       emit("gateway.error", { gateway, orderNo, operation, error });
     },
   };

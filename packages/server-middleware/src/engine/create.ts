@@ -6,7 +6,7 @@
  */
 import type { Channel, CreateOrderRequest, CreateOrderResponse } from "@paybridge/shared";
 import { isPaidStatus } from "@paybridge/shared";
-import { GatewayError, GatewayTimeoutError, InvalidRequestError, PaybridgeError } from "../errors.js";
+import { GatewayError, GatewayTimeoutError, InvalidRequestError, PaybridgeError, StoreFullError } from "../errors.js";
 import type { GatewayAdapter } from "../gateways/contract.js";
 import type { OrderRecord } from "../store/contract.js";
 import type { EngineContext } from "./context.js";
@@ -14,6 +14,7 @@ import { awaitCreated, discardUncreated } from "./creation.js";
 import type { Expiry } from "./expiry.js";
 import { checkResolved, notFound, optional } from "./order-fields.js";
 import { queryFallback } from "./query.js";
+import { CreateRateLimiter } from "./rate-limit.js";
 import { routeOrder, sceneAt } from "./routing.js";
 import type { RecordFields } from "./transition.js";
 
@@ -23,19 +24,28 @@ export interface CreateResult {
   body: CreateOrderResponse;
 }
 
+/** Expired orders a full store closes to make room, at most, per attempt. */
+const MAKE_ROOM_COUNT = 16;
+
 export class CreateService {
   readonly #ctx: EngineContext;
   readonly #expiry: Expiry;
+  readonly #limiter: CreateRateLimiter | undefined;
+  /** One attempt at a time to make room in a full store; concurrent creates wait for it. */
+  #makingRoom: Promise<number> | undefined;
 
   constructor(ctx: EngineContext, expiry: Expiry) {
     this.#ctx = ctx;
     this.#expiry = expiry;
+    const limit = ctx.options.createRateLimit;
+    this.#limiter = limit === undefined ? undefined : new CreateRateLimiter(limit);
   }
 
   /** `req` is the host's request, handed to resolveOrder untouched. */
   async create(request: CreateOrderRequest, req: unknown): Promise<CreateResult> {
     const { options, adapters } = this.#ctx;
     const { orderNo } = request;
+    this.#limiter?.take(req);
     const resolved = checkResolved(await options.resolveOrder({ orderNo, req }));
     if (!resolved) throw notFound();
     const channel = request.channel ?? options.defaultChannel;
@@ -56,11 +66,36 @@ export class CreateService {
       fulfilment: "none",
     };
     for (;;) {
-      if (await options.store.insert(record)) return this.#createAtGateway(record, adapter, request.appId);
+      if (await this.#insert(record)) return this.#createAtGateway(record, adapter, request.appId);
       const found = await awaitCreated(options, orderNo);
       const existing = found?.status === "pending" ? await this.#expiry.touch(found) : found;
       // Gone: its creator failed at the gateway (or died); this request creates it afresh.
       if (existing) return this.#answerExisting(existing, request.channel);
+    }
+  }
+
+  /**
+   * Inserts the pending record. A full memory store (StoreFullError) first closes expired pending
+   * orders — at their gateway, where it has a close API, so none a payer could still pay there
+   * is dropped — which lets the store evict them; then the insert is tried once more. Still
+   * full: 503 with Retry-After to the browser, the store's own words to the log.
+   */
+  async #insert(record: RecordFields): Promise<boolean> {
+    const { store, logger, timeoutMs } = this.#ctx.options;
+    try {
+      return await store.insert(record);
+    } catch (error) {
+      if (!(error instanceof StoreFullError)) throw error;
+      this.#makingRoom ??= this.#expiry.closeOldest(MAKE_ROOM_COUNT, timeoutMs).finally(() => (this.#makingRoom = undefined));
+      if ((await this.#makingRoom) > 0) {
+        try {
+          return await store.insert(record);
+        } catch (again) {
+          if (!(again instanceof StoreFullError)) throw again;
+        }
+      }
+      logger.error("the order store is full; a new order was refused with 503", { orderNo: record.orderNo, reason: error.message });
+      throw error;
     }
   }
 

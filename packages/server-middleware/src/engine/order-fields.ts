@@ -3,10 +3,11 @@
  * resolveOrder returned, building the merchant's Payment, optional fields, and the status codes
  * of notify replies.
  */
-import { isFen } from "@paybridge/shared";
+import { isFen, isPaidStatus } from "@paybridge/shared";
 import { InvalidRequestError, PaybridgeError } from "../errors.js";
 import type { OrderRecord } from "../store/contract.js";
 import type { Payment, ResolvedOrder } from "../types.js";
+import { refundedFen } from "./refunds/ledger.js";
 
 /** What resolveOrder returned, checked: the amount must be a whole, positive number of fen. */
 export function checkResolved(resolved: ResolvedOrder | null): ResolvedOrder | null {
@@ -31,6 +32,9 @@ export function paymentOf(record: OrderRecord): Payment {
     gateway: record.gateway,
     channel: record.channel,
     paidAt: record.paidAt ?? new Date().toISOString(),
+    // Refunds that succeeded before onPaid completed (it threw, the merchant refunded, the gateway retried).
+    status: isPaidStatus(record.status) ? record.status : "paid",
+    refundedFen: record.refunds === undefined ? 0 : refundedFen(record),
   };
   if (record.gatewayOrderNo !== undefined) payment.gatewayOrderNo = record.gatewayOrderNo;
   if (record.attach !== undefined) payment.attach = record.attach;

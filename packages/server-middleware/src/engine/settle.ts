@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { isPaidStatus } from "@paybridge/shared";
 import type { OrderRecord } from "../store/contract.js";
 import type { EngineContext } from "./context.js";
+import { runHolding } from "./lease.js";
 import { paymentOf } from "./order-fields.js";
 import type { RecordFields } from "./transition.js";
 
@@ -67,7 +68,11 @@ export async function settle(ctx: EngineContext, from: OrderRecord, paid: { gate
   // lease another run may have claimed the order; its claim is not this run's to end.
   const holds = (current: OrderRecord): boolean => current.fulfilment === "running" && current.fulfilmentClaim === claim;
   try {
-    await ctx.options.onPaid(paymentOf(record));
+    // Renewed while it runs, so a slow onPaid is not run a second time beside it.
+    const payment = paymentOf(record);
+    await runHolding(ctx, record.orderNo, (current, leaseUntil) => (holds(current) ? { fulfilmentLeaseUntil: leaseUntil } : undefined), (signal) =>
+      ctx.options.onPaid(payment, { signal }),
+    );
   } catch (error) {
     ctx.logError("onPaid threw; the gateway's retry runs it again", error, { orderNo: record.orderNo });
     await ctx.transition(
@@ -83,10 +88,10 @@ export async function settle(ctx: EngineContext, from: OrderRecord, paid: { gate
     record,
   );
   if (finished.changed) return "done";
-  // The lease ran out during onPaid and another run holds the order now: that run marks it
-  // done; until then the gateway is asked to retry (a merchant's onPaid is idempotent by orderNo).
+  // The claim was lost during onPaid (its lease could not be renewed) and another run holds the
+  // order now: that run marks it done; until then the gateway is asked to retry.
   if (finished.record?.fulfilment === "done") return "done";
-  ctx.options.logger.warn("onPaid finished after its fulfilment lease ran out; another run holds the order", { orderNo: record.orderNo });
+  ctx.options.logger.warn("onPaid finished after its claim was lost; another run holds the order", { orderNo: record.orderNo });
   return "busy";
 }
 

@@ -165,6 +165,8 @@ export interface RefundRules {
   maxRefunds?: number;
   /** Only within this many days of the payment. */
   windowDays?: number;
+  /** The longest refund number the gateway carries (the core allows 64); a longer one is refused before anything is reserved. */
+  maxRefundNoLength?: number;
 }
 
 export interface GatewayAdapter {
@@ -184,7 +186,11 @@ export interface GatewayAdapter {
   readonly notifyReply: { readonly success: NotifyReply; readonly failure: NotifyReply };
   /** Asks the gateway for an order's state, where it has a query API. */
   queryOrder?(input: QueryInput, http: GatewayHttp): Promise<QueryResult>;
-  /** Sends a refund, where the gateway has a refund API. Without it a refund answers refund_unsupported. */
+  /**
+   * Sends a refund, where the gateway has a refund API. Without it a refund answers
+   * refund_unsupported. An InvalidRequestError thrown before any request was made means the
+   * refund was never sent: the core releases its reservation.
+   */
   refundOrder?(input: RefundInput, http: GatewayHttp): Promise<RefundAnswer>;
   /** Asks about a refund; `not_found` when the gateway has no refund by that number. */
   queryRefund?(input: RefundQueryInput, http: GatewayHttp): Promise<RefundAnswer | { status: "not_found" }>;

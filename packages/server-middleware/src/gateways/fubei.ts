@@ -211,7 +211,6 @@ function totalFee(amountFen: number): number {
 // official-account orders, not the mini-program orders this adapter makes, so paybridge closes
 // fubei orders locally (a payment that still arrives wins).
 
-const FUBEI_REFUND_RULES = Object.freeze({ maxRefunds: 10, windowDays: 90 });
 const REFUND_STATES: Readonly<Record<string, RefundAnswer["status"]>> = {
   REFUND_SUCCESS: "succeeded",
   REFUND_PROCESSING: "processing",
@@ -219,6 +218,7 @@ const REFUND_STATES: Readonly<Record<string, RefundAnswer["status"]>> = {
 };
 /** *Assumed*: merchant_refund_sn has the merchant_order_sn's length. */
 const REFUND_NO_MAX = 32;
+const FUBEI_REFUND_RULES = Object.freeze({ maxRefunds: 10, windowDays: 90, maxRefundNoLength: REFUND_NO_MAX });
 /** A refusal whose code reads as the gateway's own trouble says nothing about the refund. */
 const SYSTEM_FAULT = /SYSTEM|BUSY|TIMEOUT|UNKNOWN|INTERNAL|^5\d\d$/i;
 

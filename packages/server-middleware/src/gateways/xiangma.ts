@@ -220,7 +220,7 @@ interface XiangmaLifecycle {
  * refusal of this request (nothing was refunded): `failed`. Anything unreadable or unsigned
  * throws, and the core keeps the refund's amount reserved.
  */
-function xiangmaLifecycle(ctx: XiangmaLifecycle): Pick<GatewayAdapter, "refundOrder" | "queryRefund" | "closeOrder"> {
+function xiangmaLifecycle(ctx: XiangmaLifecycle): Pick<GatewayAdapter, "refundOrder" | "queryRefund" | "closeOrder" | "refundRules"> {
   const { id } = ctx;
   const fail = (message: string): GatewayError => new GatewayError(id, message);
 
@@ -256,6 +256,7 @@ function xiangmaLifecycle(ctx: XiangmaLifecycle): Pick<GatewayAdapter, "refundOr
   };
 
   return {
+    refundRules: { maxRefundNoLength: ORDER_NO_MAX },
     async refundOrder(input, http) {
       const fields: JsonObject = {
         inst_no: ctx.instNo,

@@ -16,8 +16,11 @@ export function jsonAnswer(status: number, body: unknown): HttpAnswer {
   return { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" }, body: JSON.stringify(body) };
 }
 
+/** The error's body; with Retry-After when the error says when to come back (429, 503). */
 export function errorAnswer(error: PaybridgeError): HttpAnswer {
-  return jsonAnswer(error.status, error.toBody());
+  const answer = jsonAnswer(error.status, error.toBody());
+  const { retryAfterSeconds } = error;
+  return retryAfterSeconds === undefined ? answer : { ...answer, headers: { ...answer.headers, "retry-after": String(retryAfterSeconds) } };
 }
 
 export const INTERNAL_ERROR_ANSWER: HttpAnswer = jsonAnswer(500, { error: { code: "internal", message: "internal error" } });

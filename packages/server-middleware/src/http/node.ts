@@ -39,12 +39,29 @@ function nodeBody(req: ParsedRequest): BodySource {
       // body-parser leaves the stream unread when the content type is not its own (Express 4's
       // parsers still set `req.body = {}`): the bytes are all still here.
       if (!req.readableEnded && req._body !== true) return readStream(req, limit);
-      return Promise.resolve(req.body !== undefined ? { parsed: req.body } : { bytes: NO_BODY });
+      if (req.body === undefined) return Promise.resolve({ bytes: NO_BODY });
+      return Promise.resolve(parsedSize(req) > limit ? { failure: "too_large" } : { parsed: req.body });
     },
     discard: () => {
       if (!req.readableEnded) req.resume();
     },
   };
+}
+
+/**
+ * The size of a body a parser read before paybridge: its declared Content-Length (Node held the
+ * parser to it), else — chunked — its parsed value written back as JSON, which is near the bytes
+ * that came. So bodyLimit holds whoever read the body.
+ */
+function parsedSize(req: ParsedRequest): number {
+  const declared = Number(req.headers["content-length"]);
+  if (req.headers["content-length"] !== undefined && Number.isFinite(declared)) return declared;
+  try {
+    return Buffer.byteLength(JSON.stringify(req.body) ?? "");
+  } catch {
+    // A value that cannot be written (a cycle, a BigInt) is no body of ours: too large to read.
+    return Number.POSITIVE_INFINITY;
+  }
 }
 
 /** The request's bytes exactly as they arrived, at most `limit` (declared or streamed). */

@@ -37,6 +37,8 @@ export interface OrderRecord {
   fulfilmentClaim?: string;
   /** Epoch ms of the last query sent to the gateway for this order (the status route's fallback). */
   lastQueriedAt?: number;
+  /** Epoch ms of the last close of this expired order that a poll or a sweep tried (claimed by compare-and-set). */
+  lastCloseAttemptAt?: number;
   /** The refund ledger, oldest first; absent until the first refund. See src/engine/refunds/. */
   refunds?: readonly RefundEntry[];
 }
@@ -69,6 +71,12 @@ export interface RefundEntry {
   fulfilmentClaim?: string;
 }
 
+/** A position in pendingBefore's order: an order's creation time (epoch ms) and number. */
+export interface PendingCursor {
+  createdAt: number;
+  orderNo: string;
+}
+
 export interface OrderStore {
   get(orderNo: string): Promise<OrderRecord | null>;
   /** Stores a new record with version 1. Resolves false, changing nothing, if the order exists. */
@@ -81,10 +89,13 @@ export interface OrderStore {
   /** Deletes only if the stored version is still `expectedVersion` (a failed create, so it can be retried). */
   compareAndDelete(orderNo: string, expectedVersion: number): Promise<boolean>;
   /**
-   * Order numbers of pending orders created before `createdBefore` (epoch ms), at most `limit`:
-   * what the expiry sweep closes. Optional; without it only the next touch closes an expired order.
+   * Order numbers of pending orders created before `createdBefore` (epoch ms), at most `limit`,
+   * in the order of (createdAt, orderNo): what the expiry sweep closes. With `after`, only those
+   * past that position, so a sweep goes on where the last one stopped instead of meeting the same
+   * oldest orders (ones whose gateway refuses to close them) again. Optional; without it only the
+   * next touch closes an expired order.
    */
-  pendingBefore?(createdBefore: number, limit: number): Promise<string[]>;
+  pendingBefore?(createdBefore: number, limit: number, after?: PendingCursor): Promise<string[]>;
   /**
    * Drops finished orders past the store's own retention; resolves how many. Optional: a store
    * whose database expires records itself (Redis TTLs) has nothing to do here.

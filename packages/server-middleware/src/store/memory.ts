@@ -16,7 +16,7 @@
  */
 import { StoreFullError } from "../errors.js";
 import { DEFAULT_RETENTION_MS, FinishedOrders } from "./retention.js";
-import type { OrderRecord, OrderStore } from "./contract.js";
+import type { OrderRecord, OrderStore, PendingCursor } from "./contract.js";
 
 export interface MemoryOrderStoreOptions {
   /** A finished order is kept this long after it finished, in ms. Default 30 days. */
@@ -91,13 +91,16 @@ export class MemoryOrderStore implements OrderStore {
     return true;
   }
 
-  async pendingBefore(createdBefore: number, limit: number): Promise<string[]> {
-    const found: string[] = [];
+  async pendingBefore(createdBefore: number, limit: number, after?: PendingCursor): Promise<string[]> {
+    const found: Array<{ createdAt: number; orderNo: string }> = [];
     for (const record of this.#orders.values()) {
-      if (found.length >= limit) break;
-      if (record.status === "pending" && Date.parse(record.createdAt) < createdBefore) found.push(record.orderNo);
+      if (record.status !== "pending") continue;
+      const createdAt = Date.parse(record.createdAt);
+      if (createdAt < createdBefore && isAfter(createdAt, record.orderNo, after)) found.push({ createdAt, orderNo: record.orderNo });
     }
-    return found;
+    // Insertion order is nearly creation order, but not quite (a failed create inserted again).
+    found.sort((a, b) => a.createdAt - b.createdAt || (a.orderNo < b.orderNo ? -1 : a.orderNo > b.orderNo ? 1 : 0));
+    return found.slice(0, limit).map((entry) => entry.orderNo);
   }
 
   /** Drops the finished orders past their retention; resolves how many. Insert does this too. */
@@ -142,6 +145,12 @@ function ownRecord(record: OrderRecord, previous?: OrderRecord): OrderRecord {
   if (record.action !== undefined && record.action !== previous?.action) record.action = deepFreeze(structuredClone(record.action));
   if (record.refunds !== undefined && record.refunds !== previous?.refunds) record.refunds = deepFreeze(structuredClone(record.refunds));
   return record;
+}
+
+/** True when (createdAt, orderNo) comes after `cursor` in pendingBefore's order. */
+function isAfter(createdAt: number, orderNo: string, cursor: PendingCursor | undefined): boolean {
+  if (cursor === undefined || createdAt > cursor.createdAt) return true;
+  return createdAt === cursor.createdAt && orderNo > cursor.orderNo;
 }
 
 function deepFreeze<T>(value: T): T {

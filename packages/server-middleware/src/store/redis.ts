@@ -14,7 +14,7 @@
  */
 import { createHash } from "node:crypto";
 import { ConfigError } from "../errors.js";
-import type { OrderRecord, OrderStore } from "./contract.js";
+import type { OrderRecord, OrderStore, PendingCursor } from "./contract.js";
 
 /**
  * The commands the store sends: an ioredis `Redis` or `Cluster` fits. Declared here, not imported
@@ -149,11 +149,11 @@ export class RedisOrderStore implements OrderStore {
    * (no extra round trip on the notify path): entries whose order is no longer pending, or gone,
    * are removed here, as the sweep meets them.
    */
-  async pendingBefore(createdBefore: number, limit: number): Promise<string[]> {
+  async pendingBefore(createdBefore: number, limit: number, after?: PendingCursor): Promise<string[]> {
     const client = await this.#client;
     // Stale entries are removed as met, so each round reads further; bounded all the same.
     for (let round = 0; round < 100; round++) {
-      const candidates = await client.zrangebyscore(this.#pendingKey(), "-inf", `(${createdBefore}`, "LIMIT", 0, limit);
+      const candidates = await this.#indexedAfter(client, createdBefore, limit, after);
       if (candidates.length === 0) return [];
       const records = await client.mget(...candidates.map((orderNo) => this.#key(orderNo)));
       const pending: string[] = [];
@@ -167,6 +167,21 @@ export class RedisOrderStore implements OrderStore {
       if (pending.length > 0) return pending;
     }
     return [];
+  }
+
+  /**
+   * Up to `limit` index entries scored below `createdBefore`, past `after`. The set orders
+   * members of one score by their bytes, as JavaScript compares ASCII order numbers: entries of
+   * the cursor's own millisecond are read first and kept only past its order number.
+   */
+  async #indexedAfter(client: RedisCommands, createdBefore: number, limit: number, after: PendingCursor | undefined): Promise<string[]> {
+    const key = this.#pendingKey();
+    if (after === undefined) return client.zrangebyscore(key, "-inf", `(${createdBefore}`, "LIMIT", 0, limit);
+    if (after.createdAt >= createdBefore) return [];
+    // All of that one millisecond (a count of -1): few orders share one.
+    const tied = (await client.zrangebyscore(key, `${after.createdAt}`, `${after.createdAt}`, "LIMIT", 0, -1)).filter((orderNo) => orderNo > after.orderNo);
+    if (tied.length >= limit) return tied.slice(0, limit);
+    return [...tied, ...(await client.zrangebyscore(key, `(${after.createdAt}`, `(${createdBefore}`, "LIMIT", 0, limit - tied.length))];
   }
 
   async #unindexPending(orderNo: string): Promise<void> {

@@ -37,6 +37,11 @@ describe("validateOptions", () => {
     const resolved = validateOptions(valid());
     expect(resolved).toMatchObject({ timeoutMs: 10_000, queryIntervalMs: 5_000, defaultChannel: "wechat", bodyLimit: 16 * 1024 });
     expect(resolved.store).toBeInstanceOf(MemoryOrderStore);
+    // The refund send lease covers a refund query and a refund call, each up to timeoutMs.
+    expect(resolved).toMatchObject({ refundSendLeaseMs: 21_000, sweepConcurrency: 8, sweepTimeLimitMs: 60_000, createRateLimit: undefined });
+    expect(validateOptions({ ...valid(), timeoutMs: 2_000 }).refundSendLeaseMs).toBe(5_000);
+    const limit = validateOptions({ ...valid(), createRateLimit: { clientKey: () => "a" } }).createRateLimit;
+    expect(limit).toMatchObject({ max: 30, windowMs: 60_000 });
   });
 
   it("drops a trailing slash of publicUrl", () => {
@@ -96,6 +101,16 @@ describe("validateOptions", () => {
     ["an unknown defaultChannel", withChange((o) => (o.defaultChannel = "paypal")), "defaultChannel"],
     ["a defaultChannel with no route", withChange((o) => (o.defaultChannel = "unionpay")), "defaultChannel"],
     ["no defaultChannel, and routing without the default wechat", withChange((o) => (o.routing = { alipay: "all" })), "defaultChannel"],
+    ["a refundSendLeaseMs shorter than a refund query and a refund call", withChange((o) => (o.refundSendLeaseMs = 15_000)), "refundSendLeaseMs"],
+    ["a refundSendLeaseMs not above 2 × timeoutMs", withChange((o) => Object.assign(o, { timeoutMs: 2_000, refundSendLeaseMs: 4_000 })), "refundSendLeaseMs"],
+    ["refundSendLeaseMs 0", withChange((o) => (o.refundSendLeaseMs = 0)), "refundSendLeaseMs"],
+    ["sweepConcurrency 0", withChange((o) => (o.sweepConcurrency = 0)), "sweepConcurrency"],
+    ["a fractional sweepConcurrency", withChange((o) => (o.sweepConcurrency = 2.5)), "sweepConcurrency"],
+    ["a negative sweepTimeLimitMs", withChange((o) => (o.sweepTimeLimitMs = -1)), "sweepTimeLimitMs"],
+    ["createRateLimit not an object", withChange((o) => (o.createRateLimit = 30)), "createRateLimit"],
+    ["createRateLimit without clientKey", withChange((o) => (o.createRateLimit = { max: 3 })), "createRateLimit.clientKey"],
+    ["createRateLimit with max 0", withChange((o) => (o.createRateLimit = { clientKey: () => "a", max: 0 })), "createRateLimit.max"],
+    ["createRateLimit with a fractional windowMs", withChange((o) => (o.createRateLimit = { clientKey: () => "a", windowMs: 0.5 })), "createRateLimit.windowMs"],
   ])("rejects %s, naming the option", (_name, options, option) => {
     let thrown: unknown;
     try {

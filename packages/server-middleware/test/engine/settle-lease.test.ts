@@ -1,14 +1,17 @@
 /**
- * The fulfilment lease: how long one run of onPaid holds a paid order. A run that outlives it
- * can be joined by a second (the gateway's retry), and then each claim is fenced by its own
- * token: only the run holding the order may mark it done or release it.
+ * The fulfilment lease: how long one run of onPaid holds a paid order unless it renews it. A live
+ * run renews it every third of the lease (fulfilment-heartbeat.test.ts); here the clock jumps past
+ * the lease before any renewal, as for a run whose process stalled or lost the store. Then a
+ * second run (the gateway's retry) may start, and each claim is fenced by its own token: only
+ * the run holding the order may mark it done or release it.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ConfigError } from "../../src/errors.js";
 import { paybridge } from "../../src/express.js";
 import { fakeGateway, startHarness, STATUS_TOKEN_SECRET, type Harness } from "../support/fake-adapter.js";
 
-const LEASE_MS = 5_000;
+/** Long in real time (its renewals come every 200 s), while the faked clock jumps past it at once. */
+const LEASE_MS = 600_000;
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -53,7 +56,7 @@ function notify(h: Harness) {
 
 describe("the fulfilment lease", () => {
   it.each([
-    ["holds for fulfilmentLeaseMs: a retry within it waits, one after it starts a second run", LEASE_MS, LEASE_MS],
+    ["holds for fulfilmentLeaseMs: a retry within it waits, one after it (never renewed) starts a second run", LEASE_MS, LEASE_MS],
     ["is 60 s by default", undefined, 60_000],
   ])("%s", async (_name, configured, leaseMs) => {
     const gates = [gate(), gate()];
@@ -72,7 +75,7 @@ describe("the fulfilment lease", () => {
     await Promise.all([first, second]);
   });
 
-  it("a first run failing after its lease ran out does not release the second run's claim", async () => {
+  it("a first run failing after its lease ran out unrenewed does not release the second run's claim", async () => {
     const gates = [gate(), gate()];
     const h = await slowOnPaidHarness(gates, LEASE_MS);
     const first = notify(h);

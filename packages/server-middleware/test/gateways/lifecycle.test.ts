@@ -77,8 +77,8 @@ describe("fubei refund and refund query", () => {
   const ok = (data: Record<string, unknown>) => JSON.stringify({ result_code: 200, result_message: "成功", data });
   const biz = (fake: ReturnType<typeof fakeHttp>, index = 0) => JSON.parse(fake.sent(index).biz_content as string) as Record<string, unknown>;
 
-  it("declares fubei's rules: at most 10 refunds per order, within 90 days", () => {
-    expect(fubei(CONFIG).refundRules).toEqual({ maxRefunds: 10, windowDays: 90 });
+  it("declares fubei's rules: at most 10 refunds per order, within 90 days, refund numbers of at most 32 characters", () => {
+    expect(fubei(CONFIG).refundRules).toEqual({ maxRefunds: 10, windowDays: 90, maxRefundNoLength: 32 });
   });
 
   it("refunds with merchant_refund_sn and refund_money in yuan (exact); the answer has no state: processing", async () => {

@@ -93,7 +93,7 @@ describe("POST /notify/:gateway", () => {
     expect(res.text).toBe("SUCCESS");
     expect(res.headers["content-type"]).toMatch(/^text\/plain/);
     expect(paid).toEqual([
-      { orderNo: "N1", amountFen: 100, gateway: "fake", gatewayOrderNo: "FAKE-N1", channel: "alipay", paidAt: "2026-01-02T03:04:05.000Z", attach: "cart-7" },
+      { orderNo: "N1", amountFen: 100, gateway: "fake", gatewayOrderNo: "FAKE-N1", channel: "alipay", paidAt: "2026-01-02T03:04:05.000Z", attach: "cart-7", status: "paid", refundedFen: 0 },
     ]);
     expect(events).toEqual(["N1"]);
     const status = await api.get("/pay/orders/N1").query({ token: created.body.statusToken }).expect(200);

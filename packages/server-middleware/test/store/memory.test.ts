@@ -54,6 +54,7 @@ describe("MemoryOrderStore records", () => {
       fulfilmentLeaseUntil: 1,
       fulfilmentClaim: "c.1",
       lastQueriedAt: 2,
+      lastCloseAttemptAt: 5,
       refunds: [
         { refundNo: "R1", amountFen: 100, status: "succeeded", reason: "r", requestedAt: "2026-11-22T02:02:00.000Z", attempts: 1, sendLeaseUntil: 3, gatewayRefundNo: "GR1", finishedAt: "2026-11-22T02:03:00.000Z", failure: "f", fulfilment: "done", fulfilmentLeaseUntil: 4, fulfilmentClaim: "c.2" },
       ],

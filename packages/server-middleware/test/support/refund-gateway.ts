@@ -5,7 +5,7 @@
  * like its payment notifies.
  */
 import { GatewayTimeoutError, NotifyRejectedError } from "../../src/errors.js";
-import type { CloseInput, RefundAnswer, RefundInput, RefundQueryInput } from "../../src/gateways/contract.js";
+import type { CloseInput, RefundAnswer, RefundInput, RefundQueryInput, RefundRules } from "../../src/gateways/contract.js";
 import { COMMON_SIGN_RULE, createSigner } from "../../src/gateways/kit/signing.js";
 import { FAKE_KEY, fakeGateway, type FakeGateway } from "./fake-adapter.js";
 
@@ -21,11 +21,13 @@ export interface RefundGateway extends FakeGateway {
   readonly refundStates: Map<string, RefundAnswer | { status: "not_found" } | "throw">;
   /** The next closeOrder call refuses. */
   refuseNextClose(): void;
-  refundNotify(fields: { orderNo: string; refundNo: string; amountFen: number; status?: "SUCCESS" | "FAIL" }): string;
+  /** The next `count` closeOrder calls refuse (default: every one from now on). */
+  refuseCloses(count?: number): void;
+  refundNotify(fields: { orderNo: string; refundNo: string; amountFen: number; status?: "SUCCESS" | "FAIL" | "PROCESSING" }): string;
   forgedRefundNotify(fields: { orderNo: string; refundNo: string; amountFen: number }): string;
 }
 
-export function refundGateway(options: { id?: string; maxRefunds?: number } = {}): RefundGateway {
+export function refundGateway(options: { id?: string; maxRefunds?: number; refundRules?: RefundRules } = {}): RefundGateway {
   const fake = fakeGateway(options.id ? { id: options.id } : {});
   const id = fake.adapter.id;
   const signer = createSigner(FAKE_KEY, COMMON_SIGN_RULE);
@@ -35,7 +37,7 @@ export function refundGateway(options: { id?: string; maxRefunds?: number } = {}
   const closeCalls: CloseInput[] = [];
   const script: ScriptedRefund[] = [];
   const refundStates = new Map<string, RefundAnswer | { status: "not_found" } | "throw">();
-  let refuseClose = false;
+  let closeRefusals = 0;
   const fields = (f: { orderNo: string; refundNo: string; amountFen: number; status?: string }) => ({
     out_trade_no: f.orderNo,
     refund_no: f.refundNo,
@@ -46,7 +48,9 @@ export function refundGateway(options: { id?: string; maxRefunds?: number } = {}
     ...fake,
     adapter: {
       ...fake.adapter,
-      ...(options.maxRefunds !== undefined ? { refundRules: { maxRefunds: options.maxRefunds } } : {}),
+      ...(options.maxRefunds !== undefined || options.refundRules !== undefined
+        ? { refundRules: { ...options.refundRules, ...(options.maxRefunds !== undefined ? { maxRefunds: options.maxRefunds } : {}) } }
+        : {}),
       async refundOrder(input) {
         refundCalls.push(input);
         const next = script.shift() ?? { status: "succeeded", refundNo: input.refundNo, gatewayRefundNo: `R-${input.refundNo}` };
@@ -70,12 +74,12 @@ export function refundGateway(options: { id?: string; maxRefunds?: number } = {}
         if (!signer.verify(body, body.sign)) throw new NotifyRejectedError("bad signature");
         const { out_trade_no: orderNo, refund_no: refundNo, refund_fee: amountFen, refund_status: status } = body;
         if (typeof orderNo !== "string" || typeof refundNo !== "string" || typeof amountFen !== "number") throw new NotifyRejectedError("fields missing");
-        return { orderNo, refundNo, amountFen, status: status === "SUCCESS" ? "succeeded" : "failed" };
+        return { orderNo, refundNo, amountFen, status: status === "SUCCESS" ? "succeeded" : status === "PROCESSING" ? "processing" : "failed" };
       },
       async closeOrder(input) {
         closeCalls.push(input);
-        if (refuseClose) {
-          refuseClose = false;
+        if (closeRefusals > 0) {
+          closeRefusals -= 1;
           const { GatewayError } = await import("../../src/errors.js");
           throw new GatewayError(id, "order paid, cannot close", { gatewayCode: "ORDER_PAID" });
         }
@@ -87,7 +91,10 @@ export function refundGateway(options: { id?: string; maxRefunds?: number } = {}
     script,
     refundStates,
     refuseNextClose: () => {
-      refuseClose = true;
+      closeRefusals = 1;
+    },
+    refuseCloses: (count = Number.POSITIVE_INFINITY) => {
+      closeRefusals = count;
     },
     refundNotify(f) {
       const body = fields(f);

@@ -10,10 +10,16 @@ import type { RefundAnswer, RefundRules } from "../../gateways/contract.js";
 import { redactGatewayText } from "../../redact.js";
 import type { OrderRecord, RefundEntry } from "../../store/contract.js";
 import type { RefundRequest } from "../../types.js";
-import { checkOrderNo, checkRefundNo } from "../input.js";
+import { checkOptionalText, checkOrderNo, checkRefundNo, checkWellFormed } from "../input.js";
 
-/** A ledger holds at most this many refunds (the record is rewritten whole on each change). */
+/** A ledger holds at most this many live (not failed) refunds (the record is rewritten whole on each change). */
 export const MAX_LEDGER_ENTRIES = 1_000;
+/**
+ * Failed refunds kept beside them, newest: a refundNo among them still answers `failed`; an
+ * older failed one is dropped when a new refund is reserved, and its refundNo then makes a new
+ * refund (a refused refund moved no money, so this risks nothing but the gateway refusing the number).
+ */
+export const MAX_FAILED_KEPT = 100;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_REASON = 80;
 
@@ -81,8 +87,8 @@ export function claimSend(
   const amountFen = request.amountFen ?? left;
   if (amountFen < 1) throw notAllowed("nothing is left to refund (other refunds hold the rest)", "amountFen");
   if (amountFen > left) throw notAllowed(`${amountFen} fen is more than the ${left} fen left to refund`, "amountFen");
-  if (refunds.length >= MAX_LEDGER_ENTRIES) throw notAllowed(`an order holds at most ${MAX_LEDGER_ENTRIES} refunds`);
   const live = refunds.filter((entry) => entry.status !== "failed").length;
+  if (live >= MAX_LEDGER_ENTRIES) throw notAllowed(`an order holds at most ${MAX_LEDGER_ENTRIES} refunds`);
   if (rules?.maxRefunds !== undefined && live >= rules.maxRefunds) {
     throw notAllowed(`${current.gateway} allows at most ${rules.maxRefunds} refunds per order`);
   }
@@ -99,13 +105,36 @@ export function claimSend(
     sendLeaseUntil: now + leaseMs,
     fulfilment: "none",
   };
-  return [...refunds, entry];
+  return [...withoutOldFailed(refunds, MAX_FAILED_KEPT - 1), entry];
 }
 
-/** The entry after a gateway answer or notify; undefined when it changes nothing (a finished refund stays finished). */
+/** `refunds` keeping only the newest `keep` failed entries (oldest first, as the ledger is). */
+function withoutOldFailed(refunds: readonly RefundEntry[], keep: number): readonly RefundEntry[] {
+  let drop = refunds.filter((entry) => entry.status === "failed").length - keep;
+  if (drop <= 0) return refunds;
+  return refunds.filter((entry) => entry.status !== "failed" || drop-- <= 0);
+}
+
+/** A refund number the gateway cannot carry is refused before anything is reserved: it could never be sent. */
+export function checkCarried(request: RefundRequest, rules: RefundRules | undefined, gateway: string): void {
+  const max = rules?.maxRefundNoLength;
+  if (max !== undefined && request.refundNo.length > max) {
+    throw new InvalidRequestError(`refundNo must be at most ${max} characters for gateway ${gateway}`, "refundNo");
+  }
+}
+
+/** The entry with the send lease ended, if it is still the holder's (`leaseUntil`, what its claim set). */
+export function releaseSend(entry: RefundEntry, leaseUntil: number | undefined): RefundEntry | undefined {
+  return entry.status === "processing" && entry.sendLeaseUntil !== undefined && entry.sendLeaseUntil === leaseUntil ? without(entry, "sendLeaseUntil") : undefined;
+}
+
+/**
+ * The entry after a gateway answer or notify; undefined when it changes nothing (a finished
+ * refund stays finished). "Still processing" changes nothing either: a notify saying so must not
+ * end a send under way (its holder ends its own lease, releaseSend).
+ */
 export function answered(entry: RefundEntry, answer: Pick<RefundAnswer, "status" | "gatewayRefundNo" | "failure">, now: number): RefundEntry | undefined {
-  if (entry.status !== "processing") return undefined;
-  if (answer.status === "processing") return entry.sendLeaseUntil === undefined ? undefined : without(entry, "sendLeaseUntil");
+  if (entry.status !== "processing" || answer.status === "processing") return undefined;
   const gatewayRefundNo = entry.gatewayRefundNo ?? answer.gatewayRefundNo;
   return {
     ...without(entry, "sendLeaseUntil"),
@@ -123,9 +152,8 @@ export function checkRequest(request: RefundRequest): void {
   checkOrderNo(request.orderNo);
   checkRefundNo(request.refundNo);
   if (amountFen !== undefined && (!isFen(amountFen) || amountFen < 1)) throw new InvalidRequestError("amountFen must be a whole number of fen, at least 1", "amountFen");
-  if (reason !== undefined && (typeof reason !== "string" || reason.length === 0 || reason.length > MAX_REASON)) {
-    throw new InvalidRequestError(`reason must be a string of 1-${MAX_REASON} characters`, "reason");
-  }
+  checkOptionalText(reason, "reason", MAX_REASON);
+  checkWellFormed(reason, "reason");
 }
 
 /** An answer about another refund, or for another amount, is unreadable, not a result. */

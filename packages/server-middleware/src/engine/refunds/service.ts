@@ -4,20 +4,23 @@
  * 1. Reserve: one compare-and-set writes a `processing` entry into the order's ledger, only
  *    while the refunds not failed stay within the paid amount; the same write claims sending
  *    it (a lease). However many calls race on however many instances, the sum cannot pass it.
- * 2. Send: the lease holder asks the gateway (a resend first queries, where the gateway can, and
- *    reuses the refundNo). A timeout or unreadable answer keeps the amount reserved: the money
- *    may have gone. Only a definite refusal fails the entry and frees its amount.
+ * 2. Send: the lease holder (refundSendLeaseMs) asks the gateway (a resend first queries, where
+ *    the gateway can, and reuses the refundNo). A timeout or unreadable answer keeps the amount
+ *    reserved: the money may have gone. Only a definite refusal fails the entry and frees its
+ *    amount — and a refund never sent (the adapter refused its input before any request) is
+ *    removed, as if never asked for.
  * 3. Finish: a succeeded refund moves the order to partially_refunded / refunded, then one
  *    fenced claim runs onRefunded; if it throws, the next call (or notify) runs it again.
  */
 import { randomUUID } from "node:crypto";
-import { NotifyRejectedError, PaybridgeError, RefundUnsupportedError } from "../../errors.js";
+import { InvalidRequestError, NotifyRejectedError, PaybridgeError, RefundUnsupportedError } from "../../errors.js";
 import type { GatewayAdapter, GatewayHttp, NotifyInput, NotifyReply, RefundAnswer } from "../../gateways/contract.js";
 import type { OrderRecord, RefundEntry } from "../../store/contract.js";
 import type { Refund, RefundRequest, RefundResult } from "../../types.js";
 import type { EngineContext } from "../context.js";
+import { runHolding } from "../lease.js";
 import { optional } from "../order-fields.js";
-import { answered, checkAnswer, checkRequest, claimSend, findRefund, paidStatusOf, refundedFen, withEntry, without } from "./ledger.js";
+import { answered, checkAnswer, checkCarried, checkRequest, claimSend, findRefund, paidStatusOf, refundedFen, releaseSend, withEntry, without } from "./ledger.js";
 
 export class RefundService {
   readonly #ctx: EngineContext;
@@ -33,12 +36,13 @@ export class RefundService {
     if (!record) throw new PaybridgeError("order_not_found", "order not found");
     const adapter = this.#ctx.adapters.get(record.gateway);
     if (!adapter?.refundOrder) throw new RefundUnsupportedError(record.gateway);
+    checkCarried(request, adapter.refundRules, adapter.id);
     const now = Date.now();
     let claimed = false;
     const reserved = await this.#ctx.transition(
       record.orderNo,
       (current) => {
-        const refunds = claimSend(current, request, adapter.refundRules, now, this.#ctx.options.fulfilmentLeaseMs);
+        const refunds = claimSend(current, request, adapter.refundRules, now, this.#ctx.options.refundSendLeaseMs);
         claimed = refunds !== undefined;
         return refunds && { refunds };
       },
@@ -82,18 +86,57 @@ export class RefundService {
 
   /** Talks to the gateway under the send lease this caller holds, then records what it said. */
   async #send(record: OrderRecord, entry: RefundEntry, adapter: GatewayAdapter): Promise<void> {
-    const http = this.#ctx.gatewayClient(adapter.id);
+    const client = this.#ctx.gatewayClient(adapter.id);
+    let requested = false;
+    const http: GatewayHttp = (request) => {
+      requested = true;
+      return client(request);
+    };
     let answer: RefundAnswer;
     try {
       answer = await this.#ask(record, entry, adapter, http);
     } catch (error) {
-      // Unknown outcome: the amount stays reserved; the lease is freed so a retry resends.
-      await this.#apply(record, entry.refundNo, { status: "processing" });
+      // Never sent: the adapter refused the input before any request, and no earlier attempt
+      // (a holder that died) may have sent it. Nothing can have moved: the reservation goes.
+      if (error instanceof InvalidRequestError && !requested && entry.attempts === 1) {
+        await this.#unreserve(record, entry);
+        throw error;
+      }
+      // Unknown outcome: the amount stays reserved; this caller's lease ends so a retry resends.
+      await this.#release(record, entry);
       if (error instanceof PaybridgeError) this.#ctx.reportGatewayError(adapter.id, record.orderNo, "refund", error);
       else this.#ctx.logError("refundOrder threw", error, { gateway: adapter.id, orderNo: record.orderNo });
       throw error;
     }
-    await this.#apply(record, entry.refundNo, answer);
+    if (answer.status === "processing") await this.#release(record, entry);
+    else await this.#apply(record, entry.refundNo, answer);
+  }
+
+  /** Ends this caller's send lease (`entry` as its claim wrote it), if it still holds it. */
+  async #release(from: OrderRecord, entry: RefundEntry): Promise<void> {
+    await this.#ctx.transition(
+      from.orderNo,
+      (current) => {
+        const held = findRefund(current, entry.refundNo);
+        const next = held && releaseSend(held, entry.sendLeaseUntil);
+        return next && { refunds: withEntry(current.refunds ?? [], next) };
+      },
+      from,
+    );
+  }
+
+  /** Removes the entry this caller reserved and never sent, while it is still that claim's. */
+  async #unreserve(from: OrderRecord, entry: RefundEntry): Promise<void> {
+    await this.#ctx.transition(
+      from.orderNo,
+      (current) => {
+        const held = findRefund(current, entry.refundNo);
+        if (!held || held.attempts !== 1 || releaseSend(held, entry.sendLeaseUntil) === undefined) return undefined;
+        const refunds = (current.refunds ?? []).filter((other) => other !== held);
+        return { refunds };
+      },
+      from,
+    );
   }
 
   async #ask(record: OrderRecord, entry: RefundEntry, adapter: GatewayAdapter, http: GatewayHttp): Promise<RefundAnswer> {
@@ -182,8 +225,16 @@ export class RefundService {
     const entry = claimed.record && findRefund(claimed.record, refundNo);
     if (!claimed.changed || !claimed.record || !entry) return entry?.fulfilment === "done";
     let outcome: RefundEntry["fulfilment"] = "done";
+    // Renewed while it runs, so a slow onRefunded is not run a second time beside it.
+    const renew = (current: OrderRecord, leaseUntil: number) => {
+      const held = findRefund(current, refundNo);
+      return held?.fulfilment === "running" && held.fulfilmentClaim === claim
+        ? { refunds: withEntry(current.refunds ?? [], { ...held, fulfilmentLeaseUntil: leaseUntil }) }
+        : undefined;
+    };
     try {
-      await this.#ctx.options.onRefunded(refundOf(claimed.record, entry));
+      const refund = refundOf(claimed.record, entry);
+      await runHolding(this.#ctx, orderNo, renew, (signal) => this.#ctx.options.onRefunded(refund, { signal }));
     } catch (error) {
       this.#ctx.logError("onRefunded threw; the next refund call or notify for it runs it again", error, { orderNo, refundNo });
       outcome = "none";
