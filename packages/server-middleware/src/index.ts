@@ -17,6 +17,7 @@ export type {
   RefundResult,
   CloseResult,
   SweepResult,
+  ReplayResult,
 } from "./types.js";
 export type {
   GatewayAdapter,
@@ -37,7 +38,7 @@ export type {
   VerifiedRefundNotify,
   CloseInput,
 } from "./gateways/types.js";
-export type { OrderRecord, OrderStore, RefundEntry } from "./store/contract.js";
+export type { OrderRecord, OrderStore, RefundEntry, NotifyEntry, NotifyInbox, NotifyQuery, NotifyVerdict } from "./store/contract.js";
 export {
   PaybridgeError,
   InvalidRequestError,

@@ -8,7 +8,7 @@ import type { EventEmitter } from "node:events";
 import type { Channel, OrderStatus, Scene } from "@paybridge/shared";
 import type { PaybridgeError } from "./errors.js";
 import type { GatewayAdapter } from "./gateways/types.js";
-import type { OrderStore, RefundEntry } from "./store/contract.js";
+import type { NotifyEntry, NotifyQuery, NotifyVerdict, OrderStore, RefundEntry } from "./store/contract.js";
 
 /** What the merchant's `resolveOrder` is asked about: the order number the browser posted. */
 export interface ResolveOrderInput<Req = unknown> {
@@ -114,6 +114,8 @@ export interface PaybridgeOptions<Req = unknown> {
   fulfilmentLeaseMs?: number | undefined;
   /** The most a gateway's answer may be, in bytes (read no further; the request fails with 502). Default 1 MiB. */
   maxGatewayResponseBytes?: number | undefined;
+  /** The sweep drops notifies from the store's inbox this long after they arrived. Default 30 days. */
+  notifyRetentionMs?: number | undefined;
 }
 
 /** A refund to make, server-side only (`router.refund`). */
@@ -172,6 +174,19 @@ export interface SweepResult {
   failed: number;
   /** Finished orders dropped past their retention (memory store). */
   pruned: number;
+  /** Notifies dropped from the inbox past `notifyRetentionMs`. */
+  prunedNotifies: number;
+}
+
+/** What `replay(id)` did with a kept notify. */
+export interface ReplayResult {
+  id: string;
+  gateway: string;
+  verdict: NotifyVerdict;
+  reason?: string;
+  orderNo?: string;
+  /** The HTTP status the gateway would have been answered. */
+  replyStatus: number;
 }
 
 /** The server-side operations every host exposes beside its routes (never routes themselves). */
@@ -184,6 +199,10 @@ export interface PaybridgeOperations {
   sweepExpired(): Promise<SweepResult>;
   /** Stops the sweep timer (when `sweepIntervalMs` started one). */
   stopSweeping(): void;
+  /** Runs a notify kept in the store's inbox again through verification and application (idempotent). */
+  replay(notifyId: string): Promise<ReplayResult>;
+  /** The notifies kept in the store's inbox, oldest first, in pages (`after` = the last id of the previous page). */
+  listNotifies(query?: NotifyQuery): Promise<NotifyEntry[]>;
 }
 
 /** The calls paybridge makes to a gateway. */
@@ -200,6 +219,12 @@ export interface PaybridgeEventMap {
   "refund.succeeded": [refund: RefundResult & { gateway: string }];
   /** A refund the gateway refused; its amount is free again. */
   "refund.failed": [refund: RefundResult & { gateway: string }];
+  /**
+   * A verified payment for an order the store does not know (records lost or restored from an
+   * old backup): the notify is kept in the inbox under `notifyId` and refused, so the gateway
+   * retries; replay it once the order is back.
+   */
+  "payment.unmatched": [payment: { gateway: string; orderNo: string; amountFen: number; gatewayOrderNo?: string; notifyId: string }];
 }
 
 /** A listener of event `K`. */

@@ -12,4 +12,5 @@ export const DEFAULTS = {
   maxGatewayResponseBytes: 1024 * 1024,
   expireAfterMs: 2 * 60 * 60 * 1000,
   sweepIntervalMs: 0,
+  notifyRetentionMs: 30 * 24 * 60 * 60 * 1000,
 } as const satisfies Partial<PaybridgeOptions>;

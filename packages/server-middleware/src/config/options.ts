@@ -37,7 +37,7 @@ export function validateOptions<Req>(options: PaybridgeOptions<Req>): ResolvedOp
   }
   if (options.store !== undefined) requireMethods("store", options.store, ["get", "insert", "compareAndSet", "compareAndDelete"]);
   if (options.logger !== undefined) requireMethods("logger", options.logger, ["info", "warn", "error"]);
-  for (const name of ["timeoutMs", "queryIntervalMs", "bodyLimit", "statusTokenTtlMs", "fulfilmentLeaseMs", "maxGatewayResponseBytes"] as const) {
+  for (const name of ["timeoutMs", "queryIntervalMs", "bodyLimit", "statusTokenTtlMs", "fulfilmentLeaseMs", "maxGatewayResponseBytes", "notifyRetentionMs"] as const) {
     const value = options[name];
     if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) {
       throw new ConfigError(name, "must be a positive whole number");
@@ -71,6 +71,7 @@ export function validateOptions<Req>(options: PaybridgeOptions<Req>): ResolvedOp
     statusTokenTtlMs: options.statusTokenTtlMs ?? DEFAULTS.statusTokenTtlMs,
     fulfilmentLeaseMs: options.fulfilmentLeaseMs ?? DEFAULTS.fulfilmentLeaseMs,
     maxGatewayResponseBytes: options.maxGatewayResponseBytes ?? DEFAULTS.maxGatewayResponseBytes,
+    notifyRetentionMs: options.notifyRetentionMs ?? DEFAULTS.notifyRetentionMs,
   };
 }
 

@@ -71,7 +71,7 @@ export class Expiry {
 
   async #sweep(): Promise<SweepResult> {
     const { store } = this.#ctx.options;
-    const result: SweepResult = { closed: 0, failed: 0, pruned: 0 };
+    const result: SweepResult = { closed: 0, failed: 0, pruned: 0, prunedNotifies: 0 };
     const now = Date.now();
     const candidates = store.pendingBefore ? await store.pendingBefore(now - this.expireAfterMs, SWEEP_LIMIT) : [];
     for (const orderNo of candidates) {
@@ -85,6 +85,7 @@ export class Expiry {
       }
     }
     if (store.prune) result.pruned = await store.prune();
+    if (store.inbox) result.prunedNotifies = await store.inbox.prune(now - this.#ctx.options.notifyRetentionMs);
     return result;
   }
 }
