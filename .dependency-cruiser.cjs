@@ -3,7 +3,7 @@
  * `pnpm check`). docs/design.md draws them; a rule broken here fails the build.
  *
  * server-middleware, bottom to top (each may import only what is below it):
- *   errors, redact             leaves
+ *   errors, redact, typed-events  leaves
  *   gateways/contract          the adapter contract (types only)
  *   gateways/kit/              helpers adapters share
  *   gateways/<id>              one adapter per gateway, never another gateway's file
@@ -15,7 +15,7 @@
  *   index, express, web        entry points: they only wire (exports.ts: what index and web share)
  */
 const SM = "^packages/server-middleware/src/";
-const LEAVES = `${SM}(errors|redact)\\.ts$`;
+const LEAVES = `${SM}(errors|redact|typed-events)\\.ts$`;
 const CONTRACTS = `${SM}(gateways/contract|store/contract)\\.ts$`;
 
 /** A rule: files matching `from` may import nothing of server-middleware's but `allowed`. */

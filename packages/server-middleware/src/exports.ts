@@ -14,7 +14,6 @@ export type {
   PaybridgeEvents,
   PaybridgeOperations,
   GatewayOperation,
-  TypedEventEmitter,
   Refund,
   RefundRequest,
   RefundResult,
@@ -22,7 +21,9 @@ export type {
   SweepResult,
   FulfilmentContext,
   CreateRateLimit,
+  ReplayResult,
 } from "./types.js";
+export type { TypedEventEmitter, EventListener } from "./typed-events.js";
 export type {
   GatewayAdapter,
   GatewayHttp,
@@ -42,7 +43,7 @@ export type {
   VerifiedRefundNotify,
   CloseInput,
 } from "./gateways/contract.js";
-export type { OrderRecord, OrderStore, PendingCursor, RefundEntry } from "./store/contract.js";
+export type { OrderRecord, OrderStore, PendingCursor, RefundEntry, NotifyEntry, NotifyInbox, NotifyQuery, NotifyVerdict } from "./store/contract.js";
 export {
   PaybridgeError,
   InvalidRequestError,

@@ -4,11 +4,11 @@
  * implementation lives here, and nothing here names a host framework: `Req` is the host's
  * request type (Express's under `paybridge()`, the fetch API's under `paybridgeHandler()`).
  */
-import type { EventEmitter } from "node:events";
 import type { Channel, OrderStatus, PaidStatus, Scene } from "@paybridge/shared";
 import type { PaybridgeError } from "./errors.js";
+import type { TypedEventEmitter } from "./typed-events.js";
 import type { GatewayAdapter } from "./gateways/contract.js";
-import type { OrderStore, RefundEntry } from "./store/contract.js";
+import type { NotifyEntry, NotifyQuery, NotifyVerdict, OrderStore, RefundEntry } from "./store/contract.js";
 
 /** What the merchant's `resolveOrder` is asked about: the order number the browser posted. */
 export interface ResolveOrderInput<Req = unknown> {
@@ -170,6 +170,8 @@ export interface PaybridgeOptions<Req = unknown> {
   createRateLimit?: CreateRateLimit<Req> | undefined;
   /** The most a gateway's answer may be, in bytes (read no further; the request fails with 502). Default 1 MiB. */
   maxGatewayResponseBytes?: number | undefined;
+  /** The sweep drops notifies from the store's inbox this long after they arrived. Default 30 days. */
+  notifyRetentionMs?: number | undefined;
 }
 
 /** A refund to make, server-side only (`router.refund`). */
@@ -230,6 +232,19 @@ export interface SweepResult {
   deferred: number;
   /** Finished orders dropped past their retention (memory store). */
   pruned: number;
+  /** Notifies dropped from the inbox past `notifyRetentionMs`. */
+  prunedNotifies: number;
+}
+
+/** What `replay(id)` did with a kept notify. */
+export interface ReplayResult {
+  id: string;
+  gateway: string;
+  verdict: NotifyVerdict;
+  reason?: string;
+  orderNo?: string;
+  /** The HTTP status the gateway would have been answered. */
+  replyStatus: number;
 }
 
 /** The server-side operations every host exposes beside its routes (never routes themselves). */
@@ -242,6 +257,10 @@ export interface PaybridgeOperations {
   sweepExpired(): Promise<SweepResult>;
   /** Stops the sweep timer (when `sweepIntervalMs` started one). */
   stopSweeping(): void;
+  /** Runs a notify kept in the store's inbox again through verification and application (idempotent). */
+  replay(notifyId: string): Promise<ReplayResult>;
+  /** The notifies kept in the store's inbox, oldest first, in pages (`after` = the last id of the previous page). */
+  listNotifies(query?: NotifyQuery): Promise<NotifyEntry[]>;
 }
 
 /** The calls paybridge makes to a gateway. */
@@ -258,28 +277,12 @@ export interface PaybridgeEventMap {
   "refund.succeeded": [refund: RefundResult & { gateway: string }];
   /** A refund the gateway refused; its amount is free again. */
   "refund.failed": [refund: RefundResult & { gateway: string }];
-}
-
-/** A listener of event `K`. */
-export type EventListener<Events extends { [K in keyof Events]: unknown[] }, K extends keyof Events> = (...args: Events[K]) => void;
-
-/**
- * A Node EventEmitter whose listener methods know the event names and their arguments, so a
- * misspelt event reads "Argument of type '"order.piad"' is not assignable to parameter of type
- * 'keyof PaybridgeEventMap'". It extends the plain (non-generic) EventEmitter, so it
- * type-checks with any @types/node.
- */
-export interface TypedEventEmitter<Events extends { [K in keyof Events]: unknown[] }> extends EventEmitter {
-  on<K extends keyof Events & string>(event: K, listener: EventListener<Events, K>): this;
-  once<K extends keyof Events & string>(event: K, listener: EventListener<Events, K>): this;
-  off<K extends keyof Events & string>(event: K, listener: EventListener<Events, K>): this;
-  addListener<K extends keyof Events & string>(event: K, listener: EventListener<Events, K>): this;
-  prependListener<K extends keyof Events & string>(event: K, listener: EventListener<Events, K>): this;
-  prependOnceListener<K extends keyof Events & string>(event: K, listener: EventListener<Events, K>): this;
-  removeListener<K extends keyof Events & string>(event: K, listener: EventListener<Events, K>): this;
-  removeAllListeners(event?: keyof Events & string): this;
-  emit<K extends keyof Events & string>(event: K, ...args: Events[K]): boolean;
-  listenerCount(event: keyof Events & string): number;
+  /**
+   * A verified payment for an order the store does not know (records lost or restored from an
+   * old backup): the notify is kept in the inbox under `notifyId` and refused, so the gateway
+   * retries; replay it once the order is back.
+   */
+  "payment.unmatched": [payment: { gateway: string; orderNo: string; amountFen: number; gatewayOrderNo?: string; notifyId: string }];
 }
 
 /** `router.events`: a Node EventEmitter typed by PaybridgeEventMap. */

@@ -14,6 +14,7 @@ export const DEFAULTS = {
   sweepIntervalMs: 0,
   sweepConcurrency: 8,
   sweepTimeLimitMs: 60_000,
+  notifyRetentionMs: 30 * 24 * 60 * 60 * 1000,
 } as const satisfies Partial<PaybridgeOptions>;
 
 /** `createRateLimit`'s defaults: 30 create requests per client per minute. */

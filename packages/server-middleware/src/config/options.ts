@@ -51,6 +51,7 @@ export function validateOptions<Req>(options: PaybridgeOptions<Req>): ResolvedOp
     "refundSendLeaseMs",
     "sweepConcurrency",
     "sweepTimeLimitMs",
+    "notifyRetentionMs",
   ] as const;
   for (const name of positive) {
     const value = options[name];
@@ -96,6 +97,7 @@ export function validateOptions<Req>(options: PaybridgeOptions<Req>): ResolvedOp
     sweepConcurrency: options.sweepConcurrency ?? DEFAULTS.sweepConcurrency,
     sweepTimeLimitMs: options.sweepTimeLimitMs ?? DEFAULTS.sweepTimeLimitMs,
     createRateLimit: validateRateLimit(options.createRateLimit),
+    notifyRetentionMs: options.notifyRetentionMs ?? DEFAULTS.notifyRetentionMs,
   };
 }
 

@@ -6,8 +6,8 @@
 import type { CreateOrderRequest, OrderStatusResponse } from "@paybridge/shared";
 import type { ResolvedOptions } from "../config/options.js";
 import type { NotifyInput, NotifyReply } from "../gateways/contract.js";
-import type { OrderStore } from "../store/contract.js";
-import type { CloseResult, PaybridgeEvents, PaybridgeOperations, RefundRequest, RefundResult, SweepResult } from "../types.js";
+import type { NotifyEntry, NotifyQuery, OrderStore } from "../store/contract.js";
+import type { CloseResult, PaybridgeEvents, PaybridgeOperations, RefundRequest, RefundResult, ReplayResult, SweepResult } from "../types.js";
 import { CloseService } from "./close.js";
 import { createContext } from "./context.js";
 import { CreateService, type CreateResult } from "./create.js";
@@ -57,9 +57,17 @@ export class Engine implements PaybridgeOperations {
     return this.#notifies.notify(gatewayId, input);
   }
 
-  /** The gateway's failure reply, for a notify refused before it reached verification. */
-  rejectNotify(gatewayId: string, reason: string): NotifyReply {
-    return this.#notifies.reject(gatewayId, reason);
+  /** The gateway's failure reply, for a notify refused before it reached verification (kept in the inbox without its bytes). */
+  refuseNotify(gatewayId: string, reason: string, headers: NotifyInput["headers"]): Promise<NotifyReply> {
+    return this.#notifies.refuse(gatewayId, reason, headers);
+  }
+
+  replay(notifyId: string): Promise<ReplayResult> {
+    return this.#notifies.replay(notifyId);
+  }
+
+  async listNotifies(query: NotifyQuery = {}): Promise<NotifyEntry[]> {
+    return (await this.store.inbox?.list(query)) ?? [];
   }
 
   refund(request: RefundRequest): Promise<RefundResult> {
@@ -85,6 +93,8 @@ export class Engine implements PaybridgeOperations {
       close: (orderNo) => this.close(orderNo),
       sweepExpired: () => this.sweepExpired(),
       stopSweeping: () => this.stopSweeping(),
+      replay: (notifyId) => this.replay(notifyId),
+      listNotifies: (query) => this.listNotifies(query),
     };
   }
 }

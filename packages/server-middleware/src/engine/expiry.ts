@@ -101,7 +101,7 @@ export class Expiry {
 
   async #sweep(): Promise<SweepResult> {
     const { store, sweepTimeLimitMs } = this.#ctx.options;
-    const result: SweepResult = { closed: 0, failed: 0, deferred: 0, pruned: 0 };
+    const result: SweepResult = { closed: 0, failed: 0, deferred: 0, pruned: 0, prunedNotifies: 0 };
     const now = Date.now();
     if (store.pendingBefore) {
       const candidates = await store.pendingBefore(now - this.expireAfterMs, SWEEP_LIMIT, this.#cursor);
@@ -113,6 +113,7 @@ export class Expiry {
       this.#cursor = outcomes.length < candidates.length || candidates.length === SWEEP_LIMIT ? cursor : undefined;
     }
     if (store.prune) result.pruned = await store.prune();
+    if (store.inbox) result.prunedNotifies = await store.inbox.prune(now - this.#ctx.options.notifyRetentionMs);
     return result;
   }
 

@@ -125,15 +125,15 @@ export class PaybridgeHttp<Req> {
     // No gateway compresses a notify: an encoded one is refused rather than inflated.
     if (encoding !== undefined && encoding.trim().toLowerCase() !== "identity") {
       request.body.discard();
-      return replyAnswer(this.#engine.rejectNotify(gateway, BODY_ENCODED));
+      return replyAnswer(await this.#engine.refuseNotify(gateway, BODY_ENCODED, request.headers()));
     }
     const body: BodyResult = await request.body.read(this.options.bodyLimit);
     if ("parsed" in body) {
       // A body parser consumed the bytes the signature is over. Say so, and answer 500 so the
       // gateway retries once the merchant has fixed the mounting order.
-      return replyAnswer({ ...this.#engine.rejectNotify(gateway, RAW_BODY_REQUIRED), status: 500 });
+      return replyAnswer({ ...(await this.#engine.refuseNotify(gateway, RAW_BODY_REQUIRED, request.headers())), status: 500 });
     }
-    if ("failure" in body) return replyAnswer(this.#engine.rejectNotify(gateway, body.failure === "too_large" ? BODY_TOO_LARGE : BODY_UNREADABLE));
+    if ("failure" in body) return replyAnswer(await this.#engine.refuseNotify(gateway, body.failure === "too_large" ? BODY_TOO_LARGE : BODY_UNREADABLE, request.headers()));
     return replyAnswer(await this.#engine.notify(gateway, { rawBody: body.bytes, headers: request.headers() }));
   }
 }

@@ -103,4 +103,53 @@ export interface OrderStore {
   prune?(): Promise<number>;
   /** Releases connections; the router never calls it. */
   close?(): Promise<void>;
+  /** Where every notify that reached the route is kept (src/engine/inbox.ts). Optional: without it none is kept. */
+  readonly inbox?: NotifyInbox;
+}
+
+/** What became of a notify: the last time it was processed (received or replayed). */
+export type NotifyVerdict = "accepted" | "rejected" | "unmatched" | "retry";
+
+/** One notify as it reached the route, and what became of it. */
+export interface NotifyEntry {
+  /** Unique, and sorts by receipt time (`<ms, base 36, 9 digits>-<random>`). */
+  id: string;
+  gateway: string;
+  /** ISO 8601. */
+  receivedAt: string;
+  /** The raw bytes, base64; empty when the body was refused unread (too large, encoded). */
+  body: string;
+  /** The headers a verification may read (content type, signature headers), lower-case, bounded. */
+  headers: Readonly<Record<string, string>>;
+  verdict: NotifyVerdict;
+  /** Why it was refused or not applied; our own words, never the gateway's text. */
+  reason?: string;
+  /** The order it names, once verified (or as the refusal named it). */
+  orderNo?: string;
+  /** How many times it was replayed. */
+  replays: number;
+  /** ISO 8601 of the last processing. */
+  processedAt: string;
+}
+
+export interface NotifyQuery {
+  /** Received at or after (ISO 8601 or epoch ms). */
+  since?: string | number | undefined;
+  /** Received before. */
+  until?: string | number | undefined;
+  gateway?: string | undefined;
+  verdict?: NotifyVerdict | undefined;
+  /** Entries after this id (the last id of the previous page). */
+  after?: string | undefined;
+  /** At most this many, oldest first. Default 100, at most 1,000. */
+  limit?: number | undefined;
+}
+
+/** The notify inbox: written once per notify, rewritten by a replay; kept for its own retention. */
+export interface NotifyInbox {
+  put(entry: NotifyEntry): Promise<void>;
+  get(id: string): Promise<NotifyEntry | null>;
+  list(query: NotifyQuery): Promise<NotifyEntry[]>;
+  /** Drops entries received before `receivedBefore` (epoch ms); resolves how many. */
+  prune(receivedBefore: number): Promise<number>;
 }

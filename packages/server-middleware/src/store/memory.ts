@@ -15,14 +15,17 @@
  * those, a new order is refused (StoreFullError) rather than one of them lost.
  */
 import { StoreFullError } from "../errors.js";
-import { DEFAULT_RETENTION_MS, FinishedOrders } from "./retention.js";
 import type { OrderRecord, OrderStore, PendingCursor } from "./contract.js";
+import { DEFAULT_MAX_NOTIFIES, MemoryNotifyInbox } from "./memory-inbox.js";
+import { DEFAULT_RETENTION_MS, FinishedOrders } from "./retention.js";
 
 export interface MemoryOrderStoreOptions {
   /** A finished order is kept this long after it finished, in ms. Default 30 days. */
   retentionMs?: number | undefined;
   /** At most this many orders; past it the oldest finished order is evicted. Default 50 000. */
   maxOrders?: number | undefined;
+  /** The notify inbox keeps at most this many notifies (the first written goes first). Default 10 000. */
+  maxNotifies?: number | undefined;
   /** The clock, in epoch ms (tests). Default Date.now. */
   now?: (() => number) | undefined;
 }
@@ -36,14 +39,16 @@ export class MemoryOrderStore implements OrderStore {
   readonly #retentionMs: number;
   readonly #maxOrders: number;
   readonly #now: () => number;
+  readonly inbox: MemoryNotifyInbox;
 
   constructor(options: MemoryOrderStoreOptions = {}) {
-    const { retentionMs = DEFAULT_RETENTION_MS, maxOrders = DEFAULT_MAX_ORDERS, now = Date.now } = options;
+    const { retentionMs = DEFAULT_RETENTION_MS, maxOrders = DEFAULT_MAX_ORDERS, now = Date.now, maxNotifies = DEFAULT_MAX_NOTIFIES } = options;
     if (!Number.isSafeInteger(retentionMs) || retentionMs <= 0) throw new RangeError("retentionMs must be a positive whole number of ms");
     if (!Number.isSafeInteger(maxOrders) || maxOrders <= 0) throw new RangeError("maxOrders must be a positive whole number");
     this.#retentionMs = retentionMs;
     this.#maxOrders = maxOrders;
     this.#now = now;
+    this.inbox = new MemoryNotifyInbox(maxNotifies);
   }
 
   /** How many orders are held. */

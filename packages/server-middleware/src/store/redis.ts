@@ -15,22 +15,10 @@
 import { createHash } from "node:crypto";
 import { ConfigError } from "../errors.js";
 import type { OrderRecord, OrderStore, PendingCursor } from "./contract.js";
+import type { RedisCommands } from "./redis-commands.js";
+import { RedisNotifyInbox } from "./redis-inbox.js";
 
-/**
- * The commands the store sends: an ioredis `Redis` or `Cluster` fits. Declared here, not imported
- * from ioredis, so TypeScript users who never install ioredis compile these declarations too.
- */
-export interface RedisCommands {
-  get(key: string): Promise<string | null>;
-  set(key: string, value: string, expiry: "EX", seconds: number, mode: "NX"): Promise<"OK" | null>;
-  evalsha(sha1: string, numKeys: number, ...keysAndArgs: Array<string | number>): Promise<unknown>;
-  eval(script: string, numKeys: number, ...keysAndArgs: Array<string | number>): Promise<unknown>;
-  quit(): Promise<unknown>;
-  zadd(key: string, score: number, member: string): Promise<unknown>;
-  zrangebyscore(key: string, min: string, max: string, limit: "LIMIT", offset: number, count: number): Promise<string[]>;
-  mget(...keys: string[]): Promise<Array<string | null>>;
-  zrem(key: string, ...members: string[]): Promise<unknown>;
-}
+export type { RedisCommands } from "./redis-commands.js";
 
 /** ioredis connection options (its `RedisOptions`), handed to `new Redis(options)` as they are. */
 export type RedisConnectOptions = object;
@@ -42,6 +30,8 @@ export interface RedisOrderStoreOptions {
   keyPrefix?: string | undefined;
   /** A record expires this long after its last change (the retention of a finished order). Default 30 days. */
   ttlSeconds?: number | undefined;
+  /** A notify in the inbox expires this long after it was last processed. Default 30 days. */
+  notifyTtlSeconds?: number | undefined;
 }
 
 const DEFAULT_KEY_PREFIX = "paybridge:order:";
@@ -96,15 +86,16 @@ export class RedisOrderStore implements OrderStore {
   readonly #keyPrefix: string;
   readonly #ttlSeconds: number;
   #closed: Promise<void> | undefined;
+  readonly inbox: RedisNotifyInbox;
 
   constructor(options: RedisOrderStoreOptions) {
-    const { redis, keyPrefix = DEFAULT_KEY_PREFIX, ttlSeconds = DEFAULT_TTL_SECONDS } = options;
+    const { redis, keyPrefix = DEFAULT_KEY_PREFIX, ttlSeconds = DEFAULT_TTL_SECONDS, notifyTtlSeconds = DEFAULT_TTL_SECONDS } = options;
     if (redis === undefined || redis === null || (typeof redis !== "string" && typeof redis !== "object")) {
       throw new ConfigError("redis", "must be an ioredis client, a redis:// URL or ioredis options");
     }
     if (typeof keyPrefix !== "string") throw new ConfigError("keyPrefix", "must be a string");
-    if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) {
-      throw new ConfigError("ttlSeconds", "must be a positive whole number of seconds");
+    for (const [name, seconds] of [["ttlSeconds", ttlSeconds], ["notifyTtlSeconds", notifyTtlSeconds]] as const) {
+      if (!Number.isInteger(seconds) || seconds <= 0) throw new ConfigError(name, "must be a positive whole number of seconds");
     }
     this.#keyPrefix = keyPrefix;
     this.#ttlSeconds = ttlSeconds;
@@ -112,6 +103,7 @@ export class RedisOrderStore implements OrderStore {
     this.#client = isClient(redis) ? Promise.resolve(redis) : connect(redis);
     // A failed import surfaces on the first call; do not also crash the process meanwhile.
     this.#client.catch(() => undefined);
+    this.inbox = new RedisNotifyInbox(this.#client, keyPrefix, notifyTtlSeconds);
   }
 
   async get(orderNo: string): Promise<OrderRecord | null> {

@@ -91,7 +91,7 @@ describe("expiry", () => {
     await h.api.post("/pay/notify/fake").type("json").send(h.gateway.notify({ orderNo: "S3", amountFen: 100 })).expect(200);
     await sleep(80);
     await h.api.post("/pay/orders").send({ orderNo: "S4" }).expect(201);
-    expect(await h.router.sweepExpired()).toEqual({ closed: 2, failed: 0, deferred: 0, pruned: 0 });
+    expect(await h.router.sweepExpired()).toEqual({ closed: 2, failed: 0, deferred: 0, pruned: 0, prunedNotifies: 0 });
     const statuses = await Promise.all(["S1", "S2", "S3", "S4"].map(async (orderNo) => (await h.router.store.get(orderNo))?.status));
     expect(statuses).toEqual(["closed", "closed", "paid", "pending"]);
   });

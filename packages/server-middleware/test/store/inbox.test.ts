@@ -1,0 +1,52 @@
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MemoryOrderStore } from "../../src/store/memory.js";
+import { RedisOrderStore } from "../../src/store/redis.js";
+import { redisServerMissing, startRedisServer, type RedisServer } from "../../../../test/support/redis-server.js";
+import { describeInboxContract, newEntry } from "./inbox-contract.js";
+
+describe("MemoryOrderStore's inbox", () => {
+  describeInboxContract(async () => {
+    const store = new MemoryOrderStore();
+    return { inboxes: [store.inbox, store.inbox], close: async () => undefined };
+  });
+
+  it("keeps at most maxNotifies, dropping the first written", async () => {
+    const store = new MemoryOrderStore({ maxNotifies: 3 });
+    const entries = [1, 2, 3, 4].map((i) => newEntry(Date.parse("2026-02-01T00:00:00Z") + i));
+    for (const entry of entries) await store.inbox.put(entry);
+    expect((await store.inbox.list({})).map((entry) => entry.id)).toEqual(entries.slice(1).map((entry) => entry.id));
+  });
+});
+
+describe.skipIf(redisServerMissing)("RedisOrderStore's inbox", () => {
+  let server: RedisServer;
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterAll(() => server?.stop());
+
+  describeInboxContract(async () => {
+    const ownConnection = new RedisOrderStore({ redis: server.url, keyPrefix: "inbox-test:" });
+    const givenClient = new Redis(server.url);
+    const onGivenClient = new RedisOrderStore({ redis: givenClient, keyPrefix: "inbox-test:" });
+    return {
+      inboxes: [ownConnection.inbox, onGivenClient.inbox],
+      async close() {
+        await ownConnection.close();
+        await givenClient.quit();
+      },
+    };
+  });
+
+  it("lets an entry expire after notifyTtlSeconds", async () => {
+    const store = new RedisOrderStore({ redis: server.url, keyPrefix: "inbox-ttl:", notifyTtlSeconds: 1 });
+    const entry = newEntry(Date.now());
+    await store.inbox.put(entry);
+    expect(await store.inbox.get(entry.id)).toEqual(entry);
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    expect(await store.inbox.get(entry.id)).toBeNull();
+    expect(await store.inbox.list({})).toEqual([]);
+    await store.close();
+  });
+});
