@@ -9,7 +9,7 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { distFiles, requireFromClient } from "../lib/paths.mjs";
 
-export const IIFE_GZIP_BUDGET = 7_500;
+export const IIFE_GZIP_BUDGET = 8_000;
 /** The reference browser SDK, measured the same way (gzip -9 of its minified build). */
 export const REFERENCE_SDK = { name: "pingpp-js 2.3.1", gzip9Bytes: 8_064 };
 

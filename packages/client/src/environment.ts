@@ -1,5 +1,5 @@
 import type { Channel, Scene } from "@paybridge/shared";
-import { defaultGlobals, type PayGlobals } from "./platform.js";
+import { defaultGlobals, type PayGlobals } from "./globals.js";
 
 export type EnvironmentKind =
   | "wechat" // WeChat in-app browser: WeixinJSBridge

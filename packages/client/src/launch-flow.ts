@@ -1,13 +1,13 @@
 import type { WechatPayParams } from "@paybridge/shared";
-import { call } from "./api.js";
+import { call } from "./server-api.js";
 import { PayError } from "./errors.js";
 import { launchMyTradePay } from "./launchers/my-trade-pay.js";
 import type { LaunchOutcome } from "./launchers/types.js";
 import { launchWxRequestPayment } from "./launchers/wx-request-payment.js";
 import { miniCall } from "./mini-call.js";
-import { whenWalletSilent } from "./page-return.js";
-import { defaultGlobals, type MyApi, type PayGlobals } from "./platform.js";
-import type { Transport } from "./transport.js";
+import { whenWalletSilent } from "./wallet-silence.js";
+import { defaultGlobals, type MyApi, type PayGlobals } from "./globals.js";
+import type { Transport } from "./transports/types.js";
 import { myTransport } from "./transports/my.js";
 import { wxTransport } from "./transports/wx.js";
 

@@ -1,5 +1,5 @@
 import { PayError } from "./errors.js";
-import type { MiniCallbacks, MiniProgramError } from "./platform.js";
+import type { MiniCallbacks, MiniProgramError } from "./globals.js";
 
 const failure = (name: string, error: MiniProgramError): PayError =>
   new PayError("bridge_failed", `${name}: ${error.errMsg || error.errorMessage}`, { bridgeResult: error });

@@ -1,5 +1,5 @@
 import type { CreateOrderResponse, OrderStatus, PayAction } from "@paybridge/shared";
-import type { AlipayBridge, AlipayTradePayResult, WechatBridge } from "../src/platform.js";
+import type { AlipayBridge, AlipayTradePayResult, WechatBridge } from "../src/globals.js";
 
 export const ENDPOINT = "https://shop.test/pay";
 export const WECHAT_PARAMS = {

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { createPayClient, PayError, type PayClientOptions } from "@paybridge/client";
-import type { PayGlobals } from "../src/platform.js";
+import type { PayGlobals } from "../src/globals.js";
 import { createdOrder, ENDPOINT, fakeAlipayBridge, fakeServer, fakeWeixinBridge, orderStatus, ok, UA, WECHAT_PARAMS } from "./fakes.js";
 
 afterEach(() => {

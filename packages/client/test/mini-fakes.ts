@@ -1,4 +1,4 @@
-import type { MiniCallbacks, MiniProgramError, MyRequestOptions, WxRequestOptions } from "../src/platform.js";
+import type { MiniCallbacks, MiniProgramError, MyRequestOptions, WxRequestOptions } from "../src/globals.js";
 
 type Reply<Result> = { success: Result } | { fail: MiniProgramError };
 

@@ -53,9 +53,9 @@ describe("every dist file is ES2018 for Chrome 69 / iOS 12 WebViews", () => {
     }
   });
 
-  test("the IIFE is at most 7,500 bytes gzip -9 (never above pingpp-js's 8,064)", () => {
+  test("the IIFE is at most 8,000 bytes gzip -9 (never above pingpp-js's 8,064)", () => {
     const size = gzipSync(readFileSync(path.join(dist, "paybridge.iife.js")), { level: 9 }).length;
-    expect(size).toBeLessThanOrEqual(7_500);
+    expect(size).toBeLessThanOrEqual(8_000);
   });
 });
 

@@ -2,7 +2,7 @@
 /** A refunded order (wholly or partly) was paid: the client confirms it as paid, never closed. */
 import { describe, expect, test } from "vitest";
 import { createPayClient } from "@paybridge/client";
-import type { PayGlobals } from "../src/platform.js";
+import type { PayGlobals } from "../src/globals.js";
 import { createdOrder, ENDPOINT, fakeServer, fakeWeixinBridge, orderStatus, ok, UA, WECHAT_PARAMS } from "./fakes.js";
 
 const inWechat = (): PayGlobals => ({ navigator: { userAgent: UA.wechat }, document, WeixinJSBridge: fakeWeixinBridge("get_brand_wcpay_request:ok") });

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { createPayClient, type PayClient } from "@paybridge/client";
 import { installSandboxBridges } from "@paybridge/client/sandbox";
-import type { PayGlobals } from "../src/platform.js";
+import type { PayGlobals } from "../src/globals.js";
 import { createdOrder, ENDPOINT, fakeServer, orderStatus, ok, WECHAT_PARAMS } from "./fakes.js";
 
 const SANDBOX = "https://shop.test/sandbox";

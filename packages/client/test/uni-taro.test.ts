@@ -7,7 +7,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { taroTransport, uniTransport } from "@paybridge/client";
-import { createPayClient } from "../src/mini.js";
+import { createPayClient } from "../src/mini-program-entry.js";
 import { createdOrder, ENDPOINT, WECHAT_PARAMS } from "./fakes.js";
 
 type Callbacks = { success(result: unknown): void; fail(error: unknown): void; complete?(result: unknown): void };

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { createPayClient, type PayClientOptions } from "@paybridge/client";
 import type { OrderStatus } from "@paybridge/shared";
-import type { PayGlobals } from "../src/platform.js";
+import type { PayGlobals } from "../src/globals.js";
 import {
   createdOrder,
   ENDPOINT,

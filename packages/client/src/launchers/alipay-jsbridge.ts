@@ -1,4 +1,4 @@
-import type { AlipayTradePayResult } from "../platform.js";
+import type { AlipayTradePayResult } from "../globals.js";
 import { alipayOutcome } from "./alipay-result.js";
 import { whenBridgeReady } from "./ready.js";
 import type { LaunchContext, LaunchOutcome } from "./types.js";

@@ -1,5 +1,5 @@
 import { PayError } from "../errors.js";
-import type { AlipayTradePayResult } from "../platform.js";
+import type { AlipayTradePayResult } from "../globals.js";
 import type { LaunchOutcome } from "./types.js";
 
 /**

@@ -1,5 +1,5 @@
 import { miniCall } from "../mini-call.js";
-import type { MyApi, TaroApi } from "../platform.js";
+import type { MyApi, TaroApi } from "../globals.js";
 import { alipayOutcome } from "./alipay-result.js";
 import type { LaunchOutcome } from "./types.js";
 

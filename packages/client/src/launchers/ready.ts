@@ -1,5 +1,5 @@
 import { PayError } from "../errors.js";
-import type { PayGlobals } from "../platform.js";
+import type { PayGlobals } from "../globals.js";
 import type { LaunchSettings } from "./types.js";
 
 /** An in-app browser's bridge: a global of this name, announced by the `${name}Ready` event. */

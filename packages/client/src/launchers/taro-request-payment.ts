@@ -1,5 +1,5 @@
 import type { PayAction } from "@paybridge/shared";
-import type { TaroApi } from "../platform.js";
+import type { TaroApi } from "../globals.js";
 import { launchMyTradePay } from "./my-trade-pay.js";
 import type { LaunchOutcome } from "./types.js";
 import { launchWxRequestPayment } from "./wx-request-payment.js";

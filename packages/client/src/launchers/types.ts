@@ -1,6 +1,7 @@
 import type { PayAction } from "@paybridge/shared";
+import type { Environment } from "../environment.js";
 import type { PendingOrder } from "../pending-order.js";
-import type { PayGlobals } from "../platform.js";
+import type { PayGlobals } from "../globals.js";
 
 /**
  * What a launcher reports: `confirm` — the wallet says it went through, ask the server;
@@ -22,3 +23,6 @@ export interface LaunchContext extends LaunchSettings {
   /** What a launcher that leaves the page saves for `resume()`. */
   order: PendingOrder;
 }
+
+/** Launches the server's action (checked by `assertLaunchable`) in the detected environment. */
+export type Launch = (context: LaunchContext, environment: Environment) => Promise<LaunchOutcome>;

@@ -1,7 +1,7 @@
 import type { PayAction } from "@paybridge/shared";
 import type { PayError } from "../errors.js";
 import { miniCall } from "../mini-call.js";
-import type { AlipayTradePayResult, MiniProgramError, UniApi } from "../platform.js";
+import type { AlipayTradePayResult, MiniProgramError, UniApi } from "../globals.js";
 import { alipayOutcome } from "./alipay-result.js";
 import type { LaunchOutcome } from "./types.js";
 import { launchWxRequestPayment } from "./wx-request-payment.js";

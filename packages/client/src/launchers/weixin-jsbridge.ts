@@ -1,6 +1,6 @@
 import type { WechatPayParams } from "@paybridge/shared";
 import { PayError } from "../errors.js";
-import type { WechatBridgeResult } from "../platform.js";
+import type { WechatBridgeResult } from "../globals.js";
 import { whenBridgeReady } from "./ready.js";
 import type { LaunchContext, LaunchOutcome } from "./types.js";
 

@@ -1,7 +1,7 @@
 import type { WechatPayParams } from "@paybridge/shared";
 import { PayError } from "../errors.js";
 import { miniCall } from "../mini-call.js";
-import type { MiniProgramError, WxApi, WxPaymentOptions } from "../platform.js";
+import type { MiniProgramError, WxApi, WxPaymentOptions } from "../globals.js";
 import type { LaunchOutcome } from "./types.js";
 
 type PaymentApi = { requestPayment?(options: WxPaymentOptions): void };

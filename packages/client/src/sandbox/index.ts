@@ -1,6 +1,6 @@
 import { fenToYuanString } from "@paybridge/shared";
-import type { OrderCreatedEvent, PayClient } from "../client.js";
-import type { AlipayBridge, AlipayTradePayResult, PayGlobals, WechatBridge, WechatBridgeResult } from "../platform.js";
+import type { OrderCreatedEvent, PayClient } from "../pay-client.js";
+import type { AlipayBridge, AlipayTradePayResult, PayGlobals, WechatBridge, WechatBridgeResult } from "../globals.js";
 import { askPayer, type SheetChoice } from "./sheet.js";
 
 export interface SandboxBridgesOptions {

@@ -1,5 +1,5 @@
 import ky from "ky";
-import type { Transport } from "../transport.js";
+import type { Transport } from "./types.js";
 
 export interface KyTransportOptions {
   /** A fetch of your own (tests, odd environments); default the global fetch. */

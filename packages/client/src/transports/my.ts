@@ -1,7 +1,7 @@
-import type { Transport } from "../transport.js";
+import type { Transport } from "./types.js";
 import { PayError } from "../errors.js";
 import { miniCall } from "../mini-call.js";
-import { defaultGlobals, type MiniProgramError, type MyApi } from "../platform.js";
+import { defaultGlobals, type MiniProgramError, type MyApi } from "../globals.js";
 
 /** A transport on `my.request`, for Alipay mini-programs (which have no fetch). */
 export function myTransport(my: MyApi | undefined = defaultGlobals().my): Transport {

@@ -1,6 +1,6 @@
 import { miniCall } from "../mini-call.js";
-import type { TaroApi, UniApi, WxRequestOptions } from "../platform.js";
-import type { Transport } from "../transport.js";
+import type { TaroApi, UniApi, WxRequestOptions } from "../globals.js";
+import type { Transport } from "./types.js";
 
 /**
  * A transport on uni-app's `uni.request` or Taro's `Taro.request`: both take wx.request's

@@ -1,6 +1,6 @@
-import type { Transport } from "../transport.js";
+import type { Transport } from "./types.js";
 import { miniCall } from "../mini-call.js";
-import { defaultGlobals, type WxApi } from "../platform.js";
+import { defaultGlobals, type WxApi } from "../globals.js";
 
 /** A transport on `wx.request`, for WeChat mini-programs (which have no fetch). */
 export function wxTransport(wx: WxApi | undefined = defaultGlobals().wx): Transport {

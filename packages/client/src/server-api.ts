@@ -7,7 +7,7 @@ import {
   type ServerErrorCode,
 } from "@paybridge/shared";
 import { PayError } from "./errors.js";
-import type { Transport, TransportRequest } from "./transport.js";
+import type { Transport, TransportRequest } from "./transports/types.js";
 
 /** The paybridge server's two client routes. */
 export interface ServerApi {

@@ -1,4 +1,4 @@
-import type { PayGlobals } from "./platform.js";
+import type { PayGlobals } from "./globals.js";
 
 /** A wallet whose own view just closed usually answers within this; only then is it silent. */
 export const RETURN_GRACE_MS = 1500;

@@ -1,20 +1,22 @@
 import type { Channel, CreateOrderRequest, CreateOrderResponse, PayAction } from "@paybridge/shared";
-import { serverApi, type ServerApi } from "./api.js";
-import { confirmPaid, isPaid, paidNow } from "./confirm.js";
-import { Emitter } from "./emitter.js";
+import { confirmPaid, isPaid, paidNow } from "./confirm-paid.js";
 import { detectEnvironment, type Environment } from "./environment.js";
 import { PayError } from "./errors.js";
-import { assertLaunchable, launch } from "./launchers/index.js";
-import type { LaunchOutcome, LaunchSettings } from "./launchers/types.js";
-import { whenWalletSilent } from "./page-return.js";
+import type { PayGlobals } from "./globals.js";
+import { IsolatedEmitter } from "./isolated-emitter.js";
+import { assertLaunchable } from "./launchers/launchable.js";
+import type { Launch, LaunchOutcome, LaunchSettings } from "./launchers/types.js";
 import { clearPendingOrder, loadPendingOrder, type PendingOrder } from "./pending-order.js";
-import { defaultGlobals, type PayGlobals } from "./platform.js";
-import type { Transport } from "./transport.js";
+import { defaultRuntime } from "./runtimes/default.js";
+import type { PayClientRuntime } from "./runtimes/types.js";
+import { serverApi, type ServerApi } from "./server-api.js";
+import type { Transport } from "./transports/types.js";
+import { whenWalletSilent } from "./wallet-silence.js";
 
 export interface PayClientOptions {
   /** Where the paybridge router is mounted, e.g. "/pay" or "https://shop.example.com/pay". */
   endpoint: string;
-  /** HTTP for the whole client. Default: ky in the browser build; `wx.request` / `my.request` in the mini-program build. */
+  /** HTTP for the whole client. Default: the runtime's (ky in the browser; `uni.request` / `Taro.request` / `wx.request` / `my.request` in the mini-program build). */
   transport?: Transport | undefined;
   /** How long `pay()` / `resume()` ask the server for the result, in all, before answering pending. Default 10 000. */
   confirmTimeoutMs?: number | undefined;
@@ -58,8 +60,6 @@ interface Run {
   stopped: boolean;
 }
 
-const noTransport: Transport = () => Promise.reject(new PayError("bridge_unavailable", "no HTTP here: pass a transport"));
-
 /** Refuses a channel this app cannot pay with, before any order exists. */
 function refuseHere(channel: Channel, { kind }: Environment): void {
   if (channel === "alipay" && /^(wechat|wecom)/.test(kind)) {
@@ -70,19 +70,25 @@ function refuseHere(channel: Channel, { kind }: Environment): void {
   }
 }
 
-export class PayClient extends Emitter<PayClientEvents> {
+/**
+ * The paybridge client, one class wherever it runs: what differs between a browser and a
+ * mini-program (globals, HTTP, launchers) is the runtime `createPayClient` passes (`runtimes/`).
+ */
+export class PayClient extends IsolatedEmitter<PayClientEvents> {
   private readonly _api: ServerApi;
   private readonly _confirmMs: number;
   private readonly _launchMs: number;
   private readonly _settings: LaunchSettings;
+  private readonly _launcher: Launch;
   /** Status tokens of the orders this client created, for `check()`. */
   private readonly _known: { [orderNo: string]: PendingOrder } = {};
   private _run: Run | undefined;
 
-  constructor(options: PayClientOptions) {
+  /** Prefer `createPayClient(options)`, which passes the runtime of its build (without one: `runtimes/default.ts`). */
+  constructor(options: PayClientOptions, runtime: PayClientRuntime = defaultRuntime) {
     super();
+    const globals = runtime.globals(options.globals);
     const {
-      globals = defaultGlobals(),
       confirmTimeoutMs = 10000,
       launchTimeoutMs = 120000,
       readyTimeoutMs = 5000,
@@ -92,7 +98,8 @@ export class PayClient extends Emitter<PayClientEvents> {
     this._confirmMs = confirmTimeoutMs;
     this._launchMs = launchTimeoutMs;
     this._settings = { globals, readyTimeoutMs, miniProgramPayPage, navigate };
-    this._api = serverApi(options.endpoint, options.transport || noTransport);
+    this._launcher = runtime.launch;
+    this._api = serverApi(options.endpoint, options.transport || runtime.transport(globals));
   }
 
   /**
@@ -185,7 +192,7 @@ export class PayClient extends Emitter<PayClientEvents> {
   private async _launch(order: PendingOrder, action: PayAction, environment: Environment): Promise<LaunchOutcome | "silent"> {
     const watch = whenWalletSilent(this._settings.globals, this._launchMs);
     try {
-      return await Promise.race([launch({ ...this._settings, action, order }, environment), watch.silent.then(() => "silent" as const)]);
+      return await Promise.race([this._launcher({ ...this._settings, action, order }, environment), watch.silent.then(() => "silent" as const)]);
     } catch (error) {
       // A wallet's failure is believed only if the server does not report the order paid.
       if (error instanceof PayError && error.code === "bridge_failed" && (await paidNow(this._api, order, this._confirmMs))) return "confirm";

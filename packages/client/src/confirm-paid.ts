@@ -1,5 +1,5 @@
 import { isPaidStatus, type OrderStatus } from "@paybridge/shared";
-import type { ServerApi } from "./api.js";
+import type { ServerApi } from "./server-api.js";
 import { PayError } from "./errors.js";
 import type { PendingOrder } from "./pending-order.js";
 
