@@ -6,7 +6,7 @@ import { CHANNELS, isChannel, isScene } from "@paybridge/shared";
 import { ConfigError } from "../errors.js";
 import type { GatewayAdapter } from "../gateways/types.js";
 import { MemoryOrderStore } from "../store/memory.js";
-import type { PaybridgeOptions } from "../types.js";
+import type { Logger, PaybridgeOptions } from "../types.js";
 import { DEFAULTS } from "./defaults.js";
 import { defaultLogger, toLogger } from "./logger.js";
 
@@ -52,6 +52,7 @@ export function validateOptions<Req>(options: PaybridgeOptions<Req>): ResolvedOp
     const given = options.defaultChannel !== undefined ? `"${defaultChannel}"` : `"${defaultChannel}" (the default)`;
     throw new ConfigError("defaultChannel", `${given} has no gateway in \`routing\`; route it or set defaultChannel to a routed channel`);
   }
+  const logger = options.logger ? toLogger(options.logger) : defaultLogger;
   return {
     gateways,
     routing: options.routing,
@@ -62,8 +63,8 @@ export function validateOptions<Req>(options: PaybridgeOptions<Req>): ResolvedOp
     expireAfterMs: options.expireAfterMs ?? DEFAULTS.expireAfterMs,
     sweepIntervalMs: options.sweepIntervalMs ?? DEFAULTS.sweepIntervalMs,
     statusTokenSecret: options.statusTokenSecret,
-    store: options.store ?? new MemoryOrderStore(),
-    logger: options.logger ? toLogger(options.logger) : defaultLogger,
+    store: options.store ?? defaultStore(logger),
+    logger,
     timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
     queryIntervalMs: options.queryIntervalMs ?? DEFAULTS.queryIntervalMs,
     defaultChannel,
@@ -72,6 +73,17 @@ export function validateOptions<Req>(options: PaybridgeOptions<Req>): ResolvedOp
     fulfilmentLeaseMs: options.fulfilmentLeaseMs ?? DEFAULTS.fulfilmentLeaseMs,
     maxGatewayResponseBytes: options.maxGatewayResponseBytes ?? DEFAULTS.maxGatewayResponseBytes,
   };
+}
+
+/** The memory store; in production, with one warning: a restart loses every order in it. */
+function defaultStore(logger: Logger): MemoryOrderStore {
+  if (process.env.NODE_ENV === "production") {
+    logger.warn(
+      "paybridge keeps orders in memory (no `store` given): a restart or crash loses every pending order, paid order and " +
+        "refund ledger, and other instances cannot see them; use PostgresOrderStore, MySqlOrderStore or RedisOrderStore",
+    );
+  }
+  return new MemoryOrderStore();
 }
 
 function requireMethods(option: string, value: unknown, methods: readonly string[]): void {

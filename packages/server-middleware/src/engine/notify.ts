@@ -25,6 +25,18 @@ export class NotifyService {
 
   /** Handles a notify for a configured gateway; answers with that gateway's exact reply. */
   async notify(gatewayId: string, input: NotifyInput): Promise<NotifyReply> {
+    try {
+      return await this.#handle(gatewayId, input);
+    } catch (error) {
+      // The store could not be reached (or failed): what the notify says is not recorded yet,
+      // so the gateway's own failure reply, with a 5xx, makes it retry.
+      this.#ctx.logError("notify could not be handled; the gateway retries it", error, { gateway: gatewayId });
+      const { failure } = this.#adapter(gatewayId).notifyReply;
+      return { ...failure, status: retryStatus(failure.status) };
+    }
+  }
+
+  async #handle(gatewayId: string, input: NotifyInput): Promise<NotifyReply> {
     const ctx = this.#ctx;
     const adapter = this.#adapter(gatewayId);
     const reject = (reason: string, orderNo?: string): NotifyReply => this.reject(gatewayId, reason, orderNo);

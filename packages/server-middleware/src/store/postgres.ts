@@ -153,9 +153,15 @@ export class PostgresOrderStore extends SqlStoreBase implements OrderStore {
   }
 }
 
-/** The schema's version, 0 before the first migration (asked without an error, which would end a transaction). */
+/**
+ * The schema's version, 0 before the first migration: asked of pg_tables, not by an error (which
+ * would end a transaction) nor by to_regclass (its catalog snapshot may predate the migration a
+ * concurrent migrate() committed while this one waited for the advisory lock).
+ */
 async function schemaVersion(query: Query): Promise<number> {
-  const [table] = await query("SELECT to_regclass('paybridge_schema') IS NOT NULL AS present");
+  const [table] = await query(
+    "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables WHERE tablename = 'paybridge_schema' AND schemaname = ANY (current_schemas(false))) AS present",
+  );
   if (table?.present !== true) return 0;
   const [row] = await query("SELECT coalesce(max(version), 0)::int AS version FROM paybridge_schema");
   return Number(row?.version ?? 0);

@@ -38,7 +38,7 @@ export function describeStoreContract(open: (clock: () => number) => Promise<Sto
   beforeAll(async () => {
     subject = await open(() => Date.now() + clock.offsetMs);
     [store, otherStore] = subject.stores;
-  });
+  }, 180_000);
   afterAll(() => subject?.close());
 
   it("stores a new order with version 1 and reads it back, from any handle", async () => {
