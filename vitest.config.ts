@@ -9,9 +9,9 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@paybridge\/shared$/, replacement: src("./packages/shared/src/index.ts") },
-      { find: /^@paybridge\/server-middleware\/sandbox$/, replacement: src("./packages/server-middleware/src/sandbox/index.ts") },
       { find: /^@paybridge\/server-middleware\/web$/, replacement: src("./packages/server-middleware/src/web.ts") },
       { find: /^@paybridge\/server-middleware$/, replacement: src("./packages/server-middleware/src/index.ts") },
+      { find: /^@paybridge\/sandbox$/, replacement: src("./packages/sandbox/src/index.ts") },
       { find: /^@paybridge\/client\/sandbox$/, replacement: src("./packages/client/src/sandbox/index.ts") },
       { find: /^@paybridge\/client$/, replacement: src("./packages/client/src/index.ts") },
     ],

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Channel, CreateOrderResponse, OrderStatusResponse, Scene } from "@paybridge/shared";
 import { paybridge, type GatewayAdapter, type Payment } from "@paybridge/server-middleware";
-import { sandboxAdapters } from "@paybridge/server-middleware/sandbox";
+import { sandboxAdapters } from "@paybridge/sandbox";
 import { SANDBOX_MERCHANT_CONFIG, postJson, startSandboxShop, type SandboxShop } from "./support/sandbox-shop.js";
 
 const AMOUNT_FEN = 29;

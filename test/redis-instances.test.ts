@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import express from "express";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { paybridge, RedisOrderStore, type Payment } from "@paybridge/server-middleware";
-import { createSandbox, sandboxAdapters, type Sandbox } from "@paybridge/server-middleware/sandbox";
+import { createSandbox, sandboxAdapters, type Sandbox } from "@paybridge/sandbox";
 import { redisServerMissing, startRedisServer, type RedisServer } from "./support/redis-server.js";
 
 const HOST = "127.0.0.1";

@@ -13,7 +13,7 @@ const packageFile = (relative) => fileURLToPath(new URL(`../../packages/${relati
 export const distFiles = {
   middleware: packageFile("server-middleware/dist/index.js"),
   signing: packageFile("server-middleware/dist/signing.js"),
-  sandbox: packageFile("server-middleware/dist/sandbox/index.js"),
+  sandbox: packageFile("sandbox/dist/index.js"),
   clientEsm: packageFile("client/dist/index.js"),
   clientIife: packageFile("client/dist/paybridge.iife.js"),
 };

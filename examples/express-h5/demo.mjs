@@ -10,7 +10,7 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import express from "express";
 import { paybridge, RedisOrderStore } from "@paybridge/server-middleware";
-import { createSandbox, sandboxAdapters } from "@paybridge/server-middleware/sandbox";
+import { createSandbox, sandboxAdapters } from "@paybridge/sandbox";
 import { amountFenOf } from "./amount.mjs";
 import { isGatewayId, realAdapter } from "./gateways.mjs";
 

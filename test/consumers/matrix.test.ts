@@ -4,10 +4,12 @@
  * uses them the way one kind of merchant would: require() from CommonJS, import from ES
  * modules, TypeScript under nodenext / bundler / node10 with exactOptionalPropertyTypes (with and
  * without ioredis), an Express 4 and an Express 5 app taking an order and a sandbox notify on
- * 127.0.0.1, a Vite SPA build, and the script-tag build in headless Chromium. publint and
- * @arethetypeswrong/cli check every tarball. The file ends by printing the pass/fail table.
+ * 127.0.0.1, @paybridge/sandbox alone in a project without Express (a web-handler shop paid
+ * through it; its types with its own dependencies only), a Vite SPA build, and the script-tag
+ * build in headless Chromium. publint and @arethetypeswrong/cli check every tarball. The file
+ * ends by printing the pass/fail table.
  *
- * PAYBRIDGE_CONSUMER_TARBALLS=<folder with the three .tgz> runs the matrix on other tarballs
+ * PAYBRIDGE_CONSUMER_TARBALLS=<folder with the four .tgz> runs the matrix on other tarballs
  * (e.g. those of an older commit) instead of packing the workspace.
  */
 import { existsSync } from "node:fs";
@@ -17,11 +19,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import { chromiumAvailable, launchChromium } from "../support/browser.js";
-import { TSC, run, runOk } from "./support/commands.js";
+import { run, runOk } from "./support/commands.js";
 import { SkipCell, cell, matrixTable } from "./support/matrix.js";
-import { createProject, writeJson, type ConsumerProject } from "./support/projects.js";
+import { createProject, runNode, type ConsumerProject } from "./support/projects.js";
 import { serveFiles } from "./support/static-server.js";
-import { PACKAGES, WORKSPACE, packTarballs, type PackageDir, type Tarballs } from "./support/tarballs.js";
+import { checkPublishedTarball } from "./support/tarball-checks.js";
+import { PACKAGES, PACKAGE_NAMES, WORKSPACE, givenTarballs, packTarballs, type Tarballs } from "./support/tarballs.js";
+import { RESOLUTIONS, typeCheck } from "./support/typecheck.js";
 
 const workspaceRequire = createRequire(import.meta.url);
 
@@ -37,12 +41,6 @@ const VERSIONS = {
   vite: "^6.3.5",
 } as const;
 
-const PACKAGE_NAMES: Record<PackageDir, string> = {
-  shared: "@paybridge/shared",
-  "server-middleware": "@paybridge/server-middleware",
-  client: "@paybridge/client",
-};
-
 let root: string;
 let tarballs: Tarballs;
 /** Express 5 + ioredis, ES module project. */
@@ -51,16 +49,8 @@ let express5: ConsumerProject;
 let express4: ConsumerProject;
 /** A Vite single-page app with only the client. */
 let spa: ConsumerProject;
-
-async function givenTarballs(folder: string): Promise<Tarballs> {
-  const files = await readdir(folder);
-  const pick = (dir: PackageDir): string => {
-    const file = files.find((name) => name.startsWith(`paybridge-${dir}-`) && name.endsWith(".tgz"));
-    if (!file) throw new Error(`no paybridge-${dir}-*.tgz in ${folder}`);
-    return join(folder, file);
-  };
-  return { shared: pick("shared"), "server-middleware": pick("server-middleware"), client: pick("client") };
-}
+/** The paybridge packages and nothing else: no express, no @types (the sandbox brings its own). */
+let sandboxOnly: ConsumerProject;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "paybridge-consumers-"));
@@ -68,7 +58,7 @@ beforeAll(async () => {
   tarballs = given ? await givenTarballs(given) : await packTarballs(root);
   const paybridgeDeps = Object.fromEntries(PACKAGES.map((dir) => [PACKAGE_NAMES[dir], `file:${tarballs[dir]}`]));
   // The installs share npm's cache; run side by side.
-  [express5, express4, spa] = await Promise.all([
+  [express5, express4, spa, sandboxOnly] = await Promise.all([
     createProject(root, {
       name: "express5-esm",
       type: "module",
@@ -98,6 +88,14 @@ beforeAll(async () => {
       dependencies: { "@paybridge/client": `file:${tarballs.client}`, vite: VERSIONS.vite },
       fixtures: { spa: "." },
     }),
+    createProject(root, {
+      name: "sandbox-only",
+      type: "module",
+      dependencies: Object.fromEntries(
+        (["shared", "server-middleware", "sandbox"] as const).map((dir) => [PACKAGE_NAMES[dir], `file:${tarballs[dir]}`]),
+      ),
+      fixtures: { sandbox: "sandbox" },
+    }),
   ]);
 }, 600_000);
 
@@ -106,76 +104,14 @@ afterAll(async () => {
   if (root && !process.env.PAYBRIDGE_KEEP_CONSUMERS) await rm(root, { recursive: true, force: true });
 });
 
-/** `node <script>` in a project; the script prints one JSON line on success. */
-async function runNode(project: ConsumerProject, args: readonly string[]): Promise<Record<string, unknown>> {
-  const ran = await runOk(process.execPath, args, { cwd: project.dir, timeoutMs: 60_000 });
-  const lastLine = ran.stdout.trim().split("\n").at(-1) ?? "";
-  return JSON.parse(lastLine) as Record<string, unknown>;
-}
-
-/** The entries of a tarball (`tar -tzf`), without the leading `package/`. */
-async function tarballFiles(tarball: string): Promise<string[]> {
-  const listed = await runOk("tar", ["-tzf", tarball], { cwd: root, timeoutMs: 30_000 });
-  return listed.stdout.split("\n").filter(Boolean).map((entry) => entry.replace(/^package\//, ""));
-}
-
-async function tarballManifest(tarball: string): Promise<Record<string, unknown>> {
-  const read = await runOk("tar", ["-xOzf", tarball, "package/package.json"], { cwd: root, timeoutMs: 30_000 });
-  return JSON.parse(read.stdout) as Record<string, unknown>;
-}
-
-/** Every file path an `exports` map (or a top-level field) points at. */
-function exportTargets(value: unknown): string[] {
-  if (typeof value === "string") return [value];
-  if (value && typeof value === "object") return Object.values(value).flatMap(exportTargets);
-  return [];
-}
-
 describe("published tarballs", () => {
   for (const dir of PACKAGES) {
-    cell("tarball", `${PACKAGE_NAMES[dir]}: files, metadata, no workspace: ranges`, async () => {
-      const files = await tarballFiles(tarballs[dir]);
-      const manifest = await tarballManifest(tarballs[dir]);
-      expect(files).toEqual(expect.arrayContaining(["package.json", "README.md", "LICENSE"]));
-      expect(files.filter((file) => /^(src|test)\//.test(file))).toEqual([]);
-      expect(manifest).toMatchObject({
-        license: "MIT",
-        engines: { node: "^20.19.0 || >=22.12.0" },
-        repository: { type: "git", directory: `packages/${dir}` },
-        homepage: expect.any(String),
-        bugs: expect.any(String),
-        keywords: expect.arrayContaining(["payment"]),
-      });
-      // pnpm drops the prepack script from the published manifest; the workspace one builds.
-      const source = JSON.parse(await readFile(join(WORKSPACE, "packages", dir, "package.json"), "utf8")) as { scripts: Record<string, string> };
-      expect(source.scripts.prepack).toBe("node ../../scripts/prepack.mjs");
-      for (const field of ["dependencies", "peerDependencies", "optionalDependencies", "devDependencies"]) {
-        const ranges = Object.values((manifest[field] ?? {}) as Record<string, string>);
-        expect(ranges.filter((range) => range.startsWith("workspace:")), field).toEqual([]);
-      }
-      const exportsMap = manifest.exports as Record<string, unknown>;
-      expect(exportsMap["./package.json"]).toBe("./package.json");
-      // Every code entry: types first, and a `default` (not `import` only), so require() reaches
-      // it; every subpath with types is also in typesVersions, for moduleResolution node10.
-      const typesVersions = ((manifest.typesVersions ?? {}) as Record<string, Record<string, string[]>>)["*"] ?? {};
-      for (const [subpath, target] of Object.entries(exportsMap)) {
-        if (subpath === "./package.json") continue;
-        expect(target, subpath).toMatchObject({ types: expect.any(String), default: expect.any(String) });
-        expect(Object.keys(target as object)[0], subpath).toBe("types");
-        if (subpath !== ".") expect(typesVersions[subpath.slice(2)], `typesVersions for ${subpath}`).toEqual([(target as { types: string }).types]);
-      }
-      const targets = [...exportTargets(exportsMap), ...exportTargets([manifest.main, manifest.types, manifest.unpkg, manifest.jsdelivr])];
-      expect(targets.filter((target) => !files.includes(target.replace(/^\.\//, "")))).toEqual([]);
-      if (dir === "client") {
-        expect(manifest).toMatchObject({ unpkg: "./dist/paybridge.iife.js", jsdelivr: "./dist/paybridge.iife.js" });
-      }
-      return `${files.length} files, ${Object.keys(exportsMap).length} exports`;
-    });
+    cell("tarball", `${PACKAGE_NAMES[dir]}: files, metadata, no workspace: ranges`, () => checkPublishedTarball(dir, tarballs[dir]));
   }
 
   cell("tarball", "npm pack inside a package is refused (would ship workspace:*)", async () => {
     const checked: string[] = [];
-    for (const dir of ["server-middleware", "client"] as const) {
+    for (const dir of ["server-middleware", "client", "sandbox"] as const) {
       const packed = await run("npm", ["pack", "--dry-run"], { cwd: join(WORKSPACE, "packages", dir), timeoutMs: 60_000 });
       expect(packed.code).not.toBe(0);
       expect(packed.stderr).toContain("pack and publish this package with pnpm");
@@ -244,36 +180,6 @@ describe("Node", () => {
 
 // Side by side: each tsc run is a process of its own.
 describe.concurrent("TypeScript", () => {
-  const RESOLUTIONS = {
-    nodenext: { module: "nodenext", moduleResolution: "nodenext" },
-    bundler: { module: "esnext", moduleResolution: "bundler" },
-    node10: { module: "commonjs", moduleResolution: "node10" },
-  } as const;
-
-  /**
-   * Type-checks consumer files with the workspace's tsc. `libCheck` keeps TypeScript's default
-   * skipLibCheck: false, under which a declaration importing a missing package (ioredis) fails;
-   * it triples the time (all of @types/node is checked), so the cells that need it have it.
-   */
-  async function typeCheck(project: ConsumerProject, name: string, options: object, files: string[], libCheck: boolean) {
-    const config = `tsconfig.${name}.json`;
-    await writeJson(join(project.dir, config), {
-      compilerOptions: {
-        target: "ES2022",
-        lib: ["ES2022", "DOM"],
-        types: ["node"],
-        strict: true,
-        exactOptionalPropertyTypes: true,
-        esModuleInterop: true,
-        noEmit: true,
-        ...(libCheck ? {} : { skipLibCheck: true }),
-        ...options,
-      },
-      files,
-    });
-    return run(process.execPath, [TSC, "-p", config], { cwd: project.dir, timeoutMs: 240_000 });
-  }
-
   const common = ["ts/server.ts", "ts/client.ts", "ts/iife-global.ts", "ts/exact-optional.ts"];
   for (const resolution of ["nodenext", "bundler", "node10"] as const) {
     const files = resolution === "nodenext" ? [...common, "ts/server-cjs.cts"] : common;
@@ -291,6 +197,13 @@ describe.concurrent("TypeScript", () => {
     }, 240_000);
   }
 
+  cell("typescript", "@paybridge/sandbox without @types in the project: nodenext, default skipLibCheck (false)", async () => {
+    expect(existsSync(join(sandboxOnly.dir, "node_modules", "@types", "express"))).toBe(true);
+    const ran = await typeCheck(sandboxOnly, "sandbox", RESOLUTIONS.nodenext, ["sandbox/types.ts"], true);
+    expect(ran.code, ran.stdout + ran.stderr).toBe(0);
+    return "Express's types from its own dependencies";
+  }, 240_000);
+
   cell("typescript", "a misspelt event name: the error lists the event names", async () => {
     const ran = await typeCheck(express5, "typo", RESOLUTIONS.nodenext, ["ts/typo.ts"], false);
     const errors = ran.stdout.split("\n").filter((line) => line.includes("error TS"));
@@ -307,14 +220,25 @@ describe("Express apps", () => {
     const result = await runNode(express5, ["node/shop-express5.mjs"]);
     expect(result).toMatchObject({ created: 201, status: "paid", onPaid: 1 });
     expect(String(result.express)).toMatch(/^5\./);
-    return `express ${String(result.express)}, onPaid once`;
+    expect(result.sandboxExpress).toBe(result.express);
+    return `express ${String(result.express)} (the sandbox's too), onPaid once`;
   });
 
   cell("express", "Express 4 app (CommonJS): POST /orders, sandbox notify, status paid", async () => {
     const result = await runNode(express4, ["node/shop-express4.cjs"]);
     expect(result).toMatchObject({ created: 201, status: "paid", onPaid: 1 });
     expect(String(result.express)).toMatch(/^4\./);
-    return `express ${String(result.express)}, onPaid once`;
+    expect(result.sandboxExpress).toBe(result.express);
+    return `express ${String(result.express)} (the sandbox's too), onPaid once`;
+  });
+});
+
+describe("the sandbox package", () => {
+  cell("sandbox", "@paybridge/sandbox without Express in the project: import = require(), a web-handler shop paid through it", async () => {
+    const result = await runNode(sandboxOnly, ["sandbox/standalone.mjs"]);
+    expect(result).toMatchObject({ created: 201, notified: true, status: "paid", onPaid: 1 });
+    expect(String(result.express)).toMatch(/^5\./);
+    return `express ${String(result.express)} from its dependencies, ${(result.entries as string[]).length} entries, onPaid once`;
   });
 });
 

@@ -5,7 +5,7 @@
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import express from "express";
-import { createSandbox, type Sandbox } from "@paybridge/server-middleware/sandbox";
+import { createSandbox, type Sandbox } from "@paybridge/sandbox";
 
 /** The WeChat app ids upaas and lianke need come from the merchant's configuration. */
 export const SANDBOX_MERCHANT_CONFIG = {

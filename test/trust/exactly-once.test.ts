@@ -5,7 +5,7 @@
  */
 import { once } from "node:events";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { SANDBOX_CREDENTIALS } from "@paybridge/server-middleware/sandbox";
+import { SANDBOX_CREDENTIALS } from "@paybridge/sandbox";
 import type { Payment } from "@paybridge/server-middleware";
 import { expectNotifyAccepted, recordOf } from "./support/expectations.js";
 import { GATEWAY_IDS, orderNumber, secretsOf, startHarness, type HttpAnswer, type Harness } from "./support/harness.js";

@@ -6,7 +6,7 @@
  * so every rejection below is the protection at work, not a notify the router cannot read.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SANDBOX_CREDENTIALS } from "@paybridge/server-middleware/sandbox";
+import { SANDBOX_CREDENTIALS } from "@paybridge/sandbox";
 import { computeSign } from "../../packages/server-middleware/src/signing.js";
 import { expectNotifyAccepted, expectNotifyRejected, expectUntouched, recordOf } from "./support/expectations.js";
 import { GATEWAY_IDS, orderNumber, secretsOf, startHarness, type CapturedNotify, type Harness } from "./support/harness.js";

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sandboxAdapters } from "@paybridge/server-middleware/sandbox";
+import { sandboxAdapters } from "@paybridge/sandbox";
 import { redactGatewayText, safeGatewayCode } from "../../packages/server-middleware/src/redact.js";
 import { CANARY_CREDENTIALS, CANARY_STATUS_TOKEN_SECRET } from "./support/canaries.js";
 import { GATEWAY_IDS, orderNumber, secretsOf, startHarness, type Harness } from "./support/harness.js";

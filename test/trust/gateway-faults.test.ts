@@ -7,7 +7,7 @@
  * (stderr is searched for secrets), and the gateways use recognisable secrets.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { sandboxAdapters } from "@paybridge/server-middleware/sandbox";
+import { sandboxAdapters } from "@paybridge/sandbox";
 import type { CreateOrderResponse } from "@paybridge/shared";
 import { CANARY_CREDENTIALS, CANARY_STATUS_TOKEN_SECRET } from "./support/canaries.js";
 import { GATEWAY_IDS, orderNumber, secretsOf, startHarness, type Harness, type HttpAnswer } from "./support/harness.js";

@@ -7,7 +7,7 @@
  * router had stopped listening to.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SANDBOX_CREDENTIALS } from "@paybridge/server-middleware/sandbox";
+import { SANDBOX_CREDENTIALS } from "@paybridge/sandbox";
 import { isSignedEquivalent } from "./support/equivalence.js";
 import { expectNotifyAccepted, mediaType, recordOf } from "./support/expectations.js";
 import { GATEWAY_IDS, orderNumber, secretsOf, startHarness, type Harness } from "./support/harness.js";

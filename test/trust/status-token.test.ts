@@ -7,7 +7,7 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STATUS_TOKEN_HEADER } from "@paybridge/shared";
-import { SANDBOX_CREDENTIALS } from "@paybridge/server-middleware/sandbox";
+import { SANDBOX_CREDENTIALS } from "@paybridge/sandbox";
 import { orderNumber, secretsOf, startHarness, type Harness, type HttpAnswer } from "./support/harness.js";
 
 let harness: Harness;

@@ -7,8 +7,8 @@ import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { DRIVERS } from "../../../packages/server-middleware/test/sandbox/requests.js";
-import type { RunningSandbox } from "../../../packages/server-middleware/test/sandbox/support.js";
+import { DRIVERS } from "../../../packages/sandbox/test/requests.js";
+import type { RunningSandbox } from "../../../packages/sandbox/test/support.js";
 import { startDemo } from "../demo.mjs";
 import { GATEWAY_IDS } from "../gateways.mjs";
 

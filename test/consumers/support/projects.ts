@@ -37,6 +37,13 @@ export async function createProject(root: string, spec: ProjectSpec): Promise<Co
   return { name: spec.name, dir, install };
 }
 
+/** `node <script>` in a project; the script prints one JSON line on success. */
+export async function runNode(project: ConsumerProject, args: readonly string[]): Promise<Record<string, unknown>> {
+  const ran = await runOk(process.execPath, args, { cwd: project.dir, timeoutMs: 60_000 });
+  const lastLine = ran.stdout.trim().split("\n").at(-1) ?? "";
+  return JSON.parse(lastLine) as Record<string, unknown>;
+}
+
 export async function writeJson(path: string, value: unknown): Promise<void> {
   await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
 }

@@ -2,7 +2,7 @@
  * Recognisable secrets: the sandbox and the adapters are configured with these instead of the
  * public sandbox credentials, so finding one in a response or a log line proves a leak.
  */
-import { SANDBOX_CREDENTIALS, type SandboxCredentials } from "@paybridge/server-middleware/sandbox";
+import { SANDBOX_CREDENTIALS, type SandboxCredentials } from "@paybridge/sandbox";
 
 export const CANARY_CREDENTIALS: SandboxCredentials = {
   upaas: { storeNum: "7000001", key: "CANARY-upaas-key-5f0e1d2c3b4a" },

@@ -26,7 +26,7 @@ import {
   type SandboxAdapterOverrides,
   type SandboxCredentials,
   type SandboxOptions,
-} from "@paybridge/server-middleware/sandbox";
+} from "@paybridge/sandbox";
 import { watchForLeaks, type LeakWatch } from "./leaks.js";
 import { GATEWAY_IDS, type GatewayId } from "./notify-signers.js";
 

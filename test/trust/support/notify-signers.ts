@@ -6,7 +6,7 @@
  */
 import { fenToYuanNumber, fenToYuanString } from "@paybridge/shared";
 import { computeSign, COMMON_SIGN_RULE, type SignRule } from "../../../packages/server-middleware/src/signing.js";
-import type { SandboxCredentials } from "@paybridge/server-middleware/sandbox";
+import type { SandboxCredentials } from "@paybridge/sandbox";
 
 export type GatewayId = keyof SandboxCredentials;
 export const GATEWAY_IDS: readonly GatewayId[] = ["upaas", "lianke", "xiangma", "fubei", "vbao"];

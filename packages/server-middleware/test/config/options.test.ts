@@ -5,7 +5,6 @@ import { validateOptions } from "../../src/config/options.js";
 import type { PaybridgeOptions } from "../../src/types.js";
 import { paybridge } from "../../src/express.js";
 import { MemoryOrderStore } from "../../src/store/memory.js";
-import { sandboxAdapters } from "../../src/sandbox/adapters.js";
 import { fakeGateway } from "../support/fake-adapter.js";
 
 const wechatOnly = fakeGateway({ id: "wxonly", supports: { wechat: ["jsapi"] } });
@@ -145,23 +144,6 @@ describe("the default logger", () => {
     for (const line of lines) expect(line.endsWith("\n") && !line.slice(0, -1).includes("\n")).toBe(true);
     expect(JSON.parse(lines[0] ?? "")).toMatchObject({ level: "warn", message: "notify rejected", gateway: "fake", reason: "bad signature" });
     expect(JSON.parse(lines[1] ?? "")).toMatchObject({ level: "error", message: "internal error" });
-  });
-});
-
-describe("sandboxAdapters(sandboxUrl)", () => {
-  it.each([
-    ["no URL", undefined],
-    ["a relative URL", "/sandbox"],
-    ["a number", 3000],
-  ])("throws ConfigError naming sandboxUrl for %s", (_name, url) => {
-    let thrown: unknown;
-    try {
-      (sandboxAdapters as (url: unknown) => unknown)(url);
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(ConfigError);
-    expect((thrown as ConfigError).option).toBe("sandboxUrl");
   });
 });
 

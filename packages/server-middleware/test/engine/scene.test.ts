@@ -7,9 +7,9 @@
 import express from "express";
 import request from "supertest";
 import { describe, expect, it } from "vitest";
+import { sandboxAdapters } from "@paybridge/sandbox";
 import { paybridge } from "../../src/express.js";
-import { sandboxAdapters } from "../../src/sandbox/adapters.js";
-import { startSandbox } from "../sandbox/support.js";
+import { startSandbox } from "../../../sandbox/test/support.js";
 
 async function shop(routing: Record<string, string>) {
   const running = await startSandbox();
