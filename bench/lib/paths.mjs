@@ -12,7 +12,7 @@ const packageFile = (relative) => fileURLToPath(new URL(`../../packages/${relati
 
 export const distFiles = {
   middleware: packageFile("server-middleware/dist/index.js"),
-  signing: packageFile("server-middleware/dist/signing.js"),
+  signing: packageFile("server-middleware/dist/gateways/kit/signing.js"),
   sandbox: packageFile("sandbox/dist/index.js"),
   clientEsm: packageFile("client/dist/index.js"),
   clientIife: packageFile("client/dist/paybridge.iife.js"),

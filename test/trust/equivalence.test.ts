@@ -3,7 +3,7 @@
  * original's. Shown here on a notify-like body, so the exclusion is precise and auditable.
  */
 import { describe, expect, it } from "vitest";
-import { COMMON_SIGN_RULE, type SignRule } from "../../packages/server-middleware/src/signing.js";
+import { COMMON_SIGN_RULE, type SignRule } from "../../packages/server-middleware/src/gateways/kit/signing.js";
 import { isSignedEquivalent } from "./support/equivalence.js";
 
 const original = JSON.stringify({ order_no: "A1", total_amount: 100, status: "SUCCESS", attach: null, sign: "ABCDEF0123" });

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_CREDENTIALS } from "@paybridge/sandbox";
-import { computeSign } from "../../packages/server-middleware/src/signing.js";
+import { computeSign } from "../../packages/server-middleware/src/gateways/kit/signing.js";
 import { expectNotifyAccepted, expectNotifyRejected, expectUntouched, recordOf } from "./support/expectations.js";
 import { GATEWAY_IDS, orderNumber, secretsOf, startHarness, type CapturedNotify, type Harness } from "./support/harness.js";
 import { notifySigner, type GatewayId, type NotifyFields } from "./support/notify-signers.js";

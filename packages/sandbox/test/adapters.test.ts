@@ -11,7 +11,7 @@ import type { Channel, Scene } from "@paybridge/shared";
 import { sandboxAdapters } from "@paybridge/sandbox";
 import { ConfigError, GatewayError, GatewayTimeoutError, type GatewayAdapter, type VerifiedNotify } from "@paybridge/server-middleware";
 // The adapters' own outbound HTTP client, as paybridge() gives it to them (not a public export).
-import { createGatewayHttp } from "../../server-middleware/src/http.js";
+import { createGatewayClient as createGatewayHttp } from "../../server-middleware/src/engine/gateway-client.js";
 import { complete, startSandbox } from "./support.js";
 import { uniqueOrderNo } from "./requests.js";
 

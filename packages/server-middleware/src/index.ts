@@ -36,7 +36,7 @@ export type {
   RefundRules,
   VerifiedRefundNotify,
   CloseInput,
-} from "./gateways/types.js";
+} from "./gateways/contract.js";
 export type { OrderRecord, OrderStore, RefundEntry } from "./store/contract.js";
 export {
   PaybridgeError,
@@ -50,7 +50,7 @@ export {
   OrderStoreError,
   StoreSchemaError,
 } from "./errors.js";
-export { type SignRule, type Signer, type SignableFields, createSigner, computeSign, verifySign, canonicalString, COMMON_SIGN_RULE } from "./signing.js";
+export { type SignRule, type Signer, type SignableFields, createSigner, computeSign, verifySign, canonicalString, COMMON_SIGN_RULE } from "./gateways/kit/signing.js";
 export { MemoryOrderStore, type MemoryOrderStoreOptions } from "./store/memory.js";
 export { PostgresOrderStore, type PostgresOrderStoreOptions, type PostgresPool, type PostgresResult, type PGliteDatabase } from "./store/postgres.js";
 export { MySqlOrderStore, type MySqlOrderStoreOptions, type MySqlPool, type MySqlConnection } from "./store/mysql.js";

@@ -7,7 +7,7 @@
 import type { EventEmitter } from "node:events";
 import type { Channel, OrderStatus, Scene } from "@paybridge/shared";
 import type { PaybridgeError } from "./errors.js";
-import type { GatewayAdapter } from "./gateways/types.js";
+import type { GatewayAdapter } from "./gateways/contract.js";
 import type { OrderStore, RefundEntry } from "./store/contract.js";
 
 /** What the merchant's `resolveOrder` is asked about: the order number the browser posted. */

@@ -12,7 +12,7 @@
  * A merged or split field (`"a":"1&b=2"` for `"a":"1","b":"2"`) gives the same signed string
  * but a different key set, so it is NOT counted as equivalent.
  */
-import { canonicalString, type SignRule } from "../../../packages/server-middleware/src/signing.js";
+import { canonicalString, type SignRule } from "../../../packages/server-middleware/src/gateways/kit/signing.js";
 import { parseNotifyBody } from "./notify-body.js";
 
 type JsonObject = Record<string, unknown>;

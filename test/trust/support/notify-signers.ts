@@ -5,7 +5,7 @@
  * Each also knows where its gateway puts the order number and the amount, and in what unit.
  */
 import { fenToYuanNumber, fenToYuanString } from "@paybridge/shared";
-import { computeSign, COMMON_SIGN_RULE, type SignRule } from "../../../packages/server-middleware/src/signing.js";
+import { computeSign, COMMON_SIGN_RULE, type SignRule } from "../../../packages/server-middleware/src/gateways/kit/signing.js";
 import type { SandboxCredentials } from "@paybridge/sandbox";
 
 export type GatewayId = keyof SandboxCredentials;

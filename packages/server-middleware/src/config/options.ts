@@ -4,7 +4,8 @@
  */
 import { CHANNELS, isChannel, isScene } from "@paybridge/shared";
 import { ConfigError } from "../errors.js";
-import type { GatewayAdapter } from "../gateways/types.js";
+import type { GatewayAdapter } from "../gateways/contract.js";
+import { checkGatewayId } from "../gateways/kit/gateway-id.js";
 import { MemoryOrderStore } from "../store/memory.js";
 import type { Logger, PaybridgeOptions } from "../types.js";
 import { DEFAULTS } from "./defaults.js";
@@ -102,11 +103,9 @@ function validateGateways(gateways: unknown): readonly GatewayAdapter[] {
     const option = `gateways[${index}]`;
     if (!isObject(adapter)) throw new ConfigError(option, "must be a gateway adapter (e.g. upaas({...}))");
     // The id is a path segment of the notify URL.
-    if (typeof adapter.id !== "string" || !/^[A-Za-z0-9_-]{1,32}$/.test(adapter.id)) {
-      throw new ConfigError(`${option}.id`, "must be 1-32 letters, digits, _ or -");
-    }
-    if (seen.has(adapter.id)) throw new ConfigError(`${option}.id`, `duplicates gateway id "${adapter.id}"`);
-    seen.add(adapter.id);
+    const id = checkGatewayId(adapter.id, `${option}.id`);
+    if (seen.has(id)) throw new ConfigError(`${option}.id`, `duplicates gateway id "${id}"`);
+    seen.add(id);
     validateSupports(`${option}.supports`, adapter.supports);
     requireMethods(option, adapter, ["createOrder", "verifyNotify"]);
     if (adapter.queryOrder !== undefined && !isFunction(adapter.queryOrder)) {

@@ -6,7 +6,7 @@
 import { EventEmitter } from "node:events";
 import type { ResolvedOptions } from "../config/options.js";
 import { ConfigError, type PaybridgeError } from "../errors.js";
-import type { GatewayAdapter, GatewayHttp } from "../gateways/types.js";
+import type { GatewayAdapter, GatewayHttp } from "../gateways/contract.js";
 import type { OrderRecord } from "../store/contract.js";
 import type { GatewayOperation, PaybridgeEventMap, PaybridgeEvents } from "../types.js";
 import { createGatewayClient } from "./gateway-client.js";

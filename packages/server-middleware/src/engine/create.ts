@@ -7,7 +7,7 @@
 import type { Channel, CreateOrderRequest, CreateOrderResponse } from "@paybridge/shared";
 import { isPaidStatus } from "@paybridge/shared";
 import { GatewayError, GatewayTimeoutError, InvalidRequestError, PaybridgeError } from "../errors.js";
-import type { GatewayAdapter } from "../gateways/types.js";
+import type { GatewayAdapter } from "../gateways/contract.js";
 import type { OrderRecord } from "../store/contract.js";
 import type { EngineContext } from "./context.js";
 import { awaitCreated, discardUncreated } from "./creation.js";

@@ -5,7 +5,7 @@
  */
 import type { CreateOrderRequest, OrderStatusResponse } from "@paybridge/shared";
 import type { ResolvedOptions } from "../config/options.js";
-import type { NotifyInput, NotifyReply } from "../gateways/types.js";
+import type { NotifyInput, NotifyReply } from "../gateways/contract.js";
 import type { OrderStore } from "../store/contract.js";
 import type { CloseResult, PaybridgeEvents, PaybridgeOperations, RefundRequest, RefundResult, SweepResult } from "../types.js";
 import { CloseService } from "./close.js";

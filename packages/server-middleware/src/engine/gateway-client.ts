@@ -4,7 +4,7 @@
  */
 import { DEFAULTS } from "../config/defaults.js";
 import { GatewayError, GatewayTimeoutError } from "../errors.js";
-import type { GatewayHttp, GatewayRequest, GatewayResponse } from "../gateways/types.js";
+import type { GatewayHttp, GatewayRequest, GatewayResponse } from "../gateways/contract.js";
 
 /** Reads no more than `maxResponseBytes` of an answer (after any decompression). */
 export function createGatewayClient(gateway: string, timeoutMs: number, maxResponseBytes: number = DEFAULTS.maxGatewayResponseBytes): GatewayHttp {

@@ -4,7 +4,7 @@
  * it changes nothing. Every answer is the gateway's own reply text.
  */
 import { NotifyRejectedError } from "../errors.js";
-import type { GatewayAdapter, NotifyInput, NotifyReply, VerifiedNotify } from "../gateways/types.js";
+import type { GatewayAdapter, NotifyInput, NotifyReply, VerifiedNotify } from "../gateways/contract.js";
 import type { EngineContext } from "./context.js";
 import { clientErrorStatus, notFound, optional, retryStatus } from "./order-fields.js";
 import type { RefundService } from "./refunds/service.js";

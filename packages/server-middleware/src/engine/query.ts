@@ -4,7 +4,7 @@
  * order and its amount settles it (src/engine/settle.ts).
  */
 import { PaybridgeError } from "../errors.js";
-import type { QueryResult } from "../gateways/types.js";
+import type { QueryResult } from "../gateways/contract.js";
 import type { OrderRecord } from "../store/contract.js";
 import type { EngineContext } from "./context.js";
 import { optional } from "./order-fields.js";

@@ -4,7 +4,7 @@
  */
 import type { Channel, Scene } from "@paybridge/shared";
 import { ConfigError, InvalidRequestError } from "../errors.js";
-import type { GatewayAdapter } from "../gateways/types.js";
+import type { GatewayAdapter } from "../gateways/contract.js";
 import type { ResolvedOptions } from "../config/options.js";
 
 export async function routeOrder(

@@ -12,30 +12,23 @@
  * (`result_code, result_message, data, sign`, `data` the JSON text that was signed), and are
  * verified over the fields as sent; the sign's hex case is not significant.
  */
-import { randomBytes } from "node:crypto";
 import { fenToYuanNumber, yuanStringToFen } from "@paybridge/shared";
 import { ConfigError, GatewayError, InvalidRequestError, NotifyRejectedError } from "../errors.js";
-import { createSigner, type SignRule } from "../signing.js";
-import { configInteger, configText, configUrl, optionalText, requiredFen, requiredText } from "../validate.js";
-import type { GatewayAdapter, GatewayHttp, QueryResult, RefundAnswer } from "./types.js";
-import {
-  checkMerchant,
-  displayText,
-  gatewayRefusal,
-  nestedObject,
-  plainTextReply,
-  requiredResponseObject,
-  requiredResponseText,
-  responseObject,
-  signedJsonRequest,
-  signedNotifyFields,
-  textOf,
-  verifyResponseSignature,
-  wechatParams,
-  type JsonObject,
-} from "./wire.js";
-import { baseSettings, pathSettings, type GatewayConfigBase } from "./settings.js";
-import { statusRecordReader, type StatusRecordLayout } from "./status-record.js";
+import type { GatewayAdapter, GatewayHttp, QueryResult, RefundAnswer } from "./contract.js";
+import { checkMerchant } from "./kit/checks.js";
+import { nestedObject, type JsonObject } from "./kit/json.js";
+import { signedNotifyFields } from "./kit/notify-body.js";
+import { plainTextReply } from "./kit/replies.js";
+import { requestNonce, signedJsonRequest } from "./kit/request.js";
+import { gatewayRefusal, requiredResponseObject, requiredResponseText, responseObject, verifyResponseSignature } from "./kit/response.js";
+import { optionalField } from "./kit/results.js";
+import { baseSettings, pathSettings, type GatewayConfigBase } from "./kit/settings.js";
+import { createSigner, type SignRule } from "./kit/signing.js";
+import { statusRecordReader, type StatusRecordLayout } from "./kit/status-record.js";
+import { displayText, textOf } from "./kit/text.js";
+import { unixSecondsToIso } from "./kit/times.js";
+import { configInteger, configText, configUrl, optionalText, requiredFen, requiredText } from "./kit/validate.js";
+import { wechatParams } from "./kit/wechat.js";
 
 /** fubei's gateways (EVIDENCE.md: the official SDKs; the test one from the Java SDK's OpenApiUnitTest). */
 export const FUBEI_PRESETS = Object.freeze({
@@ -102,13 +95,6 @@ const STATUS_RECORD: StatusRecordLayout = {
 /** Document 003: total_fee, float, at most 10 characters. */
 const TOTAL_FEE_MAX_LENGTH = 10;
 
-/** `pay_time`: an integer of unix seconds (the SDK's `Integer payTime`) as ISO 8601; else undefined. */
-function payTimeOf(value: unknown): string | undefined {
-  const text = textOf(value);
-  if (text === undefined || !/^\d{1,10}$/.test(text) || Number(text) === 0) return undefined;
-  return new Date(Number(text) * 1000).toISOString();
-}
-
 export function fubei(config: FubeiConfig): GatewayAdapter {
   const settings = baseSettings(config, GATEWAY, STATUSES);
   const { id, option } = settings;
@@ -134,7 +120,7 @@ export function fubei(config: FubeiConfig): GatewayAdapter {
       method,
       format: "json",
       sign_method: "md5",
-      nonce: randomBytes(16).toString("hex"),
+      nonce: requestNonce(),
       version: "1.0",
       // Signed as the exact string sent.
       biz_content: JSON.stringify(biz),
@@ -186,7 +172,7 @@ export function fubei(config: FubeiConfig): GatewayAdapter {
       const data = nestedObject(fields.data);
       if (data === undefined) throw new NotifyRejectedError(`${id} notify lacks data`);
       checkStore(data, (message) => new NotifyRejectedError(message));
-      const notify = withPaidAt(statusRecord.notify(data), payTimeOf(data.pay_time));
+      const notify = { ...statusRecord.notify(data), ...optionalField("paidAt", unixSecondsToIso(data.pay_time)) };
       // Whatever `data` says, a notify whose result_code is not 200 is a failed payment.
       return String(fields.result_code) === String(SUCCESS_CODE) ? notify : { ...notify, outcome: "failed" };
     },
@@ -199,7 +185,7 @@ export function fubei(config: FubeiConfig): GatewayAdapter {
       const data = await call(http, methods.query, biz);
       checkStore(data, (message) => new GatewayError(id, message));
       const orderNo = textOf(data.merchant_order_sn);
-      return withPaidAt({ ...statusRecord.query(data), ...(orderNo === undefined ? {} : { orderNo }) }, payTimeOf(data.pay_time));
+      return { ...statusRecord.query(data), ...optionalField("orderNo", orderNo), ...optionalField("paidAt", unixSecondsToIso(data.pay_time)) };
     },
   };
 }
@@ -211,11 +197,6 @@ function totalFee(amountFen: number): number {
     throw new InvalidRequestError(`amountFen is more than fubei's total_fee can carry (${TOTAL_FEE_MAX_LENGTH} characters of yuan)`, "amountFen");
   }
   return yuan;
-}
-
-/** `result` with the time paid, when the gateway said it. */
-function withPaidAt<T extends { paidAt?: string }>(result: T, paidAt: string | undefined): T {
-  return paidAt === undefined ? result : { ...result, paidAt };
 }
 
 // ─── Refund, refund query and close (issue 12; refunds branch) ──────────────────────────────
@@ -258,8 +239,8 @@ function fubeiLifecycle(ctx: FubeiLifecycle): Pick<GatewayAdapter, "refundOrder"
     const money = textOf(data.refund_money);
     return {
       status,
-      ...(textOf(data.merchant_refund_sn) === undefined ? {} : { refundNo: textOf(data.merchant_refund_sn) }),
-      ...(textOf(data.refund_sn) === undefined ? {} : { gatewayRefundNo: textOf(data.refund_sn) }),
+      ...optionalField("refundNo", textOf(data.merchant_refund_sn)),
+      ...optionalField("gatewayRefundNo", textOf(data.refund_sn)),
       ...(money === undefined ? {} : { amountFen: yuanTextToFen(money, fail) }),
       ...(status === "failed" ? { failure: word ?? "REFUND_FAIL" } : {}),
     };

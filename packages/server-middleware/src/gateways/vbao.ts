@@ -11,34 +11,36 @@
  */
 import { fenStringToFen, type Channel, type PayAction } from "@paybridge/shared";
 import { ConfigError, GatewayError, NotifyRejectedError } from "../errors.js";
-import { COMMON_SIGN_RULE, createSigner, type Signer } from "../signing.js";
-import { configText, configUrl, requiredFen, requiredText } from "../validate.js";
-import type { CreateOrderInput, GatewayAdapter, GatewayHttp, GatewayResponse, QueryResult, RefundAnswer } from "./types.js";
-import {
-  JSON_HEADERS,
-  checkMerchant,
-  convertAmount,
-  gatewayRefusal,
-  isJsonObject,
-  joinUrl,
-  nestedObject,
-  notifyFields,
-  plainTextReply,
-  redirectUrl,
-  requiredNotifyText,
-  requiredResponseText,
-  responseObject,
-  signedNotifyFields,
-  textOf,
-  verifyResponseSignature,
-  wechatParams,
-  type JsonObject,
-} from "./wire.js";
-import { baseSettings, pathSettings, type GatewayConfigBase } from "./settings.js";
-import { statusRecordReader, type StatusRecordLayout } from "./status-record.js";
-import { vbaoPublicKey, vbaoRsaCodec, type VbaoCodec, type VbaoRsaPadding } from "./vbao-codec.js";
+import type { CreateOrderInput, GatewayAdapter, GatewayHttp, GatewayResponse, QueryResult, RefundAnswer } from "./contract.js";
+import { checkMerchant, convertAmount } from "./kit/checks.js";
+import { isJsonObject, nestedObject, type JsonObject } from "./kit/json.js";
+import { notifyFields, requiredNotifyText, signedNotifyFields } from "./kit/notify-body.js";
+import { plainTextReply } from "./kit/replies.js";
+import { JSON_HEADERS } from "./kit/request.js";
+import { gatewayRefusal, requiredResponseText, responseObject, verifyResponseSignature } from "./kit/response.js";
+import { rsaEnvelopeCodec, rsaPublicKey, type RsaEnvelopeCodec, type RsaPadding } from "./kit/rsa-envelope.js";
+import { baseSettings, pathSettings, type GatewayConfigBase } from "./kit/settings.js";
+import { COMMON_SIGN_RULE, createSigner, type Signer } from "./kit/signing.js";
+import { statusRecordReader, type StatusRecordLayout } from "./kit/status-record.js";
+import { textOf } from "./kit/text.js";
+import { joinUrl, redirectUrl } from "./kit/urls.js";
+import { configText, configUrl, requiredFen, requiredText } from "./kit/validate.js";
+import { wechatParams } from "./kit/wechat.js";
 
-export { VBAO_PLAIN_JSON_CODEC, type VbaoCodec, type VbaoRsaPadding } from "./vbao-codec.js";
+/**
+ * vbao's `reqmsg` / `data` codec. vbao's 基本规则 page (showdoc chinavbao 9339781943678551):
+ * the business JSON is encrypted with the RSA-2048 public key vbao issues; answers' `data` is
+ * decrypted "with the public key vbao assigned" (an RSA envelope, kit/rsa-envelope.ts). Blocks
+ * concatenated, then base64, is the Java helpers' convention, *assumed*: the helper zip was
+ * not readable. An interface, not an alias, as before: a merchant's code may augment it.
+ */
+export interface VbaoCodec extends RsaEnvelopeCodec {}
+
+/** How requests are padded: PKCS#1 v1.5 (the default, Java's `RSA/ECB/PKCS1Padding`) or OAEP with SHA-1. */
+export type VbaoRsaPadding = RsaPadding;
+
+/** The plain JSON text: ONLY for the paybridge sandbox or tests, never for the real gateway. */
+export const VBAO_PLAIN_JSON_CODEC: VbaoCodec = Object.freeze({ encode: (json: string) => json });
 
 export interface VbaoConfig extends GatewayConfigBase {
   /** Required: the gateway has no public production host. */
@@ -210,7 +212,7 @@ function codecOf(config: VbaoConfig, option: (name: string) => string): VbaoCode
   }
   if (config.publicKey !== undefined) {
     if (config.codec !== undefined) throw new ConfigError(option("codec"), "must not be given with publicKey");
-    return vbaoRsaCodec(vbaoPublicKey(config.publicKey, option("publicKey")), config.rsaPadding);
+    return rsaEnvelopeCodec(rsaPublicKey(config.publicKey, option("publicKey")), config.rsaPadding);
   }
   if (config.codec === undefined) throw new ConfigError(option("publicKey"), "is required (vbao encrypts reqmsg with it)");
   if (!isJsonObject(config.codec as unknown) || typeof config.codec.encode !== "function") {

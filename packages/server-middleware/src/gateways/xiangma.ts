@@ -15,36 +15,23 @@
  * (`jsapi`: with the payer's openId the answer carries WeChat / Alipay launch parameters, else
  * its `code_url`). It has no mini-program form.
  */
-import { randomBytes } from "node:crypto";
 import { fenStringToFen, type PayAction } from "@paybridge/shared";
 import { ConfigError, GatewayError, NotifyRejectedError } from "../errors.js";
-import { createSigner, type SignRule, type Signer } from "../signing.js";
-import { configText, configUrl, optionalText, requiredFen, requiredText } from "../validate.js";
-import type { GatewayAdapter, GatewayHttp, NotifyReply, QueryResult, RefundAnswer, VerifiedNotify } from "./types.js";
-import {
-  checkMerchant,
-  convertAmount,
-  gatewayRefusal,
-  isJsonObject,
-  joinUrl,
-  notifyOutcome,
-  redirectUrl,
-  requiredNotifyText,
-  requiredResponseText,
-  responseObject,
-  secondsTimestamp,
-  shanghaiCompactTime,
-  shanghaiTimeToIso,
-  signedJsonRequest,
-  signedNotifyFields,
-  statusOf,
-  textOf,
-  verifyResponseSignature,
-  wechatParams,
-  type GatewayStatusTable,
-  type JsonObject,
-} from "./wire.js";
-import { baseSettings, pathSettings, type GatewayConfigBase } from "./settings.js";
+import type { GatewayAdapter, GatewayHttp, QueryResult, RefundAnswer, VerifiedNotify } from "./contract.js";
+import { checkMerchant, convertAmount, queryAmountFen } from "./kit/checks.js";
+import { isJsonObject, type JsonObject } from "./kit/json.js";
+import { requiredNotifyText, signedNotifyFields } from "./kit/notify-body.js";
+import { jsonReply } from "./kit/replies.js";
+import { requestNonce, signedJsonRequest } from "./kit/request.js";
+import { gatewayRefusal, requiredResponseText, responseObject, verifyResponseSignature } from "./kit/response.js";
+import { notifyOutcome, optionalField, statusOf, type GatewayStatusTable } from "./kit/results.js";
+import { baseSettings, pathSettings, type GatewayConfigBase } from "./kit/settings.js";
+import { createSigner, type SignRule, type Signer } from "./kit/signing.js";
+import { textOf } from "./kit/text.js";
+import { shanghaiCompactTime, shanghaiTimeToIso } from "./kit/times.js";
+import { joinUrl, redirectUrl } from "./kit/urls.js";
+import { configText, configUrl, optionalText, requiredFen, requiredText } from "./kit/validate.js";
+import { secondsTimestamp, wechatParams } from "./kit/wechat.js";
 
 type XiangmaPath = "create" | "query" | "refund" | "refundQuery" | "close";
 
@@ -89,14 +76,6 @@ const STATUSES = { PAY_SUCCESS: "paid", PAY_IN_PROCESS: "pending", PAY_FAIL: "fa
 const TRADE_STATES = { SUCCESS: "paid" } as const;
 /** *Assumed*: `pay_trace_no` has no documented length; 32 as the sibling fields. */
 const ORDER_NO_MAX = 32;
-
-function jsonReply(status: number, returnCode: string, returnMsg: string): NotifyReply {
-  return Object.freeze({
-    status,
-    contentType: "application/json; charset=utf-8",
-    body: JSON.stringify({ return_code: returnCode, return_msg: returnMsg }),
-  });
-}
 
 /** `end_time` comes as `2019-07-20 12:36:27.0`: the fraction is dropped before reading. */
 function paidAtOf(record: JsonObject): string | undefined {
@@ -192,34 +171,29 @@ export function xiangma(config: XiangmaConfig): GatewayAdapter {
       };
     },
 
-    notifyReply: { success: jsonReply(200, "SUCCESS", "成功"), failure: jsonReply(400, "FAIL", "失败") },
+    notifyReply: {
+      success: jsonReply(200, { return_code: "SUCCESS", return_msg: "成功" }),
+      failure: jsonReply(400, { return_code: "FAIL", return_msg: "失败" }),
+    },
 
     async queryOrder(input, http): Promise<QueryResult> {
       if (input.gatewayOrderNo === undefined) throw new GatewayError(id, `${id} query needs the trade_no of the create answer`);
       // "查询流水号,自定义,每次请求唯一": the query's own id, fresh each time, never the order number.
-      const queryTraceNo = randomBytes(16).toString("hex");
+      const queryTraceNo = requestNonce();
       const body = await post(http, paths.query, { inst_no: instNo, mch_no: mchNo, query_trace_no: queryTraceNo, trade_no: input.gatewayOrderNo });
       const echoed = textOf(body.query_trace_no);
       if (echoed !== undefined && echoed !== queryTraceNo) throw new GatewayError(id, `${id} query answered another query_trace_no`);
       const status = tradeStatus(body);
       if (status === undefined) throw new GatewayError(id, `${id} query answered an unknown result_code`);
-      const fail = (message: string): GatewayError => new GatewayError(id, message);
-      const amount = body.total_amount;
-      const amountText = textOf(amount);
-      if (amount !== undefined && amount !== null && amountText === undefined) throw fail(`${id} query answered an unreadable total_amount`);
       return {
         status,
-        ...(amountText === undefined ? {} : { amountFen: convertAmount(() => fenStringToFen(amountText), fail) }),
+        ...optionalField("amountFen", queryAmountFen(id, "total_amount", body.total_amount, fenStringToFen)),
         ...optionalField("orderNo", textOf(body.pay_trace_no)),
         ...optionalField("gatewayOrderNo", textOf(body.trade_no)),
         ...optionalField("paidAt", paidAtOf(body)),
       };
     },
   };
-}
-
-function optionalField<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
 }
 
 // ─── Refund, refund query and close (issue 12; refunds branch) ──────────────────────────────
@@ -294,7 +268,7 @@ function xiangmaLifecycle(ctx: XiangmaLifecycle): Pick<GatewayAdapter, "refundOr
     },
 
     async queryRefund(input, http) {
-      const queryTraceNo = randomBytes(16).toString("hex");
+      const queryTraceNo = requestNonce();
       const body = await send(http, "refundQuery", { inst_no: ctx.instNo, mch_no: ctx.mchNo, query_trace_no: queryTraceNo, refund_trace_no: input.refundNo });
       // A refusal of the query says nothing about the refund: the core resends under the same number.
       if (textOf(body.return_code) !== SUCCESS_CODE) {
@@ -304,7 +278,7 @@ function xiangmaLifecycle(ctx: XiangmaLifecycle): Pick<GatewayAdapter, "refundOr
     },
 
     async closeOrder(input, http) {
-      const closeTraceNo = randomBytes(16).toString("hex");
+      const closeTraceNo = requestNonce();
       const fields: JsonObject = {
         inst_no: ctx.instNo,
         mch_no: ctx.mchNo,

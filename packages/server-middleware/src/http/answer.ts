@@ -3,7 +3,7 @@
  * a text body. The Express router writes it with `res.writeHead`, the web handler as a `Response`.
  */
 import { PaybridgeError } from "../errors.js";
-import type { NotifyReply } from "../gateways/types.js";
+import type { NotifyReply } from "../gateways/contract.js";
 
 export interface HttpAnswer {
   status: number;

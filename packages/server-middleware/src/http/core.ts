@@ -8,7 +8,7 @@ import { STATUS_TOKEN_HEADER } from "@paybridge/shared";
 import { validateOptions, type ResolvedOptions } from "../config/options.js";
 import { Engine } from "../engine/engine.js";
 import { InvalidRequestError, PaybridgeError } from "../errors.js";
-import type { NotifyInput } from "../gateways/types.js";
+import type { NotifyInput } from "../gateways/contract.js";
 import type { OrderStore } from "../store/contract.js";
 import type { PaybridgeEvents, PaybridgeOperations, PaybridgeOptions } from "../types.js";
 import { INTERNAL_ERROR_ANSWER, errorAnswer, jsonAnswer, replyAnswer, textAnswer, type HttpAnswer } from "./answer.js";

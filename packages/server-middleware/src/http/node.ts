@@ -3,7 +3,7 @@
  * to them first, what that parser left (its raw-body copy, or only its parsed value).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { NotifyInput } from "../gateways/types.js";
+import type { NotifyInput } from "../gateways/contract.js";
 import type { HttpAnswer } from "./answer.js";
 import { NO_BODY, chunkCollector, declaredOver, type BodyResult, type BodySource } from "./body.js";
 import type { CoreRequest } from "./core.js";

@@ -4,7 +4,7 @@
  * order paid only when that answer names the order with the equal amount.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { GatewayAdapter } from "../../src/gateways/types.js";
+import type { GatewayAdapter } from "../../src/gateways/contract.js";
 import { fakeGateway, startHarness, type FakeGateway, type Harness } from "../support/fake-adapter.js";
 
 let harness: Harness | undefined;

@@ -3,7 +3,7 @@ import { createServer } from "node:http";
 import request from "supertest";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { paybridge } from "../../src/express.js";
-import type { QueryResult } from "../../src/gateways/types.js";
+import type { QueryResult } from "../../src/gateways/contract.js";
 import { MemoryOrderStore } from "../../src/store/memory.js";
 import { fakeGateway, startHarness, STATUS_TOKEN_SECRET, type Harness } from "../support/fake-adapter.js";
 

@@ -2,7 +2,7 @@ import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/errors.js";
 import { fubei, lianke, upaas, vbao, xiangma } from "../../src/gateways/index.js";
-import type { GatewayAdapter } from "../../src/gateways/types.js";
+import type { GatewayAdapter } from "../../src/gateways/contract.js";
 import { fakeHttp, jsonNotify } from "./helpers.js";
 import { VBAO_TEST_PUBLIC_PEM } from "./vbao-rsa.js";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { GatewayError, InvalidRequestError, NotifyRejectedError } from "../../src/errors.js";
 import { FUBEI_PRESETS, fubei, type FubeiConfig } from "../../src/gateways/fubei.js";
-import type { CreateOrderInput } from "../../src/gateways/types.js";
-import { computeSign, verifySign, type SignRule } from "../../src/signing.js";
+import type { CreateOrderInput } from "../../src/gateways/contract.js";
+import { computeSign, verifySign, type SignRule } from "../../src/gateways/kit/signing.js";
 import { encodeBody, evidence, evidenceText, expectEvidenceShape } from "../support/evidence.js";
 import { EXACT_AMOUNTS, NOTIFY_URL, fakeHttp, formNotify, jsonNotify } from "./helpers.js";
 

@@ -1,6 +1,6 @@
 /** Test helpers: a fake outbound `http` that records what an adapter sends, and the fixtures. */
 import { readFileSync } from "node:fs";
-import type { GatewayHttp, GatewayRequest, GatewayResponse, NotifyInput } from "../../src/gateways/types.js";
+import type { GatewayHttp, GatewayRequest, GatewayResponse, NotifyInput } from "../../src/gateways/contract.js";
 
 /** A document's example response, copied verbatim into test/fixtures. */
 export function fixture(name: string): string {

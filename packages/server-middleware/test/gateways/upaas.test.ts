@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { yuanStringToFen } from "@paybridge/shared";
 import { GatewayError, InvalidRequestError, NotifyRejectedError } from "../../src/errors.js";
 import { upaas, type UpaasConfig } from "../../src/gateways/upaas.js";
-import type { CreateOrderInput } from "../../src/gateways/types.js";
-import { COMMON_SIGN_RULE, computeSign, verifySign, type SignRule } from "../../src/signing.js";
+import type { CreateOrderInput } from "../../src/gateways/contract.js";
+import { COMMON_SIGN_RULE, computeSign, verifySign, type SignRule } from "../../src/gateways/kit/signing.js";
 import { shapeProblems } from "../support/evidence.js";
 import { EXACT_AMOUNTS, NOTIFY_URL, evidenceBody, evidenceFile, fakeHttp, formNotify, jsonNotify } from "./helpers.js";
 

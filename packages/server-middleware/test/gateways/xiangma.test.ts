@@ -1,40 +1,11 @@
 import { describe, expect, it, vi } from "vitest";
 import { GatewayError, InvalidRequestError, NotifyRejectedError } from "../../src/errors.js";
-import type { CreateOrderInput } from "../../src/gateways/types.js";
-import { XIANGMA_PRESETS, xiangma, type XiangmaConfig } from "../../src/gateways/xiangma.js";
-import { computeSign, verifySign, type SignRule } from "../../src/signing.js";
+import type { CreateOrderInput } from "../../src/gateways/contract.js";
+import { xiangma } from "../../src/gateways/xiangma.js";
+import { verifySign } from "../../src/gateways/kit/signing.js";
 import { encodeBody, evidence, evidenceText, expectEvidenceShape } from "../support/evidence.js";
-import { EXACT_AMOUNTS, NOTIFY_URL, fakeHttp, formNotify, jsonNotify } from "./helpers.js";
-
-const KEY = "xiangma-test-key";
-const RULE: SignRule = { skip: "null", secretJoiner: "&key=", hexCase: "lower", algorithm: "md5", signField: "sign" };
-const CONFIG: XiangmaConfig = { baseUrl: "http://xiangma.test", instNo: "60000001", mchNo: "Y52212190001", key: KEY };
-const WECHAT: CreateOrderInput = {
-  orderNo: "998877665544332018",
-  amountFen: 1,
-  channel: "wechat",
-  scene: "h5",
-  notifyUrl: `${NOTIFY_URL}xiangma`,
-};
-const unsigned = { ...CONFIG, verifyResponseSign: false };
-
-/** A response as the gateway signs it: every field but `sign`, nulls skipped, "" signed. */
-function signed(fields: Record<string, unknown>, key = KEY): Record<string, unknown> {
-  return { ...fields, sign: computeSign(fields, RULE, key) };
-}
-
-const baseResponse = {
-  return_code: "SUCCESS",
-  return_msg: "预支付成功",
-  result_code: "PAY_SUCCESS",
-  pay_trace_no: "A1",
-  total_amount: "1",
-  trade_no: "X1",
-  shop_name: "",
-  appId: null,
-  ali_trade_no: null,
-  code_url: null,
-};
+import { EXACT_AMOUNTS, fakeHttp, formNotify, jsonNotify } from "./helpers.js";
+import { KEY, RULE, CONFIG, WECHAT, unsigned, signed, baseResponse } from "./xiangma-fixtures.js";
 
 describe("xiangma createOrder reads the document's example responses", () => {
   it("WeChat example (no JSAPI fields): code_url becomes a redirect, trade_no the gateway order", async () => {
@@ -221,99 +192,5 @@ describe("xiangma notify", () => {
     expect(JSON.parse(adapter.notifyReply.success.body)).toEqual({ return_code: "SUCCESS", return_msg: "成功" });
     expect(adapter.notifyReply.success.contentType).toMatch(/^application\/json/);
     expect(JSON.parse(adapter.notifyReply.failure.body)).toMatchObject({ return_code: "FAIL" });
-  });
-});
-
-describe("xiangma hosts and paths", () => {
-  const config = { instNo: "60000001", mchNo: "Y52212190001", key: KEY, verifyResponseSign: false };
-  const urls = async (adapter: ReturnType<typeof xiangma>): Promise<(string | undefined)[]> => {
-    const fake = fakeHttp((request) =>
-      request.url.includes("queryorder") ? JSON.stringify({ ...evidence("xiangma", "query-answer-pending").body, query_trace_no: undefined }) : evidenceText("xiangma", "create-answer-wechat"),
-    );
-    await adapter.createOrder(WECHAT, fake.http);
-    await adapter.queryOrder?.({ orderNo: "A1", gatewayOrderNo: "X1" }, fake.http);
-    return fake.requests.map((request) => request.url);
-  };
-
-  it("defaults to the production host over https, each path its own", async () => {
-    expect(await urls(xiangma(config))).toEqual(["https://cpay.xiangma365.com/openpay/v3/h5pay", "https://cpay.xiangma365.com/xypay/v3/queryorder"]);
-  });
-
-  it("has the document's test host as a named preset, its paths under /api", async () => {
-    expect(await urls(xiangma({ ...config, preset: "test" }))).toEqual([
-      "http://xipay.xiangma365.com/api/openpay/v3/h5pay",
-      "http://xipay.xiangma365.com/api/xypay/v3/queryorder",
-    ]);
-    expect(XIANGMA_PRESETS.test.baseUrl).toBe("http://xipay.xiangma365.com");
-  });
-
-  it("takes one endpoint's path as its own setting, and refuses an unknown preset", async () => {
-    expect(await urls(xiangma({ ...config, paths: { query: "/v3/queryorder" } }))).toEqual([
-      "https://cpay.xiangma365.com/openpay/v3/h5pay",
-      "https://cpay.xiangma365.com/v3/queryorder",
-    ]);
-    expect(() => xiangma({ ...config, preset: "staging" as "test" })).toThrow(/gateways\.xiangma\.preset/);
-  });
-});
-
-describe("xiangma queryOrder", () => {
-  /** The evidence answer, naming the query it answers, signed with the test key. */
-  const answer = (message: string, change: Record<string, unknown> = {}) => (request: { body?: string }) => {
-    const sent = JSON.parse(request.body ?? "{}") as Record<string, unknown>;
-    const { sign: _sign, ...body } = evidence("xiangma", message).body;
-    return JSON.stringify(signed({ ...body, ...(body.query_trace_no === undefined ? {} : { query_trace_no: sent.query_trace_no }), ...change }));
-  };
-  const ORDER = { orderNo: "998877665544332018", gatewayOrderNo: "200001102F4623030615082110001" };
-
-  it("sends a fresh query_trace_no each time (never the order number) with the create answer's trade_no", async () => {
-    const fake = fakeHttp(answer("query-answer-pending"));
-    await xiangma(CONFIG).queryOrder?.(ORDER, fake.http);
-    await xiangma(CONFIG).queryOrder?.(ORDER, fake.http);
-    const [first, second] = [fake.sent(0), fake.sent(1)];
-    expectEvidenceShape(first, evidence("xiangma", "query-request"));
-    expect(first).toMatchObject({ inst_no: "60000001", mch_no: "Y52212190001", trade_no: ORDER.gatewayOrderNo });
-    expect(first.query_trace_no).toMatch(/^[0-9a-f]{32}$/);
-    expect(first.query_trace_no).not.toBe(ORDER.orderNo);
-    expect(second.query_trace_no).not.toBe(first.query_trace_no);
-    expect(verifySign(first, RULE, KEY, first.sign)).toBe(true);
-  });
-
-  it("reads the evidence's paid answer: result_code is the trade state; it names the order and its amount", async () => {
-    const { http } = fakeHttp(answer("query-answer-paid"));
-    await expect(xiangma(CONFIG).queryOrder?.(ORDER, http)).resolves.toEqual({
-      status: "paid",
-      amountFen: 1,
-      orderNo: ORDER.orderNo,
-      gatewayOrderNo: ORDER.gatewayOrderNo,
-      paidAt: "2023-03-06T15:55:01.000Z",
-    });
-  });
-
-  it("reads PAY_IN_PROCESS as pending and PAY_FAIL as failed", async () => {
-    const pending = fakeHttp(answer("query-answer-pending"));
-    await expect(xiangma(CONFIG).queryOrder?.(ORDER, pending.http)).resolves.toMatchObject({ status: "pending", orderNo: ORDER.orderNo, amountFen: 1 });
-    const failed = fakeHttp(answer("query-answer-pending", { result_code: "PAY_FAIL" }));
-    await expect(xiangma(CONFIG).queryOrder?.(ORDER, failed.http)).resolves.toMatchObject({ status: "failed" });
-  });
-
-  it("also reads an older answer's trade_state SUCCESS as paid", async () => {
-    const { http } = fakeHttp(answer("query-answer-trade-state"));
-    await expect(xiangma(CONFIG).queryOrder?.(ORDER, http)).resolves.toMatchObject({ status: "paid", amountFen: 1, orderNo: ORDER.orderNo });
-  });
-
-  it("refuses an answer to another query, for another merchant, or with a bad signature", async () => {
-    const evidenceAnswer = evidence("xiangma", "query-answer-paid").body;
-    const otherQuery = fakeHttp(() => JSON.stringify(signed({ ...evidenceAnswer, sign: undefined })));
-    await expect(xiangma(CONFIG).queryOrder?.(ORDER, otherQuery.http)).rejects.toThrow(/query_trace_no/);
-    const otherMerchant = fakeHttp(answer("query-answer-paid", { mch_no: "Y0000000000" }));
-    await expect(xiangma(CONFIG).queryOrder?.(ORDER, otherMerchant.http)).rejects.toThrow(/mch_no/);
-    const forged = fakeHttp((request) => JSON.stringify({ ...JSON.parse(answer("query-answer-paid")(request)), total_amount: "2" }));
-    await expect(xiangma(CONFIG).queryOrder?.(ORDER, forged.http)).rejects.toThrow(/signature/);
-  });
-
-  it("does not query without the create answer's trade_no", async () => {
-    const fake = fakeHttp(answer("query-answer-paid"));
-    await expect(xiangma(CONFIG).queryOrder?.({ orderNo: ORDER.orderNo }, fake.http)).rejects.toThrow(GatewayError);
-    expect(fake.requests).toHaveLength(0);
   });
 });

@@ -8,9 +8,9 @@ import type { AddressInfo } from "node:net";
 import type { RequestHandler } from "express";
 import request from "supertest";
 import { GatewayError, NotifyRejectedError } from "../../src/errors.js";
-import type { CreateOrderInput, GatewayAdapter, QueryInput, QueryResult } from "../../src/gateways/types.js";
+import type { CreateOrderInput, GatewayAdapter, QueryInput, QueryResult } from "../../src/gateways/contract.js";
 import type { LogFields, PaybridgeOptions, Payment } from "../../src/types.js";
-import { COMMON_SIGN_RULE, createSigner } from "../../src/signing.js";
+import { COMMON_SIGN_RULE, createSigner } from "../../src/gateways/kit/signing.js";
 import { host, type Hosted, type HostName } from "./hosts.js";
 
 export interface FakeGatewayOptions {

@@ -5,8 +5,8 @@
  * like its payment notifies.
  */
 import { GatewayTimeoutError, NotifyRejectedError } from "../../src/errors.js";
-import type { CloseInput, RefundAnswer, RefundInput, RefundQueryInput } from "../../src/gateways/types.js";
-import { COMMON_SIGN_RULE, createSigner } from "../../src/signing.js";
+import type { CloseInput, RefundAnswer, RefundInput, RefundQueryInput } from "../../src/gateways/contract.js";
+import { COMMON_SIGN_RULE, createSigner } from "../../src/gateways/kit/signing.js";
 import { FAKE_KEY, fakeGateway, type FakeGateway } from "./fake-adapter.js";
 
 export type ScriptedRefund = RefundAnswer | "timeout" | ((input: RefundInput) => Promise<RefundAnswer>);

@@ -6,7 +6,7 @@
  */
 import { isFen, isPaidStatus, type OrderStatus } from "@paybridge/shared";
 import { GatewayError, InvalidRequestError, PaybridgeError } from "../../errors.js";
-import type { RefundAnswer, RefundRules } from "../../gateways/types.js";
+import type { RefundAnswer, RefundRules } from "../../gateways/contract.js";
 import { redactGatewayText } from "../../redact.js";
 import type { OrderRecord, RefundEntry } from "../../store/contract.js";
 import type { RefundRequest } from "../../types.js";

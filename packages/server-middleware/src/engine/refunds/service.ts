@@ -12,7 +12,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { NotifyRejectedError, PaybridgeError, RefundUnsupportedError } from "../../errors.js";
-import type { GatewayAdapter, GatewayHttp, NotifyInput, NotifyReply, RefundAnswer } from "../../gateways/types.js";
+import type { GatewayAdapter, GatewayHttp, NotifyInput, NotifyReply, RefundAnswer } from "../../gateways/contract.js";
 import type { OrderRecord, RefundEntry } from "../../store/contract.js";
 import type { Refund, RefundRequest, RefundResult } from "../../types.js";
 import type { EngineContext } from "../context.js";

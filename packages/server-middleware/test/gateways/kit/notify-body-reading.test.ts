@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { notifyFields, rawJsonMembers, readNotifyBody } from "../../src/gateways/wire.js";
+import { rawJsonMembers } from "../../../src/gateways/kit/json.js";
+import { notifyFields, readNotifyBody } from "../../../src/gateways/kit/notify-body.js";
 
 const json = (text: string, contentType = "application/json") => ({ rawBody: Buffer.from(text), headers: { "content-type": contentType } });
 

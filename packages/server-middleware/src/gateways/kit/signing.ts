@@ -5,7 +5,7 @@
  * Knows nothing of HTTP or of any gateway; adapters and the sandbox both build on it.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import { registerSecret } from "./redact.js";
+import { registerSecret } from "../../redact.js";
 
 export interface SignRule {
   /**

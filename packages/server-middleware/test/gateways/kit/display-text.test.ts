@@ -3,11 +3,11 @@
  * without splitting a character (a lone surrogate cannot be signed as UTF-8 nor shown).
  */
 import { describe, expect, it } from "vitest";
-import { fubei } from "../../src/gateways/fubei.js";
-import { lianke } from "../../src/gateways/lianke.js";
-import type { CreateOrderInput, GatewayAdapter } from "../../src/gateways/types.js";
-import { displayText } from "../../src/gateways/wire.js";
-import { NOTIFY_URL, fakeHttp, fixture } from "./helpers.js";
+import { fubei } from "../../../src/gateways/fubei.js";
+import { lianke } from "../../../src/gateways/lianke.js";
+import type { CreateOrderInput, GatewayAdapter } from "../../../src/gateways/contract.js";
+import { displayText } from "../../../src/gateways/kit/text.js";
+import { NOTIFY_URL, fakeHttp, fixture } from "../helpers.js";
 
 const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, InvalidRequestError } from "../../src/errors.js";
-import { configInteger, configText, configUrl, optionalText, requiredFen, requiredText } from "../../src/validate.js";
+import { ConfigError, InvalidRequestError } from "../../../src/errors.js";
+import { configInteger, configText, configUrl, optionalText, requiredFen, requiredText } from "../../../src/gateways/kit/validate.js";
 
 function fieldOf(run: () => unknown): string | undefined {
   try {

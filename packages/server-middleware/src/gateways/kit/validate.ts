@@ -5,7 +5,7 @@
  * some values are secrets.
  */
 import { isFen } from "@paybridge/shared";
-import { ConfigError, InvalidRequestError } from "./errors.js";
+import { ConfigError, InvalidRequestError } from "../../errors.js";
 
 export interface TextRule {
   /** Maximum length in UTF-16 code units (what the gateways' Java and .NET servers count). */
@@ -19,15 +19,16 @@ export interface TextRule {
 /** A required text field: present, non-empty, within its length and pattern. */
 export function requiredText(value: string | undefined, field: string, rule: TextRule = {}): string {
   if (value === undefined || value === "") throw new InvalidRequestError(`${field} is required`, field);
-  return checkText(value, field, rule);
+  return textWithinRule(value, field, rule);
 }
 
 /** An optional text field: absent (undefined or "") gives undefined, else checked like a required one. */
 export function optionalText(value: string | undefined, field: string, rule: TextRule = {}): string | undefined {
-  return value === undefined || value === "" ? undefined : checkText(value, field, rule);
+  return value === undefined || value === "" ? undefined : textWithinRule(value, field, rule);
 }
 
-function checkText(value: string, field: string, rule: TextRule): string {
+/** `value` once it keeps `rule`; an InvalidRequestError naming the field otherwise. */
+function textWithinRule(value: string, field: string, rule: TextRule): string {
   if (typeof value !== "string") throw new InvalidRequestError(`${field} must be a string`, field);
   if (rule.min !== undefined && value.length < rule.min) {
     throw new InvalidRequestError(`${field} must be at least ${rule.min} characters`, field);

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { COMMON_SIGN_RULE, canonicalString, computeSign, createSigner, verifySign, type SignRule } from "../src/signing.js";
+import { COMMON_SIGN_RULE, canonicalString, computeSign, createSigner, verifySign, type SignRule } from "../../../src/gateways/kit/signing.js";
 
 const md5 = (text: string) => createHash("md5").update(text, "utf8").digest("hex");
 const rule = (overrides: Partial<SignRule>): SignRule => ({ ...COMMON_SIGN_RULE, ...overrides });

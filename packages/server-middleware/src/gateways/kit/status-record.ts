@@ -3,18 +3,14 @@
  * answer. Which field holds what (and the amount's unit) is each adapter's declaration; how
  * the fields are read, and what a missing or unknown one means, is decided here once.
  */
-import { GatewayError, NotifyRejectedError } from "../errors.js";
-import type { QueryResult, VerifiedNotify } from "./types.js";
-import {
-  convertAmount,
-  notifyOutcome,
-  requiredNotifyText,
-  shanghaiTimeToIso,
-  statusOf,
-  textOf,
-  type GatewayStatusTable,
-  type JsonObject,
-} from "./wire.js";
+import { GatewayError, NotifyRejectedError } from "../../errors.js";
+import type { QueryResult, VerifiedNotify } from "../contract.js";
+import { convertAmount, queryAmountFen } from "./checks.js";
+import type { JsonObject } from "./json.js";
+import { requiredNotifyText } from "./notify-body.js";
+import { notifyOutcome, statusOf, type GatewayStatusTable } from "./results.js";
+import { textOf } from "./text.js";
+import { shanghaiTimeToIso } from "./times.js";
 
 /** The names of a status record's fields, as one gateway sends them. */
 export interface StatusRecordLayout {
@@ -44,15 +40,6 @@ export function statusRecordReader(gateway: string, statuses: GatewayStatusTable
   const paidAtOf = (record: JsonObject): string | undefined =>
     layout.paidAt === undefined ? undefined : shanghaiTimeToIso(record[layout.paidAt]);
 
-  /** A query may leave the amount out (absent or null); one it sends must read exactly. */
-  function queryAmountFen(value: unknown): number | undefined {
-    if (value === undefined || value === null) return undefined;
-    const fail = (message: string): GatewayError => new GatewayError(gateway, message);
-    const text = textOf(value);
-    if (text === undefined) throw fail(`${gateway} query answered an unreadable ${layout.amount}`);
-    return fenOf(text, fail);
-  }
-
   return {
     notify(record) {
       const word = record[layout.status];
@@ -74,7 +61,7 @@ export function statusRecordReader(gateway: string, statuses: GatewayStatusTable
       if (status === undefined) throw new GatewayError(gateway, `${gateway} query answered an unknown ${layout.status}`);
       return {
         status,
-        amountFen: queryAmountFen(record[layout.amount]),
+        amountFen: queryAmountFen(gateway, layout.amount, record[layout.amount], layout.amountToFen),
         orderNo: textOf(record[layout.orderNo]),
         gatewayOrderNo: textOf(record[layout.gatewayOrderNo]),
         paidAt: paidAtOf(record),

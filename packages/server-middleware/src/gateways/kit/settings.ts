@@ -3,9 +3,11 @@
  * check, state words, paths), checked at once: a bad one throws ConfigError naming
  * `gateways.<id>.<option>`, never echoing a value.
  */
-import { ConfigError } from "../errors.js";
-import type { SignRule } from "../signing.js";
-import { isJsonObject, type GatewayStatusTable } from "./wire.js";
+import { ConfigError } from "../../errors.js";
+import { checkGatewayId } from "./gateway-id.js";
+import { isJsonObject } from "./json.js";
+import type { GatewayStatusTable } from "./results.js";
+import type { SignRule } from "./signing.js";
 
 /** Settings every adapter takes. */
 export interface GatewayConfigBase {
@@ -31,11 +33,7 @@ export interface BaseSettings {
 export function baseSettings(config: GatewayConfigBase, gateway: string, statuses: GatewayStatusTable): BaseSettings {
   // Checked at run time too: configuration often comes from untyped JavaScript or JSON.
   if (!isJsonObject(config as unknown)) throw new ConfigError(`gateways.${gateway}`, "must be an object");
-  const id = config.id ?? gateway;
-  // The id is a path segment of the notify URL.
-  if (typeof id !== "string" || !/^[A-Za-z0-9_-]{1,32}$/.test(id)) {
-    throw new ConfigError(`gateways.${gateway}.id`, "must be 1-32 letters, digits, '-' or '_'");
-  }
+  const id = checkGatewayId(config.id ?? gateway, `gateways.${gateway}.id`);
   const option = (name: string): string => `gateways.${id}.${name}`;
   for (const name of ["signRule", "statuses"] as const) {
     if (config[name] !== undefined && !isJsonObject(config[name] as unknown)) throw new ConfigError(option(name), "must be an object");
