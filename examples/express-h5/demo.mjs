@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import express from "express";
-import { paybridge, RedisOrderStore } from "@paybridge/server-middleware";
+import { MySqlOrderStore, paybridge, PostgresOrderStore, RedisOrderStore } from "@paybridge/server-middleware";
 import { createSandbox, sandboxAdapters } from "@paybridge/sandbox";
 import { amountFenOf } from "./amount.mjs";
 import { isGatewayId, realAdapter } from "./gateways.mjs";
@@ -65,9 +65,13 @@ export async function startDemo(options = {}) {
   // Only without a real gateway: the sandbox's public key must never sit beside a real one.
   // It notifies this demo's router and nothing else (no POSTs to other services on the host).
   const sandbox = real ? null : createSandbox({ notifyBaseUrl: `${url}/pay/notify/` });
-  // Several demo instances share orders through Redis; a single one keeps them in memory.
-  const store = env.PAYBRIDGE_REDIS_URL ? new RedisOrderStore({ redis: env.PAYBRIDGE_REDIS_URL }) : undefined;
+  // Orders in a database (PAYBRIDGE_DATABASE_URL) or Redis survive a restart and are shared by
+  // several demo instances; without either, one instance keeps them in memory.
+  /** @type {ReturnType<typeof storeFrom>} */
+  let store;
   try {
+    store = storeFrom(env);
+    if (store && "migrate" in store) await store.migrate();
     const adapter = real ?? findAdapter(sandboxAdapters(`${url}/sandbox`), gateway);
     const pay = paybridge({
       gateways: [adapter],
@@ -171,6 +175,22 @@ function clientDistDirectory() {
   } catch (cause) {
     throw new Error("the browser client is not built: run `npx pnpm@10 build` first", { cause });
   }
+}
+
+/**
+ * The store PAYBRIDGE_DATABASE_URL names (`postgres://…`, `mysql://…`, `pglite:<folder>`), else
+ * Redis at PAYBRIDGE_REDIS_URL, else none (paybridge's memory store).
+ * @param {Readonly<Record<string, string | undefined>>} env
+ * @returns {(PostgresOrderStore | MySqlOrderStore | RedisOrderStore) | undefined}
+ */
+function storeFrom(env) {
+  const url = env.PAYBRIDGE_DATABASE_URL;
+  if (url) {
+    if (/^mysql:\/\//.test(url)) return new MySqlOrderStore({ mysql: url });
+    if (/^(postgres(ql)?:\/\/|pglite:)/.test(url)) return new PostgresOrderStore({ postgres: url });
+    throw new Error("PAYBRIDGE_DATABASE_URL must start with postgres://, mysql:// or pglite:");
+  }
+  return env.PAYBRIDGE_REDIS_URL ? new RedisOrderStore({ redis: env.PAYBRIDGE_REDIS_URL }) : undefined;
 }
 
 /**

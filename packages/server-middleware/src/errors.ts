@@ -117,3 +117,28 @@ export class RateLimitedError extends PaybridgeError {
     super("rate_limited", "too many orders created; try again later", { retryAfterSeconds });
   }
 }
+
+/**
+ * The order store failed: its database could not be reached or refused a statement. Names the
+ * store; the HTTP routes answer 500 (a notify: the gateway's retry reply) and log it.
+ */
+export class OrderStoreError extends Error {
+  override readonly name: string = "OrderStoreError";
+  /** The store's class name, e.g. `PostgresOrderStore`. */
+  readonly store: string;
+  constructor(store: string, message: string, options: { cause?: unknown } = {}) {
+    super(`${store}: ${message}`, options.cause === undefined ? undefined : { cause: options.cause });
+    this.store = store;
+  }
+}
+
+/** The database's schema is older than this paybridge: run `store.migrate()` or the named migration. */
+export class StoreSchemaError extends OrderStoreError {
+  override readonly name = "StoreSchemaError";
+  /** The first migration the database lacks, e.g. `migrations/postgres/001_orders.sql`. */
+  readonly migration: string;
+  constructor(store: string, message: string, migration: string) {
+    super(store, message);
+    this.migration = migration;
+  }
+}

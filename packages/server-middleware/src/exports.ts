@@ -54,8 +54,13 @@ export {
   RefundUnsupportedError,
   StoreFullError,
   RateLimitedError,
+  OrderStoreError,
+  StoreSchemaError,
 } from "./errors.js";
 export { type SignRule, type Signer, type SignableFields, createSigner, computeSign, verifySign, canonicalString, COMMON_SIGN_RULE } from "./gateways/kit/signing.js";
 export { MemoryOrderStore, type MemoryOrderStoreOptions } from "./store/memory.js";
+export { PostgresOrderStore, type PostgresOrderStoreOptions, type PostgresPool, type PostgresResult, type PGliteDatabase } from "./store/postgres.js";
+export { MySqlOrderStore, type MySqlOrderStoreOptions, type MySqlPool, type MySqlConnection } from "./store/mysql.js";
+export type { SqlStoreOptions } from "./store/sql-base.js";
 export { RedisOrderStore, type RedisOrderStoreOptions, type RedisCommands, type RedisConnectOptions } from "./store/redis.js";
 export * from "./gateways/index.js";

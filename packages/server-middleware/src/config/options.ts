@@ -7,7 +7,7 @@ import { ConfigError } from "../errors.js";
 import type { GatewayAdapter } from "../gateways/contract.js";
 import { checkGatewayId } from "../gateways/kit/gateway-id.js";
 import { MemoryOrderStore } from "../store/memory.js";
-import type { CreateRateLimit, PaybridgeOptions } from "../types.js";
+import type { CreateRateLimit, Logger, PaybridgeOptions } from "../types.js";
 import { CREATE_RATE_LIMIT_DEFAULTS, DEFAULTS, minRefundSendLeaseMs } from "./defaults.js";
 import { defaultLogger, toLogger } from "./logger.js";
 
@@ -74,6 +74,7 @@ export function validateOptions<Req>(options: PaybridgeOptions<Req>): ResolvedOp
     const given = options.defaultChannel !== undefined ? `"${defaultChannel}"` : `"${defaultChannel}" (the default)`;
     throw new ConfigError("defaultChannel", `${given} has no gateway in \`routing\`; route it or set defaultChannel to a routed channel`);
   }
+  const logger = options.logger ? toLogger(options.logger) : defaultLogger;
   return {
     gateways,
     routing: options.routing,
@@ -84,8 +85,8 @@ export function validateOptions<Req>(options: PaybridgeOptions<Req>): ResolvedOp
     expireAfterMs: options.expireAfterMs ?? DEFAULTS.expireAfterMs,
     sweepIntervalMs: options.sweepIntervalMs ?? DEFAULTS.sweepIntervalMs,
     statusTokenSecret: options.statusTokenSecret,
-    store: options.store ?? new MemoryOrderStore(),
-    logger: options.logger ? toLogger(options.logger) : defaultLogger,
+    store: options.store ?? defaultStore(logger),
+    logger,
     timeoutMs,
     queryIntervalMs: options.queryIntervalMs ?? DEFAULTS.queryIntervalMs,
     defaultChannel,
@@ -110,6 +111,17 @@ function validateRateLimit<Req>(limit: CreateRateLimit<Req> | undefined): Requir
     if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) throw new ConfigError(`createRateLimit.${name}`, "must be a positive whole number");
   }
   return { clientKey: limit.clientKey, max: limit.max ?? CREATE_RATE_LIMIT_DEFAULTS.max, windowMs: limit.windowMs ?? CREATE_RATE_LIMIT_DEFAULTS.windowMs };
+}
+
+/** The memory store; in production, with one warning: a restart loses every order in it. */
+function defaultStore(logger: Logger): MemoryOrderStore {
+  if (process.env.NODE_ENV === "production") {
+    logger.warn(
+      "paybridge keeps orders in memory (no `store` given): a restart or crash loses every pending order, paid order and " +
+        "refund ledger, and other instances cannot see them; use PostgresOrderStore, MySqlOrderStore or RedisOrderStore",
+    );
+  }
+  return new MemoryOrderStore();
 }
 
 function requireMethods(option: string, value: unknown, methods: readonly string[]): void {

@@ -37,7 +37,17 @@ export class NotifyService {
   async notify(gatewayId: string, input: NotifyInput): Promise<NotifyReply> {
     const receivedAt = Date.now();
     const id = newNotifyId(receivedAt);
-    const { reply, ...outcome } = await this.#process(gatewayId, input, id);
+    let processed: Processed;
+    try {
+      processed = await this.#process(gatewayId, input, id);
+    } catch (error) {
+      // The store could not be reached (or failed): what the notify says is not recorded yet,
+      // so the gateway's own failure reply, with a 5xx, makes it retry.
+      this.#ctx.logError("notify could not be handled; the gateway retries it", error, { gateway: gatewayId });
+      const { failure } = this.#adapter(gatewayId).notifyReply;
+      return { ...failure, status: retryStatus(failure.status) };
+    }
+    const { reply, ...outcome } = processed;
     await this.#recorder.keep(this.#recorder.entry(id, gatewayId, input, receivedAt, outcome));
     return reply;
   }

@@ -161,3 +161,35 @@ describe("the default logger", () => {
     expect(JSON.parse(lines[1] ?? "")).toMatchObject({ level: "error", message: "internal error" });
   });
 });
+
+describe("the default memory store under NODE_ENV=production", () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  const collect = () => {
+    const warnings: string[] = [];
+    const logger = { info: () => {}, warn: (message: string) => void warnings.push(message), error: () => {} };
+    return { warnings, logger };
+  };
+
+  it("warns once at start, through the configured logger, what a restart loses and which store to use", () => {
+    vi.stubEnv("NODE_ENV", "production");
+    const { warnings, logger } = collect();
+    validateOptions({ ...valid(), logger });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/in memory/);
+    expect(warnings[0]).toMatch(/restart/);
+    expect(warnings[0]).toMatch(/PostgresOrderStore.*MySqlOrderStore.*RedisOrderStore/);
+  });
+
+  it("says nothing when a store is given, or outside production", () => {
+    vi.stubEnv("NODE_ENV", "production");
+    const given = collect();
+    validateOptions({ ...valid(), logger: given.logger, store: new MemoryOrderStore() });
+    vi.stubEnv("NODE_ENV", "development");
+    const development = collect();
+    validateOptions({ ...valid(), logger: development.logger });
+    expect([given.warnings, development.warnings]).toEqual([[], []]);
+  });
+});
