@@ -55,8 +55,10 @@ const pay = paybridge({
   publicUrl: "http://127.0.0.1/pay",
   statusTokenSecret: "sql-restart-test-secret-0123456789abcdef",
   resolveOrder: () => ({ amountFen: 1_000 }),
-  // Short leases: a claim of a killed process is retaken a second later.
+  // Short leases: a claim of a killed process is retaken a second later; a refund send's lease
+  // (at least 2 × timeoutMs + 1 s) three seconds later.
   fulfilmentLeaseMs: 1_000,
+  timeoutMs: 1_000,
   onPaid: async (payment) => {
     event({ event: "onPaid.start", orderNo: payment.orderNo });
     if (env.SHOP_HANG_ON_PAID === "1") await new Promise(() => {});

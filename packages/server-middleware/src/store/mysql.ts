@@ -139,6 +139,11 @@ export class MySqlOrderStore extends SqlStoreBase implements OrderStore {
     return affectedRows(result);
   }
 
+  protected override async execute(sql: string, values: unknown[]): Promise<{ rows: Array<Record<string, unknown>>; affected: number }> {
+    const [result] = await (await this.#pool).query(sql, values);
+    return Array.isArray(result) ? { rows: result as Array<Record<string, unknown>>, affected: 0 } : { rows: [], affected: affectedRows(result) };
+  }
+
   protected override async endConnection(): Promise<void> {
     if (this.#ownsPool) await (await this.#pool).end();
   }

@@ -151,6 +151,12 @@ export class PostgresOrderStore extends SqlStoreBase implements OrderStore {
     return rows.length;
   }
 
+  protected override async execute(sql: string, values: unknown[]): Promise<{ rows: Array<Record<string, unknown>>; affected: number }> {
+    // A DELETE returns no rows here; its count comes back as the rows a RETURNING would give.
+    const rows = await (await this.#connection).query(sql.startsWith("DELETE") ? `${sql} RETURNING 1` : sql, values);
+    return { rows, affected: rows.length };
+  }
+
   protected override async endConnection(): Promise<void> {
     await (await this.#connection).end();
   }

@@ -6,6 +6,7 @@
 import { ConfigError, OrderStoreError } from "../errors.js";
 import type { OrderRecord, OrderStore, PendingCursor } from "./contract.js";
 import { DEFAULT_RETENTION_MS } from "./retention.js";
+import { SqlNotifyInbox, type SqlExecute } from "./sql-inbox.js";
 import { columnsOf, readRecord, recordJson, type RecordColumns } from "./sql-record.js";
 import { migrations, pending, requireSchema, type Migration, type SqlDialect } from "./sql-schema.js";
 
@@ -33,6 +34,8 @@ export abstract class SqlStoreBase implements OrderStore {
   /** Settles once the schema is known to be current; a failure is retried on the next call. */
   #ready: Promise<void> | undefined;
   #closed: Promise<void> | undefined;
+  /** The notify inbox, in the same database (migration 002). */
+  readonly inbox: SqlNotifyInbox;
 
   protected constructor(name: string, dialect: SqlDialect, options: SqlStoreOptions) {
     const { retentionMs = DEFAULT_RETENTION_MS, pruneBatchSize = DEFAULT_PRUNE_BATCH, now = Date.now } = options;
@@ -43,6 +46,7 @@ export abstract class SqlStoreBase implements OrderStore {
     this.#retentionMs = retentionMs;
     this.#pruneBatch = pruneBatchSize;
     this.#now = now;
+    this.inbox = new SqlNotifyInbox(dialect, (operation, run) => this.#call(operation, run), (sql, values) => this.execute(sql, values));
   }
 
   protected abstract queryVersion(): Promise<number>;
@@ -57,6 +61,8 @@ export abstract class SqlStoreBase implements OrderStore {
   /** Deletes at most `limit` orders finished at or before `finishedBy`; resolves how many. */
   protected abstract deleteFinished(finishedBy: string, limit: number): Promise<number>;
   protected abstract endConnection(): Promise<void>;
+  /** Runs one statement of the notify inbox. */
+  protected abstract execute(...args: Parameters<SqlExecute>): ReturnType<SqlExecute>;
 
   get(orderNo: string): Promise<OrderRecord | null> {
     return this.#call("get", () => this.selectRecord(orderNo));

@@ -1,7 +1,12 @@
+import { PGlite } from "@electric-sql/pglite";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemoryOrderStore } from "../../src/store/memory.js";
+import { MySqlOrderStore } from "../../src/store/mysql.js";
+import { PostgresOrderStore } from "../../src/store/postgres.js";
 import { RedisOrderStore } from "../../src/store/redis.js";
+import { mariadbServerMissing, startMariadbServer, type MariadbServer } from "../../../../test/support/mariadb-server.js";
+import { postgresServerMissing, startPostgresServer, type PostgresServer } from "../../../../test/support/postgres-server.js";
 import { redisServerMissing, startRedisServer, type RedisServer } from "../../../../test/support/redis-server.js";
 import { describeInboxContract, newEntry } from "./inbox-contract.js";
 
@@ -48,5 +53,44 @@ describe.skipIf(redisServerMissing)("RedisOrderStore's inbox", () => {
     expect(await store.inbox.get(entry.id)).toBeNull();
     expect(await store.inbox.list({})).toEqual([]);
     await store.close();
+  });
+});
+
+describe.skipIf(postgresServerMissing)("PostgresOrderStore's inbox (pg)", () => {
+  let server: PostgresServer;
+  beforeAll(async () => {
+    server = await startPostgresServer();
+  });
+  afterAll(() => server?.stop());
+
+  describeInboxContract(async () => {
+    const url = await server.createDatabase("inbox");
+    const [first, second] = [new PostgresOrderStore({ postgres: url }), new PostgresOrderStore({ postgres: url })];
+    expect(await first.migrate()).toEqual(["001_orders", "002_notifies"]);
+    return { inboxes: [first.inbox, second.inbox], close: async () => void (await Promise.all([first.close(), second.close()])) };
+  });
+});
+
+describe("PostgresOrderStore's inbox (PGlite)", () => {
+  describeInboxContract(async () => {
+    const db = new PGlite();
+    const store = new PostgresOrderStore({ postgres: db });
+    await store.migrate();
+    return { inboxes: [store.inbox, new PostgresOrderStore({ postgres: db }).inbox], close: () => db.close() };
+  });
+});
+
+describe.skipIf(mariadbServerMissing)("MySqlOrderStore's inbox (MariaDB)", () => {
+  let server: MariadbServer;
+  beforeAll(async () => {
+    server = await startMariadbServer();
+  });
+  afterAll(() => server?.stop());
+
+  describeInboxContract(async () => {
+    const url = await server.createDatabase("inbox");
+    const [first, second] = [new MySqlOrderStore({ mysql: url }), new MySqlOrderStore({ mysql: url })];
+    expect(await first.migrate()).toEqual(["001_orders", "002_notifies"]);
+    return { inboxes: [first.inbox, second.inbox], close: async () => void (await Promise.all([first.close(), second.close()])) };
   });
 });

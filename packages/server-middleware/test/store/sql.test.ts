@@ -50,13 +50,16 @@ function describeSqlStore(skip: boolean, dialect: () => Dialect): void {
       expect((refused as Error).message).toMatch(/^(PostgresOrderStore|MySqlOrderStore): .*store\.migrate\(\)/);
       // Two instances starting at once: each migration is applied by one of them.
       const applied = await Promise.all([a.migrate(), b.migrate()]);
-      expect(applied.flat()).toEqual(["001_orders"]);
+      expect(applied.flat().sort()).toEqual(["001_orders", "002_notifies"]);
       expect(await a.migrate()).toEqual([]);
       expect(await a.get("A1")).toBeNull();
       expect(await b.insert(newOrder({ orderNo: "A1" }))).toBe(true);
 
-      // A schema older than the package (here: its record of migration 1 gone) refuses again.
-      await db.sql("DELETE FROM paybridge_schema WHERE version = 1");
+      // A database at schema 1 (before the notify inbox) refuses, naming migration 002.
+      await db.sql("DELETE FROM paybridge_schema WHERE version = 2");
+      await expect(db.store().get("A1")).rejects.toMatchObject({ name: "StoreSchemaError", migration: expect.stringContaining("002_notifies.sql") });
+      // A schema older than the package (here: the record of every migration gone) refuses again.
+      await db.sql("DELETE FROM paybridge_schema");
       await expect(db.store().get("A1")).rejects.toMatchObject({ name: "StoreSchemaError", migration });
       await db.close();
     });
