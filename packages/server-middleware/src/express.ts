@@ -9,14 +9,14 @@ import { PaybridgeHttp } from "./http/core.js";
 import { nodeCoreRequest, writeAnswer } from "./http/node.js";
 import { jsonAnswer } from "./http/answer.js";
 import type { OrderStore } from "./store/contract.js";
-import type { PaybridgeEvents, PaybridgeOperations, PaybridgeOptions as HostOptions, ResolveOrderInput as HostResolveOrderInput } from "./types.js";
+import type { MerchantOperations, PaybridgeEvents, PaybridgeOperations, PaybridgeOptions as HostOptions, ResolveOrderInput as HostResolveOrderInput } from "./types.js";
 
 /** The options of `paybridge()`: resolveOrder is handed Express's `req`. */
 export type PaybridgeOptions<Req = Request> = HostOptions<Req>;
 /** What resolveOrder is asked about; `req` is Express's request under `paybridge()`. */
 export type ResolveOrderInput<Req = Request> = HostResolveOrderInput<Req>;
 
-export interface PaybridgeRouter extends Router, PaybridgeOperations {
+export interface PaybridgeRouter extends Router, PaybridgeOperations, MerchantOperations {
   /** order.created, order.paid, order.failed, notify.rejected, gateway.error, refund.succeeded, refund.failed. */
   readonly events: PaybridgeEvents;
   /** The order store in use (the default MemoryOrderStore unless one was given). */

@@ -2,6 +2,10 @@
 export { paybridge, type PaybridgeRouter, type PaybridgeOptions, type ResolveOrderInput } from "./express.js";
 export type {
   Payment,
+  MerchantSetup,
+  MerchantsResolver,
+  MerchantTag,
+  MerchantOperations,
   ResolvedOrder,
   Routing,
   RoutingOrder,
@@ -44,6 +48,7 @@ export {
   GatewayError,
   GatewayTimeoutError,
   ConfigError,
+  MerchantUnavailableError,
   NotifyRejectedError,
   RefundUnsupportedError,
   StoreFullError,

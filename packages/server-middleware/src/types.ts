@@ -27,10 +27,31 @@ export interface ResolvedOrder {
   attach?: string | undefined;
   /** The payer's WeChat openid / Alipay user id; preferred to one the browser posted. */
   openId?: string | undefined;
+  /**
+   * With `merchants`: the shop this order belongs to (decided here, on the server, never by the
+   * browser). Its credentials pay, query, refund and close the order. Required then; ignored without `merchants`.
+   */
+  merchantId?: string | undefined;
 }
 
+/** With `merchants`: which merchant an order, event or payment belongs to. Absent in a single-shop setup. */
+export interface MerchantTag {
+  merchantId?: string;
+}
+
+/** One merchant's gateways, as the merchant's `merchants` function returns them. */
+export interface MerchantSetup {
+  /** This merchant's adapters, built with its own credentials; ids unique within the merchant. */
+  gateways: readonly GatewayAdapter[];
+  /** This merchant's routing; default: the top-level `routing`. */
+  routing?: Routing | undefined;
+}
+
+/** Looks up a merchant's setup by id; null/undefined for no such merchant. Cached for `merchantCacheTtlMs`. */
+export type MerchantsResolver = (merchantId: string) => MerchantSetup | null | undefined | Promise<MerchantSetup | null | undefined>;
+
 /** A confirmed payment, as the merchant's `onPaid` receives it. */
-export interface Payment {
+export interface Payment extends MerchantTag {
   orderNo: string;
   amountFen: number;
   /** The id of the gateway that took the money. */
@@ -68,13 +89,24 @@ export interface Logger {
 }
 
 export interface PaybridgeOptions<Req = unknown> {
-  /** The configured gateway adapters (`upaas({...})`, ...); at least one, ids unique. */
-  gateways: readonly GatewayAdapter[];
+  /** The configured gateway adapters (`upaas({...})`, ...); at least one, ids unique. Required without `merchants`; not allowed with it. */
+  gateways?: readonly GatewayAdapter[];
   /**
    * Which gateway serves a channel: `{ wechat: "fubei", alipay: "upaas" }` (each entry must
    * name a configured gateway that supports that channel), or a function of the order.
+   * Required without `merchants`; with it, the default for merchants that bring none.
    */
-  routing: Routing;
+  routing?: Routing;
+  /**
+   * Several merchants in one process: each order's merchant comes from resolveOrder's
+   * `merchantId`, and this function gives that merchant's gateways (credentials stay on the
+   * server). Notify URLs become publicUrl + "/notify/" + gateway + "/" + merchantId.
+   */
+  merchants?: MerchantsResolver | undefined;
+  /** How long a merchant's setup is cached, in ms. Default 5 minutes. `invalidateMerchant(id)` drops it sooner. */
+  merchantCacheTtlMs?: number | undefined;
+  /** The most the `merchants` function may take, in ms; past it the request answers 503 (a notify: the gateway retries). Default 5 000. */
+  merchantTimeoutMs?: number | undefined;
   /** Absolute http(s) URL where this router is reachable; notify URL = publicUrl + "/notify/" + id. */
   publicUrl: string;
   /** Looks the order up in the merchant's system; null when there is no such payable order (→ 404). */
@@ -118,6 +150,8 @@ export interface PaybridgeOptions<Req = unknown> {
 
 /** A refund to make, server-side only (`router.refund`). */
 export interface RefundRequest {
+  /** With `merchants`: whose order it is (required then). */
+  merchantId?: string | undefined;
   orderNo: string;
   /** The merchant's refund number: 1-64 letters, digits or _-.|*@. Reuse it to retry. */
   refundNo: string;
@@ -127,7 +161,7 @@ export interface RefundRequest {
 }
 
 /** What the merchant's onRefunded receives: one refund that succeeded. */
-export interface Refund {
+export interface Refund extends MerchantTag {
   orderNo: string;
   refundNo: string;
   amountFen: number;
@@ -178,12 +212,18 @@ export interface SweepResult {
 export interface PaybridgeOperations {
   /** Refunds a paid order, wholly or partly (server-side only: no route serves it). Idempotent on refundNo. */
   refund(request: RefundRequest): Promise<RefundResult>;
-  /** Closes a pending order, at its gateway where it has a close API. */
-  close(orderNo: string): Promise<CloseResult>;
+  /** Closes a pending order, at its gateway where it has a close API. With `merchants`, name the merchant. */
+  close(orderNo: string, merchantId?: string): Promise<CloseResult>;
   /** Closes expired pending orders and prunes finished ones past retention. */
   sweepExpired(): Promise<SweepResult>;
   /** Stops the sweep timer (when `sweepIntervalMs` started one). */
   stopSweeping(): void;
+}
+
+/** With `merchants`: dropping a merchant's cached setup (a no-op without merchants). */
+export interface MerchantOperations {
+  /** The next request for this merchant asks `merchants` again: after a key rotation step, or a shop leaving. */
+  invalidateMerchant(merchantId: string): void;
 }
 
 /** The calls paybridge makes to a gateway. */
@@ -191,15 +231,15 @@ export type GatewayOperation = "create" | "query" | "refund" | "close";
 
 /** The events on `router.events`. Listeners that throw are logged and do not disturb an order. */
 export interface PaybridgeEventMap {
-  "order.created": [order: { orderNo: string; gateway: string; gatewayOrderNo: string; channel: Channel; amountFen: number }];
+  "order.created": [order: MerchantTag & { orderNo: string; gateway: string; gatewayOrderNo: string; channel: Channel; amountFen: number }];
   "order.paid": [payment: Payment];
-  "order.failed": [order: { orderNo: string; gateway: string; status: "failed" | "closed" }];
-  "notify.rejected": [notice: { gateway: string; reason: string; orderNo?: string }];
-  "gateway.error": [fault: { gateway: string; orderNo: string; operation: GatewayOperation; error: PaybridgeError }];
+  "order.failed": [order: MerchantTag & { orderNo: string; gateway: string; status: "failed" | "closed" }];
+  "notify.rejected": [notice: MerchantTag & { gateway: string; reason: string; orderNo?: string }];
+  "gateway.error": [fault: MerchantTag & { gateway: string; orderNo: string; operation: GatewayOperation; error: PaybridgeError }];
   /** A refund the gateway confirmed; onRefunded runs for it. */
-  "refund.succeeded": [refund: RefundResult & { gateway: string }];
+  "refund.succeeded": [refund: RefundResult & MerchantTag & { gateway: string }];
   /** A refund the gateway refused; its amount is free again. */
-  "refund.failed": [refund: RefundResult & { gateway: string }];
+  "refund.failed": [refund: RefundResult & MerchantTag & { gateway: string }];
 }
 
 /** A listener of event `K`. */

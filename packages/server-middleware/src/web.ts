@@ -10,7 +10,7 @@ import { PaybridgeHttp } from "./http/core.js";
 import { chunkCollector, declaredOver, type BodyResult, type BodySource } from "./http/body.js";
 import type { HttpAnswer } from "./http/answer.js";
 import type { OrderStore } from "./store/contract.js";
-import type { PaybridgeEvents, PaybridgeOperations, PaybridgeOptions } from "./types.js";
+import type { MerchantOperations, PaybridgeEvents, PaybridgeOperations, PaybridgeOptions } from "./types.js";
 
 export interface PaybridgeHandlerOptions extends PaybridgeOptions<Request> {
   /**
@@ -20,7 +20,7 @@ export interface PaybridgeHandlerOptions extends PaybridgeOptions<Request> {
   basePath?: string | undefined;
 }
 
-export interface PaybridgeHandler extends PaybridgeOperations {
+export interface PaybridgeHandler extends PaybridgeOperations, MerchantOperations {
   (request: Request): Promise<Response>;
   /** order.created, order.paid, order.failed, notify.rejected, gateway.error, refund.succeeded, refund.failed. */
   readonly events: PaybridgeEvents;

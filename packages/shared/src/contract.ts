@@ -33,6 +33,8 @@ export const SERVER_ERROR_STATUS = {
   /** The refundNo is already used for another amount. */
   refund_conflict: 409,
   internal: 500,
+  /** Several merchants: the order's merchant could not be loaded just now (its setup threw or timed out); try again. */
+  merchant_unavailable: 503,
 } as const;
 export type ServerErrorCode = keyof typeof SERVER_ERROR_STATUS;
 

@@ -12,4 +12,6 @@ export const DEFAULTS = {
   maxGatewayResponseBytes: 1024 * 1024,
   expireAfterMs: 2 * 60 * 60 * 1000,
   sweepIntervalMs: 0,
+  merchantCacheTtlMs: 5 * 60 * 1000,
+  merchantTimeoutMs: 5_000,
 } as const satisfies Partial<PaybridgeOptions>;

@@ -7,12 +7,16 @@ import { ConfigError } from "../errors.js";
 import type { GatewayAdapter } from "../gateways/contract.js";
 import { checkGatewayId } from "../gateways/kit/gateway-id.js";
 import { MemoryOrderStore } from "../store/memory.js";
-import type { PaybridgeOptions } from "../types.js";
+import type { MerchantsResolver, PaybridgeOptions, Routing } from "../types.js";
 import { DEFAULTS } from "./defaults.js";
 import { defaultLogger, toLogger } from "./logger.js";
 
-/** Options with every default filled in, as the router and the order service use them. */
-export type ResolvedOptions<Req = unknown> = Required<PaybridgeOptions<Req>>;
+/**
+ * Options with every default filled in, as the router and the order service use them. With
+ * `merchants`, `gateways` is empty and `routing` the default for merchants without their own:
+ * each merchant's engine gets its own resolved options (src/engine/merchants/).
+ */
+export type ResolvedOptions<Req = unknown> = Required<Omit<PaybridgeOptions<Req>, "merchants">> & { merchants: MerchantsResolver | undefined };
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
 const isFunction = (value: unknown): value is (...args: never[]) => unknown => typeof value === "function";
@@ -20,8 +24,18 @@ const isFunction = (value: unknown): value is (...args: never[]) => unknown => t
 /** Throws ConfigError naming the first option that is wrong; returns the options with defaults. */
 export function validateOptions<Req>(options: PaybridgeOptions<Req>): ResolvedOptions<Req> {
   if (!isObject(options)) throw new ConfigError("options", "must be an object");
-  const gateways = validateGateways(options.gateways);
-  validateRouting(options.routing, gateways);
+  const merchants = options.merchants;
+  if (merchants !== undefined) {
+    if (!isFunction(merchants)) throw new ConfigError("merchants", "must be a function of the merchant id");
+    // Each merchant brings its own: one process-wide list would be a shop's credentials shared by all.
+    if (options.gateways !== undefined) throw new ConfigError("gateways", "must be absent with `merchants` (each merchant's setup gives its gateways)");
+    if (options.routing !== undefined && !isFunction(options.routing) && !isObject(options.routing)) {
+      throw new ConfigError("routing", "must map channels to gateway ids, or be a function");
+    }
+  }
+  const gateways = merchants ? [] : validateGateways(options.gateways);
+  const routing: Routing = merchants ? (options.routing ?? {}) : (options.routing as Routing);
+  if (!merchants) validateRouting(routing, gateways);
   validatePublicUrl(options.publicUrl);
   if (typeof options.statusTokenSecret !== "string" || options.statusTokenSecret.length < 32) {
     throw new ConfigError("statusTokenSecret", "must be a string of at least 32 characters");
@@ -38,7 +52,7 @@ export function validateOptions<Req>(options: PaybridgeOptions<Req>): ResolvedOp
   }
   if (options.store !== undefined) requireMethods("store", options.store, ["get", "insert", "compareAndSet", "compareAndDelete"]);
   if (options.logger !== undefined) requireMethods("logger", options.logger, ["info", "warn", "error"]);
-  for (const name of ["timeoutMs", "queryIntervalMs", "bodyLimit", "statusTokenTtlMs", "fulfilmentLeaseMs", "maxGatewayResponseBytes"] as const) {
+  for (const name of ["timeoutMs", "queryIntervalMs", "bodyLimit", "statusTokenTtlMs", "fulfilmentLeaseMs", "maxGatewayResponseBytes", "merchantCacheTtlMs", "merchantTimeoutMs"] as const) {
     const value = options[name];
     if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) {
       throw new ConfigError(name, "must be a positive whole number");
@@ -49,13 +63,16 @@ export function validateOptions<Req>(options: PaybridgeOptions<Req>): ResolvedOp
   }
   // The default too: a create request naming no channel must find a gateway.
   const defaultChannel = options.defaultChannel ?? DEFAULTS.defaultChannel;
-  if (!isFunction(options.routing) && options.routing[defaultChannel] === undefined) {
+  if (!merchants && !isFunction(routing) && routing[defaultChannel] === undefined) {
     const given = options.defaultChannel !== undefined ? `"${defaultChannel}"` : `"${defaultChannel}" (the default)`;
     throw new ConfigError("defaultChannel", `${given} has no gateway in \`routing\`; route it or set defaultChannel to a routed channel`);
   }
   return {
     gateways,
-    routing: options.routing,
+    routing,
+    merchants,
+    merchantCacheTtlMs: options.merchantCacheTtlMs ?? DEFAULTS.merchantCacheTtlMs,
+    merchantTimeoutMs: options.merchantTimeoutMs ?? DEFAULTS.merchantTimeoutMs,
     publicUrl: options.publicUrl.replace(/\/+$/, ""),
     resolveOrder: options.resolveOrder,
     onPaid: options.onPaid,

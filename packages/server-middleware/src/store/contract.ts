@@ -6,6 +6,7 @@
 import type { Channel, OrderStatus, PayAction, Scene } from "@paybridge/shared";
 
 export interface OrderRecord {
+  /** The store key: the order number, or `m:<merchantId>:<orderNo>` for a merchant's order (src/store/scoped.ts). */
   orderNo: string;
   /** Incremented by every successful compareAndSet; 1 when inserted. */
   version: number;
