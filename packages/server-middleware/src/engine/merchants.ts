@@ -1,7 +1,7 @@
 /**
  * Several merchants in one process: one Engine per merchant, built from the merchant's own
  * setup (its adapters and their keys) and a view of the shared store scoped to its orders
- * (src/store/scoped.ts). The merchant of an order is what resolveOrder said on create; later
+ * (src/engine/merchant-store.ts). The merchant of an order is what resolveOrder said on create; later
  * steps find it again from the notify URL (/notify/:gateway/:merchant), the status token
  * (`<merchantId>~…`) or the merchant's own call (refund, close). Setups are cached for
  * `merchantCacheTtlMs`; `invalidateMerchant(id)` drops one sooner (a key rotated, a shop left).
@@ -11,7 +11,7 @@ import { validateOptions, type ResolvedOptions } from "../config/options.js";
 import { MerchantUnavailableError } from "../errors.js";
 import type { NotifyInput, NotifyReply } from "../gateways/contract.js";
 import type { OrderStore } from "../store/contract.js";
-import { parseMerchantKey, ScopedOrderStore } from "../store/scoped.js";
+import { parseMerchantKey, ScopedOrderStore } from "./merchant-store.js";
 import type { CloseResult, LogFields, Logger, MerchantOperations, PaybridgeEvents, PaybridgeOperations, RefundRequest, RefundResult, SweepResult } from "../types.js";
 import type { CreateResult } from "./create.js";
 import { Engine } from "./engine.js";

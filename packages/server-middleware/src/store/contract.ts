@@ -6,7 +6,7 @@
 import type { Channel, OrderStatus, PayAction, Scene } from "@paybridge/shared";
 
 export interface OrderRecord {
-  /** The store key: the order number, or `m:<merchantId>:<orderNo>` for a merchant's order (src/store/scoped.ts). */
+  /** The store key: the order number, or `m:<merchantId>:<orderNo>` for a merchant's order (src/engine/merchant-store.ts). */
   orderNo: string;
   /** Incremented by every successful compareAndSet; 1 when inserted. */
   version: number;

@@ -4,7 +4,7 @@
  * single-shop key or another merchant's; merchant ids cannot contain `:` either. The record as
  * stored keeps that key as its orderNo, so it names its merchant wherever it is read.
  */
-import type { OrderRecord, OrderStore } from "./contract.js";
+import type { OrderRecord, OrderStore } from "../store/contract.js";
 
 export const MERCHANT_KEY_PREFIX = "m:";
 
