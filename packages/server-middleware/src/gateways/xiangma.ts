@@ -92,7 +92,7 @@ export function xiangma(config: XiangmaConfig): GatewayAdapter {
   const baseUrl = configUrl(config.baseUrl ?? preset.baseUrl, option("baseUrl"));
   const instNo = configText(config.instNo, option("instNo"));
   const mchNo = configText(config.mchNo, option("mchNo"));
-  const signer = createSigner(configText(config.key, option("key")), { ...DEFAULT_SIGN_RULE, ...config.signRule });
+  const signer = createSigner(configText(config.key, option("key")), { ...DEFAULT_SIGN_RULE, ...config.signRule }, settings.previousKeys);
   const paths = pathSettings(config.paths, preset.paths, option("paths"));
   if (config.tradeStates !== undefined && !isJsonObject(config.tradeStates as unknown)) throw new ConfigError(option("tradeStates"), "must be an object");
   const tradeStates: GatewayStatusTable = Object.freeze({ ...TRADE_STATES, ...config.tradeStates });
