@@ -6,8 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { xiangma } from "../../src/gateways/xiangma.js";
 import { evidence, evidenceText } from "../support/evidence.js";
-import { fakeHttp } from "./helpers.js";
-import { KEY, WECHAT } from "./xiangma-fixtures.js";
+import { NotifyRejectedError } from "../../src/errors.js";
+import { fakeHttp, jsonNotify } from "./helpers.js";
+import { KEY, WECHAT, signed } from "./xiangma-fixtures.js";
 
 const config = { instNo: "60000001", mchNo: "Y52212190001", key: KEY, verifyResponseSign: false };
 
@@ -50,5 +51,17 @@ describe("openpay v3 white-label profiles", () => {
   it("a profile's id is a default: two platforms side by side keep their own, and id still overrides", () => {
     expect(xiangma({ ...config, preset: "shoubei", id: "sb2" }).id).toBe("sb2");
     expect(xiangma(config).id).toBe("xiangma");
+  });
+});
+
+describe("xiangma as a service provider: one institution (inst_no + key), a mch_no per merchant", () => {
+  const shopA = xiangma({ ...config, mchNo: "MCH-A" });
+  const shopB = xiangma({ ...config, mchNo: "MCH-B" });
+  const paid = { inst_no: config.instNo, pay_trace_no: "1001", total_amount: "1", trade_no: "X1", result_code: "PAY_SUCCESS", pay_time: "20240102030405", attach: "" };
+
+  it("a notify signed with the shared institution key for B's mch_no is refused by A's adapter", () => {
+    const forB = jsonNotify(signed({ ...paid, mch_no: "MCH-B" }));
+    expect(shopB.verifyNotify(forB).outcome).toBe("paid");
+    expect(() => shopA.verifyNotify(forB)).toThrow(NotifyRejectedError);
   });
 });
