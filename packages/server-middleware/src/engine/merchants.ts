@@ -19,6 +19,12 @@ import { checkMerchantId, isMerchantId } from "./input.js";
 import { checkResolved, clientErrorStatus, notFound } from "./order-fields.js";
 import { tokenMerchant } from "./status-tokens.js";
 
+/**
+ * Merchants cached at most. Notify URLs are the internet's to choose: without a bound, posts
+ * naming a million made-up merchants would keep a million cache entries. The oldest goes first.
+ */
+const MAX_CACHED_MERCHANTS = 10_000;
+
 /** Orders one sweep reads from the shared store at most (as a single engine's sweep). */
 const SWEEP_LIMIT = 1_000;
 
@@ -151,6 +157,8 @@ export class MerchantEngines implements PaybridgeOperations {
     if (cached && cached.until > now) return cached.engine;
     const engine = this.#load(merchantId);
     const entry = { engine, until: now + this.#options.merchantCacheTtlMs };
+    this.#cache.delete(merchantId);
+    if (this.#cache.size >= MAX_CACHED_MERCHANTS) this.#cache.delete(this.#cache.keys().next().value as string);
     this.#cache.set(merchantId, entry);
     // A failure is not cached: the next request asks again.
     engine.catch(() => {

@@ -214,3 +214,15 @@ describe("several merchants: refunds, closes, and faults", () => {
     expect(JSON.stringify(h.logs)).not.toContain(KEY_A);
   });
 });
+
+describe("several merchants: the setup cache is bounded", () => {
+  it("ten thousand made-up merchants evict the oldest entries rather than grow the cache without end", async () => {
+    const { h, a, calls } = await shops("express5", { merchantCacheTtlMs: 3_600_000 });
+    await create(h, "A", "1001");
+    // Through router.close, which loads a merchant as a notify does, without ten thousand HTTP posts.
+    for (let i = 0; i < 10_000; i++) await h.router.close("1", `X${i}`).catch(() => undefined);
+    await create(h, "A", "1002");
+    expect(calls.filter((id) => id === "A")).toEqual(["A", "A"]);
+    expect(a.createCalls.length).toBe(2);
+  });
+});
