@@ -90,13 +90,13 @@ export interface Logger {
 
 export interface PaybridgeOptions<Req = unknown> {
   /** The configured gateway adapters (`upaas({...})`, ...); at least one, ids unique. Required without `merchants`; not allowed with it. */
-  gateways?: readonly GatewayAdapter[];
+  gateways?: readonly GatewayAdapter[] | undefined;
   /**
    * Which gateway serves a channel: `{ wechat: "fubei", alipay: "upaas" }` (each entry must
    * name a configured gateway that supports that channel), or a function of the order.
    * Required without `merchants`; with it, the default for merchants that bring none.
    */
-  routing?: Routing;
+  routing?: Routing | undefined;
   /**
    * Several merchants in one process: each order's merchant comes from resolveOrder's
    * `merchantId`, and this function gives that merchant's gateways (credentials stay on the
