@@ -35,6 +35,7 @@ export interface PaybridgeRouter extends Router, PaybridgeOperations, MerchantOp
  *   (header `x-paybridge-token`, or `?token=`).
  * - `POST /notify/:gatewayId` → the gateway's notify, verified on its raw bytes, answered in the
  *   gateway's own reply format; a verified payment runs `onPaid` once per order.
+ *   With `merchants`: `POST /notify/:gatewayId/:merchantId`, verified with that merchant's keys.
  *
  * Mount it before any body parser of your own, or keep the notify bytes with
  * `express.json({ verify: (req, res, buf) => { req.rawBody = buf } })`.
