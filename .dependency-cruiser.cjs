@@ -46,7 +46,12 @@ module.exports = {
       "Everything about a gateway lives in its one adapter file: it imports the kit and the contract, never another gateway.",
     ),
     layer("store-below-engine", `${SM}store/`, [], "Stores know records, never the engine, the options or a gateway."),
-    layer("public-types-over-contracts", `${SM}types\\.ts$`, [CONTRACTS], "The public types name the two contracts and the errors, nothing that runs."),
+    layer(
+      "public-types-over-contracts",
+      `${SM}(types|operation-types)\\.ts$`,
+      [CONTRACTS],
+      "The public types (types.ts, and operation-types.ts it re-exports) name the two contracts and the errors, nothing that runs.",
+    ),
     layer(
       "config-below-engine",
       `${SM}config/`,

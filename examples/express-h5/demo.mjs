@@ -13,6 +13,7 @@ import { MySqlOrderStore, paybridge, PostgresOrderStore, RedisOrderStore } from 
 import { createSandbox, sandboxAdapters } from "@paybridge/sandbox";
 import { amountFenOf } from "./amount.mjs";
 import { isGatewayId, realAdapter } from "./gateways.mjs";
+import { shopGateway, shopOf, SHOPS } from "./shops.mjs";
 
 /** The payer id the sandbox accepts; real gateways need the payer's own (see README). */
 const SANDBOX_OPEN_ID = "sandbox-openid-0001";
@@ -25,6 +26,7 @@ const SANDBOX_OPEN_ID = "sandbox-openid-0001";
  * @property {Readonly<Record<string, string | undefined>>} [env] Where PAYBRIDGE_* settings and credentials are read. Default process.env.
  * @property {(line: string) => void} [printLine] Receives each paid JSON line. Default: stdout.
  * @property {(message: string) => void} [log] Receives diagnostics. Default: stderr.
+ * @property {boolean} [shops] Two shops in one process (sandbox only; see shops.mjs). Default: PAYBRIDGE_DEMO_SHOPS=1.
  */
 
 /**
@@ -40,7 +42,8 @@ export async function startDemo(options = {}) {
   const env = options.env ?? process.env;
   const gateway = options.gateway ?? env.PAYBRIDGE_GATEWAY ?? "upaas";
   if (!isGatewayId(gateway)) throw new Error(`unknown gateway "${gateway}": use upaas, lianke, xiangma, fubei or vbao`);
-  const real = realAdapter(gateway, env);
+  const shops = options.shops ?? env.PAYBRIDGE_DEMO_SHOPS === "1";
+  const real = shops ? null : realAdapter(gateway, env);
   if (real && !env.PAYBRIDGE_PUBLIC_URL) {
     throw new Error("set PAYBRIDGE_PUBLIC_URL (where the gateway reaches /pay) to use a real gateway");
   }
@@ -72,20 +75,25 @@ export async function startDemo(options = {}) {
   try {
     store = storeFrom(env);
     if (store && "migrate" in store) await store.migrate();
-    const adapter = real ?? findAdapter(sandboxAdapters(`${url}/sandbox`), gateway);
-    const pay = paybridge({
-      gateways: [adapter],
-      routing: () => gateway,
+    const adapters = sandboxAdapters(`${url}/sandbox`);
+    const adapter = real ?? findAdapter(adapters, gateway);
+    /** @param {string} orderNo */
+    const adapterOf = (orderNo) => (shops ? findAdapter(adapters, shopGateway(orderNo) ?? gateway) : adapter);
+    const common = {
       publicUrl: real ? String(env.PAYBRIDGE_PUBLIC_URL) : `${url}/pay`,
       statusTokenSecret: env.PAYBRIDGE_STATUS_TOKEN_SECRET ?? randomBytes(32).toString("hex"),
+      /** @param {{ orderNo: string }} input */
       resolveOrder: ({ orderNo }) => ({
         amountFen: amountFenOf(orderNo),
         description: "paybridge demo",
         ...(real ? {} : { openId: SANDBOX_OPEN_ID }),
+        ...(shops ? { merchantId: shopOf(orderNo) } : {}),
       }),
+      /** @param {import("@paybridge/server-middleware").Payment} payment */
       onPaid: (payment) => {
-        printLine(JSON.stringify({ event: "paid", orderNo: payment.orderNo, amountFen: payment.amountFen, gateway: payment.gateway }));
+        printLine(JSON.stringify({ event: "paid", ...(payment.merchantId ? { shop: payment.merchantId } : {}), orderNo: payment.orderNo, amountFen: payment.amountFen, gateway: payment.gateway }));
       },
+      /** @param {import("@paybridge/server-middleware").Refund} refund */
       onRefunded: (refund) => {
         printLine(JSON.stringify({ event: "refunded", orderNo: refund.orderNo, refundNo: refund.refundNo, amountFen: refund.amountFen, gateway: refund.gateway }));
       },
@@ -93,17 +101,21 @@ export async function startDemo(options = {}) {
       // The demo takes any order number, so one client could fill the order store with pending
       // orders: each address may create 30 orders a minute (req.ip is the socket's address; set
       // Express's "trust proxy" behind a proxy). A shop keys this by its session or user instead.
-      createRateLimit: { clientKey: (req) => req.ip, max: 30, windowMs: 60_000 },
+      createRateLimit: { clientKey: (/** @type {import("express").Request} */ req) => req.ip, max: 30, windowMs: 60_000 },
       ...(store ? { store } : {}),
-    });
-    server.on("request", demoApp({ pay, sandbox, adapter, clientAssets, log }));
+    };
+    // Two shops: each merchant's setup is its own gateways (here the sandbox's, by shop).
+    const pay = shops
+      ? paybridge({ ...common, merchants: (shop) => (Object.hasOwn(SHOPS, shop) ? { gateways: [findAdapter(adapters, SHOPS[/** @type {keyof typeof SHOPS} */ (shop)])] } : null), routing: (order) => shopGateway(order.orderNo) ?? gateway })
+      : paybridge({ ...common, gateways: [adapter], routing: () => gateway });
+    server.on("request", demoApp({ pay, sandbox, adapterOf, clientAssets, log }));
   } catch (error) {
     sandbox?.close();
     await Promise.all([closeServer(), store?.close()]);
     throw error;
   }
 
-  log(`paybridge demo on ${url} (gateway ${gateway}, ${real ? "real" : "sandbox"})`);
+  log(`paybridge demo on ${url} (${shops ? `shops ${Object.entries(SHOPS).map(([shop, id]) => `${shop}: ${id}`).join(", ")}` : `gateway ${gateway}`}, ${real ? "real" : "sandbox"})`);
   return {
     url,
     gateway,
@@ -117,9 +129,9 @@ export async function startDemo(options = {}) {
 }
 
 /**
- * @param {{ pay: import("@paybridge/server-middleware").PaybridgeRouter, sandbox: import("express").Express | null, adapter: import("@paybridge/server-middleware").GatewayAdapter, clientAssets: string, log: (message: string) => void }} parts
+ * @param {{ pay: import("@paybridge/server-middleware").PaybridgeRouter, sandbox: import("express").Express | null, adapterOf: (orderNo: string) => import("@paybridge/server-middleware").GatewayAdapter, clientAssets: string, log: (message: string) => void }} parts
  */
-function demoApp({ pay, sandbox, adapter, clientAssets, log }) {
+function demoApp({ pay, sandbox, adapterOf, clientAssets, log }) {
   const sandboxMode = sandbox !== null;
   const app = express();
   app.disable("x-powered-by");
@@ -128,6 +140,7 @@ function demoApp({ pay, sandbox, adapter, clientAssets, log }) {
   // What the checkout page shows: the gateway, its channels, and the amount the server will charge.
   app.get("/demo/config", (req, res) => {
     const orderNo = typeof req.query.orderNo === "string" ? req.query.orderNo : undefined;
+    const adapter = adapterOf(orderNo ?? "");
     res.json({
       gateway: adapter.id,
       sandbox: sandboxMode,
@@ -142,7 +155,7 @@ function demoApp({ pay, sandbox, adapter, clientAssets, log }) {
     app.post("/demo/refund", express.json({ limit: 1024 }), async (req, res) => {
       const orderNo = typeof req.body?.orderNo === "string" ? req.body.orderNo : "";
       try {
-        res.json(await pay.refund({ orderNo, refundNo: `${orderNo.slice(0, 57)}-refund`, reason: "demo refund" }));
+        res.json(await pay.refund({ merchantId: shopOf(orderNo), orderNo, refundNo: `${orderNo.slice(0, 57)}-refund`, reason: "demo refund" }));
       } catch (error) {
         const { status = 500, code = "internal", message = "refund failed" } = /** @type {{ status?: number, code?: string, message?: string }} */ (error);
         res.status(status).json({ error: { code, message } });

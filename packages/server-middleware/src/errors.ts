@@ -35,6 +35,14 @@ export class InvalidRequestError extends PaybridgeError {
   }
 }
 
+/** 503: the `merchants` function threw, timed out or gave an invalid setup; the cause is logged, never answered. */
+export class MerchantUnavailableError extends PaybridgeError {
+  override readonly name = "MerchantUnavailableError";
+  constructor(cause?: unknown) {
+    super("merchant_unavailable", "the merchant is not available just now; try again", cause === undefined ? {} : { cause });
+  }
+}
+
 /**
  * 502: the gateway answered, but with an error, a bad signature or something unreadable. The
  * message, for the log and the merchant's listeners, may quote the gateway: it is redacted of

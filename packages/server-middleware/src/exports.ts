@@ -5,6 +5,10 @@
  */
 export type {
   Payment,
+  MerchantSetup,
+  MerchantsResolver,
+  MerchantTag,
+  MerchantOperations,
   ResolvedOrder,
   Routing,
   RoutingOrder,
@@ -50,6 +54,7 @@ export {
   GatewayError,
   GatewayTimeoutError,
   ConfigError,
+  MerchantUnavailableError,
   NotifyRejectedError,
   RefundUnsupportedError,
   StoreFullError,

@@ -9,14 +9,14 @@ import { PaybridgeHttp } from "./http/core.js";
 import { nodeCoreRequest, writeAnswer } from "./http/node.js";
 import { jsonAnswer } from "./http/answer.js";
 import type { OrderStore } from "./store/contract.js";
-import type { PaybridgeEvents, PaybridgeOperations, PaybridgeOptions as HostOptions, ResolveOrderInput as HostResolveOrderInput } from "./types.js";
+import type { MerchantOperations, PaybridgeEvents, PaybridgeOperations, PaybridgeOptions as HostOptions, ResolveOrderInput as HostResolveOrderInput } from "./types.js";
 
 /** The options of `paybridge()`: resolveOrder is handed Express's `req`. */
 export type PaybridgeOptions<Req = Request> = HostOptions<Req>;
 /** What resolveOrder is asked about; `req` is Express's request under `paybridge()`. */
 export type ResolveOrderInput<Req = Request> = HostResolveOrderInput<Req>;
 
-export interface PaybridgeRouter extends Router, PaybridgeOperations {
+export interface PaybridgeRouter extends Router, PaybridgeOperations, MerchantOperations {
   /** order.created, order.paid, order.failed, notify.rejected, gateway.error, refund.succeeded, refund.failed. */
   readonly events: PaybridgeEvents;
   /** The order store in use (the default MemoryOrderStore unless one was given). */
@@ -35,6 +35,7 @@ export interface PaybridgeRouter extends Router, PaybridgeOperations {
  *   (header `x-paybridge-token`, or `?token=`).
  * - `POST /notify/:gatewayId` → the gateway's notify, verified on its raw bytes, answered in the
  *   gateway's own reply format; a verified payment runs `onPaid` once per order.
+ *   With `merchants`: `POST /notify/:gatewayId/:merchantId`, verified with that merchant's keys.
  *
  * Mount it before any body parser of your own, or keep the notify bytes with
  * `express.json({ verify: (req, res, buf) => { req.rawBody = buf } })`.

@@ -5,9 +5,12 @@
  * The browser never sees gateway text at all (GatewayError.toBody).
  */
 
-/** Secrets of the signers made in this process (adapters' keys); the oldest are forgotten past the bound. */
+/**
+ * Secrets of the signers made in this process (adapters' keys); the oldest are forgotten past the
+ * bound. With several merchants every merchant's keys are signers, so the bound is for thousands.
+ */
 const secrets = new Set<string>();
-const MAX_SECRETS = 256;
+const MAX_SECRETS = 20_000;
 /** Shorter secrets are not looked for: they would match ordinary text (and are weak keys anyway). */
 const MIN_SECRET_LENGTH = 6;
 /** What gateway text is cut to, after redaction. */

@@ -4,11 +4,22 @@
  * implementation lives here, and nothing here names a host framework: `Req` is the host's
  * request type (Express's under `paybridge()`, the fetch API's under `paybridgeHandler()`).
  */
-import type { Channel, OrderStatus, PaidStatus, Scene } from "@paybridge/shared";
+import type { Channel, PaidStatus, Scene } from "@paybridge/shared";
 import type { PaybridgeError } from "./errors.js";
 import type { TypedEventEmitter } from "./typed-events.js";
+import type { RefundResult } from "./operation-types.js";
+
+export type {
+  RefundRequest,
+  RefundResult,
+  CloseResult,
+  SweepResult,
+  ReplayResult,
+  PaybridgeOperations,
+  MerchantOperations,
+} from "./operation-types.js";
 import type { GatewayAdapter } from "./gateways/contract.js";
-import type { NotifyEntry, NotifyQuery, NotifyVerdict, OrderStore, RefundEntry } from "./store/contract.js";
+import type { OrderStore } from "./store/contract.js";
 
 /** What the merchant's `resolveOrder` is asked about: the order number the browser posted. */
 export interface ResolveOrderInput<Req = unknown> {
@@ -27,10 +38,31 @@ export interface ResolvedOrder {
   attach?: string | undefined;
   /** The payer's WeChat openid / Alipay user id; preferred to one the browser posted. */
   openId?: string | undefined;
+  /**
+   * With `merchants`: the shop this order belongs to (decided here, on the server, never by the
+   * browser). Its credentials pay, query, refund and close the order. Required then; ignored without `merchants`.
+   */
+  merchantId?: string | undefined;
 }
 
+/** With `merchants`: which merchant an order, event or payment belongs to. Absent in a single-shop setup. */
+export interface MerchantTag {
+  merchantId?: string;
+}
+
+/** One merchant's gateways, as the merchant's `merchants` function returns them. */
+export interface MerchantSetup {
+  /** This merchant's adapters, built with its own credentials; ids unique within the merchant. */
+  gateways: readonly GatewayAdapter[];
+  /** This merchant's routing; default: the top-level `routing`. */
+  routing?: Routing | undefined;
+}
+
+/** Looks up a merchant's setup by id; null/undefined for no such merchant. Cached for `merchantCacheTtlMs`. */
+export type MerchantsResolver = (merchantId: string) => MerchantSetup | null | undefined | Promise<MerchantSetup | null | undefined>;
+
 /** A confirmed payment, as the merchant's `onPaid` receives it. */
-export interface Payment {
+export interface Payment extends MerchantTag {
   orderNo: string;
   amountFen: number;
   /** The id of the gateway that took the money. */
@@ -101,13 +133,24 @@ export interface Logger {
 }
 
 export interface PaybridgeOptions<Req = unknown> {
-  /** The configured gateway adapters (`upaas({...})`, ...); at least one, ids unique. */
-  gateways: readonly GatewayAdapter[];
+  /** The configured gateway adapters (`upaas({...})`, ...); at least one, ids unique. Required without `merchants`; not allowed with it. */
+  gateways?: readonly GatewayAdapter[] | undefined;
   /**
    * Which gateway serves a channel: `{ wechat: "fubei", alipay: "upaas" }` (each entry must
    * name a configured gateway that supports that channel), or a function of the order.
+   * Required without `merchants`; with it, the default for merchants that bring none.
    */
-  routing: Routing;
+  routing?: Routing | undefined;
+  /**
+   * Several merchants in one process: each order's merchant comes from resolveOrder's
+   * `merchantId`, and this function gives that merchant's gateways (credentials stay on the
+   * server). Notify URLs become publicUrl + "/notify/" + gateway + "/" + merchantId.
+   */
+  merchants?: MerchantsResolver | undefined;
+  /** How long a merchant's setup is cached, in ms. Default 5 minutes. `invalidateMerchant(id)` drops it sooner. */
+  merchantCacheTtlMs?: number | undefined;
+  /** The most the `merchants` function may take, in ms; past it the request answers 503 (a notify: the gateway retries). Default 5 000. */
+  merchantTimeoutMs?: number | undefined;
   /** Absolute http(s) URL where this router is reachable; notify URL = publicUrl + "/notify/" + id. */
   publicUrl: string;
   /** Looks the order up in the merchant's system; null when there is no such payable order (→ 404). */
@@ -174,18 +217,8 @@ export interface PaybridgeOptions<Req = unknown> {
   notifyRetentionMs?: number | undefined;
 }
 
-/** A refund to make, server-side only (`router.refund`). */
-export interface RefundRequest {
-  orderNo: string;
-  /** The merchant's refund number: 1-64 letters, digits or _-.|*@. Reuse it to retry. */
-  refundNo: string;
-  /** Integer fen; absent = all that is left to refund. */
-  amountFen?: number | undefined;
-  reason?: string | undefined;
-}
-
 /** What the merchant's onRefunded receives: one refund that succeeded. */
-export interface Refund {
+export interface Refund extends MerchantTag {
   orderNo: string;
   refundNo: string;
   amountFen: number;
@@ -200,89 +233,26 @@ export interface Refund {
   attach?: string;
 }
 
-/** What router.refund resolves with: the refund's state as the ledger holds it. */
-export interface RefundResult {
-  orderNo: string;
-  refundNo: string;
-  amountFen: number;
-  status: RefundEntry["status"];
-  gatewayRefundNo?: string;
-  /** The gateway's reason, for a failed refund. */
-  failure?: string;
-  /** The order's refunded fen (succeeded refunds). */
-  refundedFen: number;
-  /** For a succeeded refund: onRefunded has completed. False: it threw or runs elsewhere; call again to finish. */
-  fulfilled: boolean;
-}
-
-export interface CloseResult {
-  orderNo: string;
-  /** The order's status afterwards: `closed`, or what it already was (paid, failed…): close changes only a pending order. */
-  status: OrderStatus;
-  /** Where it was closed: `gateway` (its close API, then locally) or `local` (the gateway has none, or no gateway order was made yet). */
-  closedAt?: "gateway" | "local";
-}
-
-export interface SweepResult {
-  /** Expired orders closed. */
-  closed: number;
-  /** Expired orders whose gateway refused or failed to close them (they stay pending; a later sweep tries again after queryIntervalMs). */
-  failed: number;
-  /** Expired orders this sweep left for a later one: its time limit ran out, or their close was tried within queryIntervalMs. */
-  deferred: number;
-  /** Finished orders dropped past their retention (memory store). */
-  pruned: number;
-  /** Notifies dropped from the inbox past `notifyRetentionMs`. */
-  prunedNotifies: number;
-}
-
-/** What `replay(id)` did with a kept notify. */
-export interface ReplayResult {
-  id: string;
-  gateway: string;
-  verdict: NotifyVerdict;
-  reason?: string;
-  orderNo?: string;
-  /** The HTTP status the gateway would have been answered. */
-  replyStatus: number;
-}
-
-/** The server-side operations every host exposes beside its routes (never routes themselves). */
-export interface PaybridgeOperations {
-  /** Refunds a paid order, wholly or partly (server-side only: no route serves it). Idempotent on refundNo. */
-  refund(request: RefundRequest): Promise<RefundResult>;
-  /** Closes a pending order, at its gateway where it has a close API. */
-  close(orderNo: string): Promise<CloseResult>;
-  /** Closes expired pending orders and prunes finished ones past retention. */
-  sweepExpired(): Promise<SweepResult>;
-  /** Stops the sweep timer (when `sweepIntervalMs` started one). */
-  stopSweeping(): void;
-  /** Runs a notify kept in the store's inbox again through verification and application (idempotent). */
-  replay(notifyId: string): Promise<ReplayResult>;
-  /** The notifies kept in the store's inbox, oldest first, in pages (`after` = the last id of the previous page). */
-  listNotifies(query?: NotifyQuery): Promise<NotifyEntry[]>;
-}
-
 /** The calls paybridge makes to a gateway. */
 export type GatewayOperation = "create" | "query" | "refund" | "close";
 
 /** The events on `router.events`. Listeners that throw are logged and do not disturb an order. */
 export interface PaybridgeEventMap {
-  "order.created": [order: { orderNo: string; gateway: string; gatewayOrderNo: string; channel: Channel; amountFen: number }];
+  "order.created": [order: MerchantTag & { orderNo: string; gateway: string; gatewayOrderNo: string; channel: Channel; amountFen: number }];
   "order.paid": [payment: Payment];
-  "order.failed": [order: { orderNo: string; gateway: string; status: "failed" | "closed" }];
-  "notify.rejected": [notice: { gateway: string; reason: string; orderNo?: string }];
-  "gateway.error": [fault: { gateway: string; orderNo: string; operation: GatewayOperation; error: PaybridgeError }];
+  "order.failed": [order: MerchantTag & { orderNo: string; gateway: string; status: "failed" | "closed" }];
+  "notify.rejected": [notice: MerchantTag & { gateway: string; reason: string; orderNo?: string }];
+  "gateway.error": [fault: MerchantTag & { gateway: string; orderNo: string; operation: GatewayOperation; error: PaybridgeError }];
   /** A refund the gateway confirmed; onRefunded runs for it. */
-  "refund.succeeded": [refund: RefundResult & { gateway: string }];
+  "refund.succeeded": [refund: RefundResult & MerchantTag & { gateway: string }];
   /** A refund the gateway refused; its amount is free again. */
-  "refund.failed": [refund: RefundResult & { gateway: string }];
+  "refund.failed": [refund: RefundResult & MerchantTag & { gateway: string }];
   /**
    * A verified payment for an order the store does not know (records lost or restored from an
    * old backup): the notify is kept in the inbox under `notifyId` and refused, so the gateway
    * retries; replay it once the order is back.
    */
-  "payment.unmatched": [payment: { gateway: string; orderNo: string; amountFen: number; gatewayOrderNo?: string; notifyId: string }];
+  "payment.unmatched": [payment: MerchantTag & { gateway: string; orderNo: string; amountFen: number; gatewayOrderNo?: string; notifyId: string }];
 }
 
 /** `router.events`: a Node EventEmitter typed by PaybridgeEventMap. */

@@ -11,7 +11,7 @@
 import { PaybridgeHttp } from "./http/core.js";
 import { fetchCoreRequest, toResponse } from "./http/fetch.js";
 import type { OrderStore } from "./store/contract.js";
-import type { PaybridgeEvents, PaybridgeOperations, PaybridgeOptions as HostOptions, ResolveOrderInput as HostResolveOrderInput } from "./types.js";
+import type { MerchantOperations, PaybridgeEvents, PaybridgeOperations, PaybridgeOptions as HostOptions, ResolveOrderInput as HostResolveOrderInput } from "./types.js";
 
 export * from "./exports.js";
 
@@ -28,7 +28,7 @@ export interface PaybridgeHandlerOptions extends PaybridgeOptions<Request> {
   basePath?: string | undefined;
 }
 
-export interface PaybridgeHandler extends PaybridgeOperations {
+export interface PaybridgeHandler extends PaybridgeOperations, MerchantOperations {
   (request: Request): Promise<Response>;
   /** order.created, order.paid, order.failed, notify.rejected, gateway.error, refund.succeeded, refund.failed. */
   readonly events: PaybridgeEvents;

@@ -37,6 +37,8 @@ export const SERVER_ERROR_STATUS = {
   /** The server cannot take a new order now (its order store is full); see Retry-After. */
   unavailable: 503,
   internal: 500,
+  /** Several merchants: the order's merchant could not be loaded just now (its setup threw or timed out); try again. */
+  merchant_unavailable: 503,
 } as const;
 export type ServerErrorCode = keyof typeof SERVER_ERROR_STATUS;
 

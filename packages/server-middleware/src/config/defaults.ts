@@ -15,6 +15,8 @@ export const DEFAULTS = {
   sweepConcurrency: 8,
   sweepTimeLimitMs: 60_000,
   notifyRetentionMs: 30 * 24 * 60 * 60 * 1000,
+  merchantCacheTtlMs: 5 * 60 * 1000,
+  merchantTimeoutMs: 5_000,
 } as const satisfies Partial<PaybridgeOptions>;
 
 /** `createRateLimit`'s defaults: 30 create requests per client per minute. */

@@ -7,14 +7,19 @@ import { ConfigError } from "../errors.js";
 import type { GatewayAdapter } from "../gateways/contract.js";
 import { checkGatewayId } from "../gateways/kit/gateway-id.js";
 import { MemoryOrderStore } from "../store/memory.js";
-import type { CreateRateLimit, Logger, PaybridgeOptions } from "../types.js";
+import type { CreateRateLimit, Logger, MerchantsResolver, PaybridgeOptions, Routing } from "../types.js";
 import { CREATE_RATE_LIMIT_DEFAULTS, DEFAULTS, minRefundSendLeaseMs } from "./defaults.js";
 import { defaultLogger, toLogger } from "./logger.js";
 
-/** Options with every default filled in, as the router and the order service use them. */
-export type ResolvedOptions<Req = unknown> = Required<Omit<PaybridgeOptions<Req>, "createRateLimit">> & {
+/**
+ * Options with every default filled in, as the router and the order service use them. With
+ * `merchants`, `gateways` is empty and `routing` the default for merchants without their own:
+ * each merchant's engine gets its own resolved options (src/engine/merchants/).
+ */
+export type ResolvedOptions<Req = unknown> = Required<Omit<PaybridgeOptions<Req>, "createRateLimit" | "merchants">> & {
   /** undefined: create requests are not limited. */
   createRateLimit: Required<CreateRateLimit<Req>> | undefined;
+  merchants: MerchantsResolver | undefined;
 };
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
@@ -23,8 +28,18 @@ const isFunction = (value: unknown): value is (...args: never[]) => unknown => t
 /** Throws ConfigError naming the first option that is wrong; returns the options with defaults. */
 export function validateOptions<Req>(options: PaybridgeOptions<Req>): ResolvedOptions<Req> {
   if (!isObject(options)) throw new ConfigError("options", "must be an object");
-  const gateways = validateGateways(options.gateways);
-  validateRouting(options.routing, gateways);
+  const merchants = options.merchants;
+  if (merchants !== undefined) {
+    if (!isFunction(merchants)) throw new ConfigError("merchants", "must be a function of the merchant id");
+    // Each merchant brings its own: one process-wide list would be a shop's credentials shared by all.
+    if (options.gateways !== undefined) throw new ConfigError("gateways", "must be absent with `merchants` (each merchant's setup gives its gateways)");
+    if (options.routing !== undefined && !isFunction(options.routing) && !isObject(options.routing)) {
+      throw new ConfigError("routing", "must map channels to gateway ids, or be a function");
+    }
+  }
+  const gateways = merchants ? [] : validateGateways(options.gateways);
+  const routing: Routing = merchants ? (options.routing ?? {}) : (options.routing as Routing);
+  if (!merchants) validateRouting(routing, gateways);
   validatePublicUrl(options.publicUrl);
   if (typeof options.statusTokenSecret !== "string" || options.statusTokenSecret.length < 32) {
     throw new ConfigError("statusTokenSecret", "must be a string of at least 32 characters");
@@ -52,6 +67,8 @@ export function validateOptions<Req>(options: PaybridgeOptions<Req>): ResolvedOp
     "sweepConcurrency",
     "sweepTimeLimitMs",
     "notifyRetentionMs",
+    "merchantCacheTtlMs",
+    "merchantTimeoutMs",
   ] as const;
   for (const name of positive) {
     const value = options[name];
@@ -70,14 +87,17 @@ export function validateOptions<Req>(options: PaybridgeOptions<Req>): ResolvedOp
   }
   // The default too: a create request naming no channel must find a gateway.
   const defaultChannel = options.defaultChannel ?? DEFAULTS.defaultChannel;
-  if (!isFunction(options.routing) && options.routing[defaultChannel] === undefined) {
+  if (!merchants && !isFunction(routing) && routing[defaultChannel] === undefined) {
     const given = options.defaultChannel !== undefined ? `"${defaultChannel}"` : `"${defaultChannel}" (the default)`;
     throw new ConfigError("defaultChannel", `${given} has no gateway in \`routing\`; route it or set defaultChannel to a routed channel`);
   }
   const logger = options.logger ? toLogger(options.logger) : defaultLogger;
   return {
     gateways,
-    routing: options.routing,
+    routing,
+    merchants,
+    merchantCacheTtlMs: options.merchantCacheTtlMs ?? DEFAULTS.merchantCacheTtlMs,
+    merchantTimeoutMs: options.merchantTimeoutMs ?? DEFAULTS.merchantTimeoutMs,
     publicUrl: options.publicUrl.replace(/\/+$/, ""),
     resolveOrder: options.resolveOrder,
     onPaid: options.onPaid,

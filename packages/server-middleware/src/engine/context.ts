@@ -13,8 +13,18 @@ import { createGatewayClient } from "./gateway-client.js";
 import { createStatusTokens, type StatusTokens } from "./status-tokens.js";
 import { transition, type RecordFields, type Transition } from "./transition.js";
 
+/** With several merchants: whose engine this is, and the process-wide emitter it emits on. */
+export interface EngineScope {
+  readonly merchantId: string;
+  readonly events: PaybridgeEvents;
+}
+
 export interface EngineContext {
   readonly options: ResolvedOptions;
+  /** The merchant this engine serves; undefined in a single-shop setup. */
+  readonly merchantId: string | undefined;
+  /** Where a gateway posts its notifies for this engine's orders. */
+  notifyUrl(gatewayId: string): string;
   readonly adapters: ReadonlyMap<string, GatewayAdapter>;
   readonly events: PaybridgeEvents;
   readonly tokens: StatusTokens;
@@ -30,10 +40,12 @@ export interface EngineContext {
   reportGatewayError(gateway: string, orderNo: string, operation: GatewayOperation, error: PaybridgeError): void;
 }
 
-export function createContext(options: ResolvedOptions): EngineContext {
+export function createContext(options: ResolvedOptions, scope?: EngineScope): EngineContext {
   const adapters = new Map(options.gateways.map((adapter) => [adapter.id, adapter]));
   const clients = new Map(options.gateways.map((adapter) => [adapter.id, createGatewayClient(adapter.id, options.timeoutMs, options.maxGatewayResponseBytes)]));
-  const events = new EventEmitter() as PaybridgeEvents;
+  const events = scope?.events ?? (new EventEmitter() as PaybridgeEvents);
+  // Every event of a merchant's engine names the merchant.
+  const tag = scope ? { merchantId: scope.merchantId } : undefined;
   const { store, logger } = options;
   const logError = (message: string, error: unknown, fields: Readonly<Record<string, string>>): void => {
     // Name and message only as fields: a stack is for the merchant's own tools, under `err`.
@@ -43,16 +55,22 @@ export function createContext(options: ResolvedOptions): EngineContext {
   const emit = <K extends keyof PaybridgeEventMap>(event: K, ...args: PaybridgeEventMap[K]): void => {
     try {
       // Node's typings cannot relate a generic K to its own argument list; the signature above does.
-      (events.emit as (event: K, ...args: PaybridgeEventMap[K]) => boolean)(event, ...args);
+      const [first, ...rest] = args;
+      const tagged = (tag ? [{ ...first, ...tag }, ...rest] : args) as PaybridgeEventMap[K];
+      (events.emit as (event: K, ...args: PaybridgeEventMap[K]) => boolean)(event, ...tagged);
     } catch (error) {
       logError(`a listener of ${event} threw`, error, {});
     }
   };
+  const notifyBase = `${options.publicUrl}/notify/`;
+  const merchantSegment = scope ? `/${scope.merchantId}` : "";
   return {
     options,
+    merchantId: scope?.merchantId,
+    notifyUrl: (gatewayId) => `${notifyBase}${gatewayId}${merchantSegment}`,
     adapters,
     events,
-    tokens: createStatusTokens(options.statusTokenSecret, options.statusTokenTtlMs),
+    tokens: createStatusTokens(options.statusTokenSecret, options.statusTokenTtlMs, scope?.merchantId),
     gatewayClient(id) {
       const client = clients.get(id);
       if (!client) throw new ConfigError("gateways", `no HTTP client for gateway "${id}"`);

@@ -9,6 +9,7 @@ import { isPaidStatus } from "@paybridge/shared";
 import { GatewayError, GatewayTimeoutError, InvalidRequestError, PaybridgeError, StoreFullError } from "../errors.js";
 import type { GatewayAdapter } from "../gateways/contract.js";
 import type { OrderRecord } from "../store/contract.js";
+import type { ResolvedOrder } from "../types.js";
 import type { EngineContext } from "./context.js";
 import { awaitCreated, discardUncreated } from "./creation.js";
 import type { Expiry } from "./expiry.js";
@@ -41,12 +42,15 @@ export class CreateService {
     this.#limiter = limit === undefined ? undefined : new CreateRateLimiter(limit);
   }
 
-  /** `req` is the host's request, handed to resolveOrder untouched. */
-  async create(request: CreateOrderRequest, req: unknown): Promise<CreateResult> {
+  /**
+   * `req` is the host's request, handed to resolveOrder untouched. `resolved`: what resolveOrder
+   * already answered (with several merchants it is asked first, to find the merchant).
+   */
+  async create(request: CreateOrderRequest, req: unknown, resolved0?: ResolvedOrder | null): Promise<CreateResult> {
     const { options, adapters } = this.#ctx;
     const { orderNo } = request;
     this.#limiter?.take(req);
-    const resolved = checkResolved(await options.resolveOrder({ orderNo, req }));
+    const resolved = checkResolved(resolved0 !== undefined ? resolved0 : await options.resolveOrder({ orderNo, req }));
     if (!resolved) throw notFound();
     const channel = request.channel ?? options.defaultChannel;
     const order = { orderNo, amountFen: resolved.amountFen, channel, ...(request.scene ? { scene: request.scene } : {}) };
@@ -113,7 +117,7 @@ export class CreateService {
           ...optional("attach", record.attach),
           ...optional("openId", record.openId),
           ...optional("appId", appId),
-          notifyUrl: `${ctx.options.publicUrl}/notify/${adapter.id}`,
+          notifyUrl: ctx.notifyUrl(adapter.id),
           expiresAt: this.#expiry.expiresAt(record.createdAt),
         },
         ctx.gatewayClient(adapter.id),

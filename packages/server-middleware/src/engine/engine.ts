@@ -7,9 +7,9 @@ import type { CreateOrderRequest, OrderStatusResponse } from "@paybridge/shared"
 import type { ResolvedOptions } from "../config/options.js";
 import type { NotifyInput, NotifyReply } from "../gateways/contract.js";
 import type { NotifyEntry, NotifyQuery, OrderStore } from "../store/contract.js";
-import type { CloseResult, PaybridgeEvents, PaybridgeOperations, RefundRequest, RefundResult, ReplayResult, SweepResult } from "../types.js";
+import type { CloseResult, ResolvedOrder, PaybridgeEvents, PaybridgeOperations, RefundRequest, RefundResult, ReplayResult, SweepResult } from "../types.js";
 import { CloseService } from "./close.js";
-import { createContext } from "./context.js";
+import { createContext, type EngineScope } from "./context.js";
 import { CreateService, type CreateResult } from "./create.js";
 import { Expiry } from "./expiry.js";
 import { NotifyService } from "./notify.js";
@@ -28,8 +28,9 @@ export class Engine implements PaybridgeOperations {
   readonly #closer: CloseService;
   readonly #expiry: Expiry;
 
-  constructor(options: ResolvedOptions) {
-    const ctx = createContext(options);
+  /** `scope`: with several merchants, the merchant this engine serves (src/engine/merchants/). */
+  constructor(options: ResolvedOptions, scope?: EngineScope) {
+    const ctx = createContext(options, scope);
     this.events = ctx.events;
     this.store = options.store;
     this.#closer = new CloseService(ctx);
@@ -41,8 +42,8 @@ export class Engine implements PaybridgeOperations {
     this.#expiry.start(options.sweepIntervalMs);
   }
 
-  create(request: CreateOrderRequest, req: unknown): Promise<CreateResult> {
-    return this.#creates.create(request, req);
+  create(request: CreateOrderRequest, req: unknown, resolved?: ResolvedOrder | null): Promise<CreateResult> {
+    return this.#creates.create(request, req, resolved);
   }
 
   status(orderNo: string, token: unknown): Promise<OrderStatusResponse> {

@@ -52,6 +52,7 @@ export class NotifyRecorder {
       receivedAt: new Date(receivedAt).toISOString(),
       body: input ? input.rawBody.toString("base64") : "",
       headers: keptHeaders(input?.headers ?? headers ?? {}),
+      ...(this.#ctx.merchantId === undefined ? {} : { merchantId: this.#ctx.merchantId }),
       ...outcome,
       replays: 0,
       processedAt: new Date().toISOString(),

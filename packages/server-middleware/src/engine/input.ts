@@ -38,3 +38,16 @@ export function checkOptionalText(value: unknown, field: string, maxLength: numb
   }
   return value;
 }
+
+/** A merchant id: a path segment of its notify URL and part of its store keys, so no `:` `~` or `/`. */
+const MERCHANT_ID = /^[A-Za-z0-9_-]{1,32}$/;
+
+/** `value` when it is a valid merchant id; else InvalidRequestError naming `merchantId` (the value is not echoed). */
+export function checkMerchantId(value: unknown): string {
+  if (typeof value !== "string" || !MERCHANT_ID.test(value)) throw new InvalidRequestError("merchantId must be 1-32 letters, digits, _ or -", "merchantId");
+  return value;
+}
+
+export function isMerchantId(value: unknown): value is string {
+  return typeof value === "string" && MERCHANT_ID.test(value);
+}

@@ -104,9 +104,9 @@ export function fubei(config: FubeiConfig): GatewayAdapter {
   const appId = configText(config.appId, option("appId"));
   const secret = configText(config.appSecret, option("appSecret"));
   const requestRule: SignRule = { ...DEFAULT_SIGN_RULE, ...config.signRule };
-  const requestSigner = createSigner(secret, requestRule);
+  const requestSigner = createSigner(secret, requestRule, settings.previousKeys);
   // Notifies (and any signed response) are signed over every field but `sign`.
-  const notifySigner = createSigner(secret, { ...requestRule, fields: undefined });
+  const notifySigner = createSigner(secret, { ...requestRule, fields: undefined }, settings.previousKeys);
   const storeId = configInteger(config.storeId, option("storeId"), 10);
   const cashierId = config.cashierId === undefined ? undefined : configInteger(config.cashierId, option("cashierId"), 10);
   const methods = pathSettings(config.methods, DEFAULT_METHODS, option("methods"));

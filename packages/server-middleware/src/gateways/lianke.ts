@@ -98,7 +98,7 @@ export function lianke(config: LiankeConfig): GatewayAdapter {
   const { id, option } = settings;
   const baseUrl = configUrl(config.baseUrl, option("baseUrl"));
   const storeNo = configText(config.storeNo, option("storeNo"), 32);
-  const signer: LiankeSigner = config.signer ?? createSigner(configText(config.key, option("key")), { ...COMMON_SIGN_RULE, ...config.signRule });
+  const signer: LiankeSigner = config.signer ?? createSigner(configText(config.key, option("key")), { ...COMMON_SIGN_RULE, ...config.signRule }, settings.previousKeys);
   if (typeof signer.sign !== "function" || typeof signer.verify !== "function") {
     throw new ConfigError(option("signer"), "must have sign and verify functions");
   }

@@ -75,7 +75,7 @@ export function upaas(config: UpaasConfig): GatewayAdapter {
   const { id, option } = settings;
   const baseUrl = configUrl(config.baseUrl ?? DEFAULT_BASE_URL, option("baseUrl"));
   const storeNum = configText(config.storeNum, option("storeNum"), 7);
-  const signer = createSigner(configText(config.key, option("key")), { ...DEFAULT_SIGN_RULE, ...config.signRule });
+  const signer = createSigner(configText(config.key, option("key")), { ...DEFAULT_SIGN_RULE, ...config.signRule }, settings.previousKeys);
   const wxAppId = optionalConfigText(config.wxAppId, option("wxAppId"), APP_ID_MAX);
   const subAppId = optionalConfigText(config.subAppId, option("subAppId"), APP_ID_MAX);
   const subAppName = optionalConfigText(config.subAppName, option("subAppName"), 36);

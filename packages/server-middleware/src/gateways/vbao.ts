@@ -92,7 +92,7 @@ export function vbao(config: VbaoConfig): GatewayAdapter {
   const { id, option } = settings;
   const baseUrl = configUrl(config.baseUrl, option("baseUrl"));
   const customerNo = configText(config.customerNo, option("customerNo"), 32);
-  const signer = createSigner(configText(config.key, option("key")), { ...COMMON_SIGN_RULE, ...config.signRule });
+  const signer = createSigner(configText(config.key, option("key")), { ...COMMON_SIGN_RULE, ...config.signRule }, settings.previousKeys);
   const codec = codecOf(config, option);
   const paths = pathSettings(config.paths, DEFAULT_PATHS, option("paths"));
   const alreadyPaidMessage = configText(config.alreadyPaidMessage ?? "订单已支付成功", option("alreadyPaidMessage"));

@@ -25,6 +25,7 @@ import { jsonReply } from "./kit/replies.js";
 import { requestNonce, signedJsonRequest } from "./kit/request.js";
 import { gatewayRefusal, requiredResponseText, responseObject, verifyResponseSignature } from "./kit/response.js";
 import { notifyOutcome, optionalField, statusOf, type GatewayStatusTable } from "./kit/results.js";
+import { XIANGMA_PRESETS, type XiangmaPath } from "./xiangma-profiles.js";
 import { baseSettings, pathSettings, type GatewayConfigBase } from "./kit/settings.js";
 import { createSigner, type SignRule, type Signer } from "./kit/signing.js";
 import { textOf } from "./kit/text.js";
@@ -33,25 +34,14 @@ import { joinUrl, redirectUrl } from "./kit/urls.js";
 import { configText, configUrl, optionalText, requiredFen, requiredText } from "./kit/validate.js";
 import { secondsTimestamp, wechatParams } from "./kit/wechat.js";
 
-type XiangmaPath = "create" | "query" | "refund" | "refundQuery" | "close";
-
-/** Where each xiangma environment lives (EVIDENCE.md, showdoc `cpayapi` page 9961201607226618). */
-export const XIANGMA_PRESETS = Object.freeze({
-  /** Production: `https://cpay.xiangma365.com`; query path seen there, h5pay's inferred from prepay's. */
-  production: Object.freeze({
-    baseUrl: "https://cpay.xiangma365.com",
-    // refund and refundQuery seen there; close's `/xypay` prefix *assumed* (seen: `/v3/closeorder`).
-    paths: Object.freeze({ create: "/openpay/v3/h5pay", query: "/xypay/v3/queryorder", refund: "/xypay/v3/refundorder", refundQuery: "/openpay/v3/queryrefund", close: "/xypay/v3/closeorder" }),
-  }),
-  /** The test host of document 002 (plain http); its paths carry `/api`. */
-  test: Object.freeze({
-    baseUrl: "http://xipay.xiangma365.com",
-    paths: Object.freeze({ create: "/api/openpay/v3/h5pay", query: "/api/xypay/v3/queryorder", refund: "/api/xypay/v3/refundorder", refundQuery: "/api/openpay/v3/queryrefund", close: "/api/xypay/v3/closeorder" }),
-  }),
-});
+export { XIANGMA_PRESETS, type XiangmaProfile } from "./xiangma-profiles.js";
 
 export interface XiangmaConfig extends GatewayConfigBase {
-  /** Which environment's host and paths are the defaults: `production` (default) or `test`. */
+  /**
+   * Which environment or white-label platform's host and paths are the defaults: `production`
+   * (default), `test`, `shoubei` (收呗), `leshouying` (乐收赢), `leshouying-test`. The profile also
+   * gives the default id (`shoubei`, `leshouying`). See src/gateways/xiangma-profiles.ts.
+   */
   preset?: keyof typeof XIANGMA_PRESETS | undefined;
   /** Overrides the preset's host. */
   baseUrl?: string | undefined;
@@ -84,15 +74,16 @@ function paidAtOf(record: JsonObject): string | undefined {
 }
 
 export function xiangma(config: XiangmaConfig): GatewayAdapter {
-  const settings = baseSettings(config, GATEWAY, STATUSES);
-  const { id, option } = settings;
   const presetName = config.preset ?? "production";
-  if (!Object.hasOwn(XIANGMA_PRESETS, presetName)) throw new ConfigError(option("preset"), `must be one of ${Object.keys(XIANGMA_PRESETS).join(", ")}`);
+  if (!Object.hasOwn(XIANGMA_PRESETS, presetName)) throw new ConfigError(`gateways.${GATEWAY}.preset`, `must be one of ${Object.keys(XIANGMA_PRESETS).join(", ")}`);
   const preset = XIANGMA_PRESETS[presetName];
+  // A white-label platform's id by default, so two platforms can be configured side by side.
+  const settings = baseSettings({ ...config, id: config.id ?? preset.id }, GATEWAY, STATUSES);
+  const { id, option } = settings;
   const baseUrl = configUrl(config.baseUrl ?? preset.baseUrl, option("baseUrl"));
   const instNo = configText(config.instNo, option("instNo"));
   const mchNo = configText(config.mchNo, option("mchNo"));
-  const signer = createSigner(configText(config.key, option("key")), { ...DEFAULT_SIGN_RULE, ...config.signRule });
+  const signer = createSigner(configText(config.key, option("key")), { ...DEFAULT_SIGN_RULE, ...config.signRule }, settings.previousKeys);
   const paths = pathSettings(config.paths, preset.paths, option("paths"));
   if (config.tradeStates !== undefined && !isJsonObject(config.tradeStates as unknown)) throw new ConfigError(option("tradeStates"), "must be an object");
   const tradeStates: GatewayStatusTable = Object.freeze({ ...TRADE_STATES, ...config.tradeStates });

@@ -6,11 +6,13 @@
  */
 import { STATUS_TOKEN_HEADER } from "@paybridge/shared";
 import { validateOptions, type ResolvedOptions } from "../config/options.js";
+import { EventEmitter } from "node:events";
 import { Engine } from "../engine/engine.js";
+import { MerchantEngines } from "../engine/merchants.js";
 import { InvalidRequestError, PaybridgeError } from "../errors.js";
-import type { NotifyInput } from "../gateways/contract.js";
+import type { NotifyInput, NotifyReply } from "../gateways/contract.js";
 import type { OrderStore } from "../store/contract.js";
-import type { PaybridgeEvents, PaybridgeOperations, PaybridgeOptions } from "../types.js";
+import type { MerchantOperations, PaybridgeEvents, PaybridgeOperations, PaybridgeOptions } from "../types.js";
 import { INTERNAL_ERROR_ANSWER, errorAnswer, jsonAnswer, replyAnswer, textAnswer, type HttpAnswer } from "./answer.js";
 import type { BodyResult, BodySource } from "./body.js";
 import { createHeadersFault, parseCreateRequest, parseJsonBody } from "./create-request.js";
@@ -42,7 +44,7 @@ const BODY_ENCODED = "body must not be encoded (Content-Encoding)";
 type Route = "create" | "status" | "notify";
 
 /** `[route, its path parameter]` for a method and mount-relative path; undefined when no route matches. */
-function matchRoute(method: string, path: string): [Route, string] | undefined {
+function matchRoute(method: string, path: string, merchants: boolean): [Route, string] | undefined {
   // Like Express's defaults: case-insensitive, one optional trailing slash. Sliced by hand, as
   // a regex replace and a split cost more than the rest of the route's own work.
   const trimmed = path.endsWith("/") ? path.slice(0, -1) : path;
@@ -50,7 +52,8 @@ function matchRoute(method: string, path: string): [Route, string] | undefined {
   const slash = trimmed.indexOf("/", 1);
   const head = (slash === -1 ? trimmed.slice(1) : trimmed.slice(1, slash)).toLowerCase();
   const parameter = slash === -1 ? undefined : trimmed.slice(slash + 1);
-  if (parameter?.includes("/")) return undefined;
+  // One segment, except a merchant's notify: /notify/:gateway/:merchant (matched as "gateway/merchant").
+  if (parameter?.includes("/") && !(merchants && head === "notify" && parameter.indexOf("/") === parameter.lastIndexOf("/"))) return undefined;
   if (head === "orders" && parameter === undefined && method === "POST") return ["create", ""];
   if (head === "orders" && parameter !== undefined && parameter !== "" && (method === "GET" || method === "HEAD")) return ["status", parameter];
   if (head === "notify" && parameter !== undefined && parameter !== "" && method === "POST") return ["notify", parameter];
@@ -62,21 +65,32 @@ export class PaybridgeHttp<Req> {
   readonly store: OrderStore;
   readonly options: ResolvedOptions<Req>;
   /** refund, close, sweepExpired, stopSweeping: the same for every host. */
-  readonly operations: PaybridgeOperations;
-  readonly #engine: Engine;
+  readonly operations: PaybridgeOperations & MerchantOperations;
+  readonly #engine: Engine | undefined;
+  /** With `merchants`: one engine per merchant (src/engine/merchants.ts) instead of the one engine. */
+  readonly #merchants: MerchantEngines | undefined;
 
   constructor(options: PaybridgeOptions<Req>) {
     this.options = validateOptions(options);
     // The engine hands `req` to resolveOrder untouched, whatever the host's type.
-    this.#engine = new Engine(this.options as ResolvedOptions);
-    this.operations = this.#engine.operations();
-    this.events = this.#engine.events;
-    this.store = this.#engine.store;
+    const resolved = this.options as ResolvedOptions;
+    if (resolved.merchants) {
+      this.#merchants = new MerchantEngines(resolved, new EventEmitter() as PaybridgeEvents);
+      this.operations = this.#merchants.operations();
+      this.events = this.#merchants.events;
+    } else {
+      const engine = new Engine(resolved);
+      this.#engine = engine;
+      // Without merchants there is nothing cached to drop.
+      this.operations = { ...engine.operations(), invalidateMerchant: () => {} };
+      this.events = engine.events;
+    }
+    this.store = resolved.store;
   }
 
   /** The answer for a request, or undefined when it is not one of paybridge's routes. */
   async handle(request: CoreRequest<Req>): Promise<HttpAnswer | undefined> {
-    const route = matchRoute(request.method, request.path);
+    const route = matchRoute(request.method, request.path, this.#merchants !== undefined);
     if (!route) return undefined;
     const [name, encoded] = route;
     try {
@@ -107,34 +121,45 @@ export class PaybridgeHttp<Req> {
     const body = await request.body.read(this.options.bodyLimit);
     if ("failure" in body) throw new InvalidRequestError(body.failure === "too_large" ? BODY_TOO_LARGE : BODY_UNREADABLE, "body");
     const fields = "bytes" in body ? parseJsonBody(body.bytes) : body.parsed;
-    const { httpStatus, body: created } = await this.#engine.create(parseCreateRequest(fields), request.native);
+    const parsed = parseCreateRequest(fields);
+    const { httpStatus, body: created } = await (this.#merchants ?? (this.#engine as Engine)).create(parsed, request.native);
     return jsonAnswer(httpStatus, created);
   }
 
   async #status(request: CoreRequest<Req>, orderNo: string): Promise<HttpAnswer> {
     request.body.discard();
-    return jsonAnswer(200, await this.#engine.status(orderNo, statusToken(request)));
+    return jsonAnswer(200, await (this.#merchants ?? (this.#engine as Engine)).status(orderNo, statusToken(request)));
   }
 
-  async #notify(request: CoreRequest<Req>, gateway: string): Promise<HttpAnswer> {
-    if (!this.#engine.hasGateway(gateway)) {
+  async #notify(request: CoreRequest<Req>, parameter: string): Promise<HttpAnswer> {
+    const slash = parameter.indexOf("/");
+    const gateway = slash === -1 ? parameter : parameter.slice(0, slash);
+    const merchantId = slash === -1 ? undefined : parameter.slice(slash + 1);
+    const merchants = this.#merchants;
+    const engine = this.#engine;
+    // Several merchants: the merchant segment names whose key verifies; it is required.
+    if (merchants ? merchantId === undefined : !engine?.hasGateway(gateway)) {
       request.body.discard();
       return textAnswer(404, "unknown gateway");
     }
+    // Refused before verification: the single engine keeps it in the inbox without its bytes.
+    const reject = async (reason: string): Promise<NotifyReply> =>
+      merchants ? merchants.rejectNotify(gateway, merchantId, reason) : (engine as Engine).refuseNotify(gateway, reason, request.headers());
     const encoding = request.header("content-encoding");
     // No gateway compresses a notify: an encoded one is refused rather than inflated.
     if (encoding !== undefined && encoding.trim().toLowerCase() !== "identity") {
       request.body.discard();
-      return replyAnswer(await this.#engine.refuseNotify(gateway, BODY_ENCODED, request.headers()));
+      return replyAnswer(await reject(BODY_ENCODED));
     }
     const body: BodyResult = await request.body.read(this.options.bodyLimit);
     if ("parsed" in body) {
       // A body parser consumed the bytes the signature is over. Say so, and answer 500 so the
       // gateway retries once the merchant has fixed the mounting order.
-      return replyAnswer({ ...(await this.#engine.refuseNotify(gateway, RAW_BODY_REQUIRED, request.headers())), status: 500 });
+      return replyAnswer({ ...(await reject(RAW_BODY_REQUIRED)), status: 500 });
     }
-    if ("failure" in body) return replyAnswer(await this.#engine.refuseNotify(gateway, body.failure === "too_large" ? BODY_TOO_LARGE : BODY_UNREADABLE, request.headers()));
-    return replyAnswer(await this.#engine.notify(gateway, { rawBody: body.bytes, headers: request.headers() }));
+    if ("failure" in body) return replyAnswer(await reject(body.failure === "too_large" ? BODY_TOO_LARGE : BODY_UNREADABLE));
+    const input = { rawBody: body.bytes, headers: request.headers() };
+    return replyAnswer(await (merchants ? merchants.notify(gateway, merchantId, input) : (engine as Engine).notify(gateway, input)));
   }
 }
 

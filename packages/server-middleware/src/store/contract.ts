@@ -6,6 +6,7 @@
 import type { Channel, OrderStatus, PayAction, Scene } from "@paybridge/shared";
 
 export interface OrderRecord {
+  /** The store key: the order number, or `m:<merchantId>:<orderNo>` for a merchant's order (src/engine/merchant-store.ts). */
   orderNo: string;
   /** Incremented by every successful compareAndSet; 1 when inserted. */
   version: number;
@@ -126,6 +127,8 @@ export interface NotifyEntry {
   reason?: string;
   /** The order it names, once verified (or as the refusal named it). */
   orderNo?: string;
+  /** With several merchants: whose notify URL it came to (its replay runs with that merchant's keys). */
+  merchantId?: string;
   /** How many times it was replayed. */
   replays: number;
   /** ISO 8601 of the last processing. */

@@ -7,7 +7,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import { Readable } from "node:stream";
 import express5, { type RequestHandler } from "express";
 import express4 from "express4";
-import type { PaybridgeEvents, PaybridgeOperations, PaybridgeOptions } from "../../src/types.js";
+import type { MerchantOperations, PaybridgeEvents, PaybridgeOperations, PaybridgeOptions } from "../../src/types.js";
 import { paybridge } from "../../src/express.js";
 import type { OrderStore } from "../../src/store/contract.js";
 import { paybridgeHandler } from "../../src/web.js";
@@ -19,7 +19,7 @@ export const EXPRESS_HOSTS = ["express5", "express4"] as const;
 /** The Express of a host, for the merchant's own middleware (express.json() of the same major). */
 export const expressOf = (name: (typeof EXPRESS_HOSTS)[number]): typeof express5 => (name === "express4" ? express4 : express5);
 
-export interface Hosted extends PaybridgeOperations {
+export interface Hosted extends PaybridgeOperations, MerchantOperations {
   readonly events: PaybridgeEvents;
   readonly store: OrderStore;
   readonly listener: RequestListener;
@@ -38,6 +38,7 @@ export function host(name: HostName, options: PaybridgeOptions<unknown>, before:
       stopSweeping: handler.stopSweeping,
       replay: handler.replay,
       listNotifies: handler.listNotifies,
+      invalidateMerchant: handler.invalidateMerchant,
       listener: (req, res) => void serveWeb(handler, req, res),
     };
   }
@@ -46,8 +47,8 @@ export function host(name: HostName, options: PaybridgeOptions<unknown>, before:
   const app = express();
   for (const handler of before) app.use(handler);
   app.use("/pay", router);
-  const { events, store, refund, close, sweepExpired, stopSweeping, replay, listNotifies } = router;
-  return { events, store, refund, close, sweepExpired, stopSweeping, replay, listNotifies, listener: app };
+  const { events, store, refund, close, sweepExpired, stopSweeping, replay, listNotifies, invalidateMerchant } = router;
+  return { events, store, refund, close, sweepExpired, stopSweeping, replay, listNotifies, invalidateMerchant, listener: app };
 }
 
 /** A Node request as a fetch-API Request, and the Response written back. */

@@ -27,10 +27,10 @@ export interface RefundGateway extends FakeGateway {
   forgedRefundNotify(fields: { orderNo: string; refundNo: string; amountFen: number }): string;
 }
 
-export function refundGateway(options: { id?: string; maxRefunds?: number; refundRules?: RefundRules } = {}): RefundGateway {
-  const fake = fakeGateway(options.id ? { id: options.id } : {});
+export function refundGateway(options: { id?: string; maxRefunds?: number; refundRules?: RefundRules; key?: string } = {}): RefundGateway {
+  const fake = fakeGateway({ ...(options.id ? { id: options.id } : {}), ...(options.key ? { key: options.key } : {}) });
   const id = fake.adapter.id;
-  const signer = createSigner(FAKE_KEY, COMMON_SIGN_RULE);
+  const signer = createSigner(options.key ?? FAKE_KEY, COMMON_SIGN_RULE);
   const forger = createSigner("not-the-key", COMMON_SIGN_RULE);
   const refundCalls: RefundInput[] = [];
   const refundQueries: RefundQueryInput[] = [];

@@ -19,6 +19,11 @@ export interface GatewayConfigBase {
   verifyResponseSign?: boolean | undefined;
   /** Overrides of how the gateway's order-state words read (e.g. `{ PAYING: "pending" }`). */
   statuses?: GatewayStatusTable | undefined;
+  /**
+   * Key rotation: the keys being replaced, still accepted on what the gateway signs (notifies,
+   * responses) while the new `key` signs everything sent. At most 3. See docs/gateways.md.
+   */
+  previousKeys?: readonly string[] | undefined;
 }
 
 /** What every factory reads from the common settings, checked. */
@@ -28,7 +33,12 @@ export interface BaseSettings {
   option: (name: string) => string;
   verifyResponseSign: boolean;
   statuses: GatewayStatusTable;
+  /** Checked: at most 3 non-empty strings. */
+  previousKeys: readonly string[];
 }
+
+/** Keys a rotation still accepts; more would mean old keys never retired. */
+const MAX_PREVIOUS_KEYS = 3;
 
 export function baseSettings(config: GatewayConfigBase, gateway: string, statuses: GatewayStatusTable): BaseSettings {
   // Checked at run time too: configuration often comes from untyped JavaScript or JSON.
@@ -41,9 +51,14 @@ export function baseSettings(config: GatewayConfigBase, gateway: string, statuse
   if (config.verifyResponseSign !== undefined && typeof config.verifyResponseSign !== "boolean") {
     throw new ConfigError(option("verifyResponseSign"), "must be a boolean");
   }
+  const previousKeys = config.previousKeys ?? [];
+  if (!Array.isArray(previousKeys) || previousKeys.length > MAX_PREVIOUS_KEYS || !previousKeys.every((key) => typeof key === "string" && key.length > 0)) {
+    throw new ConfigError(option("previousKeys"), `must be an array of at most ${MAX_PREVIOUS_KEYS} non-empty strings`);
+  }
   return {
     id,
     option,
+    previousKeys: Object.freeze([...previousKeys]),
     verifyResponseSign: config.verifyResponseSign ?? true,
     statuses: Object.freeze({ ...statuses, ...config.statuses }),
   };

@@ -89,13 +89,20 @@ export interface Signer {
   readonly rule: Readonly<SignRule>;
 }
 
-export function createSigner(secret: string, rule: SignRule): Signer {
-  // Gateway text that echoes what we signed is redacted of this secret before it is kept.
+/**
+ * `previousSecrets`: a key rotation window. The new `secret` signs; a signature under it or under
+ * any previous one verifies (the gateway may still sign with the old key until it switches).
+ */
+export function createSigner(secret: string, rule: SignRule, previousSecrets: readonly string[] = []): Signer {
+  // Gateway text that echoes what we signed is redacted of these secrets before it is kept.
   registerSecret(secret);
+  for (const previous of previousSecrets) registerSecret(previous);
   const frozen = Object.freeze({ ...rule, fields: rule.fields ? Object.freeze([...rule.fields]) : undefined });
+  const verifying = [secret, ...previousSecrets];
   return {
     rule: frozen,
     sign: (fields) => computeSign(fields, frozen, secret),
-    verify: (fields, signature) => verifySign(fields, frozen, secret, signature),
+    // Every key is tried (no early exit), so the time does not say which one matched.
+    verify: (fields, signature) => verifying.reduce((valid, key) => verifySign(fields, frozen, key, signature) || valid, false),
   };
 }

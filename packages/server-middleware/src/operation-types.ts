@@ -1,0 +1,87 @@
+/**
+ * The public types of the server-side operations (refund, close, sweep, replay): what they take
+ * and what they answer. Re-exported by types.ts, with every other public type.
+ */
+import type { OrderStatus } from "@paybridge/shared";
+import type { NotifyEntry, NotifyQuery, NotifyVerdict, RefundEntry } from "./store/contract.js";
+
+/** A refund to make, server-side only (`router.refund`). */
+export interface RefundRequest {
+  /** With `merchants`: whose order it is (required then). */
+  merchantId?: string | undefined;
+  orderNo: string;
+  /** The merchant's refund number: 1-64 letters, digits or _-.|*@. Reuse it to retry. */
+  refundNo: string;
+  /** Integer fen; absent = all that is left to refund. */
+  amountFen?: number | undefined;
+  reason?: string | undefined;
+}
+
+/** What router.refund resolves with: the refund's state as the ledger holds it. */
+export interface RefundResult {
+  orderNo: string;
+  refundNo: string;
+  amountFen: number;
+  status: RefundEntry["status"];
+  gatewayRefundNo?: string;
+  /** The gateway's reason, for a failed refund. */
+  failure?: string;
+  /** The order's refunded fen (succeeded refunds). */
+  refundedFen: number;
+  /** For a succeeded refund: onRefunded has completed. False: it threw or runs elsewhere; call again to finish. */
+  fulfilled: boolean;
+}
+
+export interface CloseResult {
+  orderNo: string;
+  /** The order's status afterwards: `closed`, or what it already was (paid, failed…): close changes only a pending order. */
+  status: OrderStatus;
+  /** Where it was closed: `gateway` (its close API, then locally) or `local` (the gateway has none, or no gateway order was made yet). */
+  closedAt?: "gateway" | "local";
+}
+
+export interface SweepResult {
+  /** Expired orders closed. */
+  closed: number;
+  /** Expired orders whose gateway refused or failed to close them (they stay pending; a later sweep tries again after queryIntervalMs). */
+  failed: number;
+  /** Expired orders this sweep left for a later one: its time limit ran out, or their close was tried within queryIntervalMs. */
+  deferred: number;
+  /** Finished orders dropped past their retention (memory store). */
+  pruned: number;
+  /** Notifies dropped from the inbox past `notifyRetentionMs`. */
+  prunedNotifies: number;
+}
+
+/** What `replay(id)` did with a kept notify. */
+export interface ReplayResult {
+  id: string;
+  gateway: string;
+  verdict: NotifyVerdict;
+  reason?: string;
+  orderNo?: string;
+  /** The HTTP status the gateway would have been answered. */
+  replyStatus: number;
+}
+
+/** The server-side operations every host exposes beside its routes (never routes themselves). */
+export interface PaybridgeOperations {
+  /** Refunds a paid order, wholly or partly (server-side only: no route serves it). Idempotent on refundNo. */
+  refund(request: RefundRequest): Promise<RefundResult>;
+  /** Closes a pending order, at its gateway where it has a close API. With `merchants`, name the merchant. */
+  close(orderNo: string, merchantId?: string): Promise<CloseResult>;
+  /** Closes expired pending orders and prunes finished ones past retention. */
+  sweepExpired(): Promise<SweepResult>;
+  /** Stops the sweep timer (when `sweepIntervalMs` started one). */
+  stopSweeping(): void;
+  /** Runs a notify kept in the store's inbox again through verification and application (idempotent). */
+  replay(notifyId: string): Promise<ReplayResult>;
+  /** The notifies kept in the store's inbox, oldest first, in pages (`after` = the last id of the previous page). */
+  listNotifies(query?: NotifyQuery): Promise<NotifyEntry[]>;
+}
+
+/** With `merchants`: dropping a merchant's cached setup (a no-op without merchants). */
+export interface MerchantOperations {
+  /** The next request for this merchant asks `merchants` again: after a key rotation step, or a shop leaving. */
+  invalidateMerchant(merchantId: string): void;
+}
