@@ -15,7 +15,8 @@ CREATE TABLE IF NOT EXISTS paybridge_schema (
 -- finished_at: when the order became finished (closed, failed, or paid with every hook run and
 -- no refund in flight); NULL while in progress. Retention prunes by it.
 CREATE TABLE IF NOT EXISTS paybridge_orders (
-  order_no    VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
+  -- An order number (at most 64), or with several merchants m:<merchant id, at most 32>:<order number>.
+  order_no    VARCHAR(100) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
   version     INT NOT NULL,
   status      VARCHAR(24) NOT NULL,
   gateway     VARCHAR(32) NOT NULL,
@@ -33,7 +34,7 @@ CREATE TABLE IF NOT EXISTS paybridge_orders (
 -- The refund ledger as rows (a copy of record.refunds, written with it in one transaction), so
 -- refunds can be listed by the time they were requested or finished.
 CREATE TABLE IF NOT EXISTS paybridge_refunds (
-  order_no     VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  order_no     VARCHAR(100) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
   refund_no    VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
   amount_fen   BIGINT NOT NULL,
   status       VARCHAR(16) NOT NULL,

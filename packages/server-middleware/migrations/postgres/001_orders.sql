@@ -11,7 +11,8 @@ CREATE TABLE IF NOT EXISTS paybridge_schema (
 -- One row per order: the whole OrderRecord as JSON in `record` (the source of truth), and the
 -- columns paybridge and reconciliation query by. `version` is the compare-and-set counter.
 CREATE TABLE IF NOT EXISTS paybridge_orders (
-  order_no    varchar(64) PRIMARY KEY,
+  -- An order number (at most 64), or with several merchants m:<merchant id, at most 32>:<order number>.
+  order_no    varchar(100) PRIMARY KEY,
   version     integer NOT NULL,
   status      varchar(24) NOT NULL,
   gateway     varchar(32) NOT NULL,
@@ -34,7 +35,7 @@ CREATE INDEX IF NOT EXISTS paybridge_orders_finished ON paybridge_orders (finish
 -- The refund ledger as rows (a copy of record.refunds, written with it), so refunds can be
 -- listed by the time they were requested or finished.
 CREATE TABLE IF NOT EXISTS paybridge_refunds (
-  order_no     varchar(64) NOT NULL REFERENCES paybridge_orders (order_no) ON DELETE CASCADE,
+  order_no     varchar(100) NOT NULL REFERENCES paybridge_orders (order_no) ON DELETE CASCADE,
   refund_no    varchar(64) NOT NULL,
   amount_fen   bigint NOT NULL,
   status       varchar(16) NOT NULL,

@@ -113,6 +113,17 @@ function describeSqlStore(skip: boolean, dialect: () => Dialect): void {
       await db.close();
     });
 
+    it("keeps the longest key several merchants make (m:<32-character merchant>:<64-character order number>)", async () => {
+      const db = await dialect().fresh();
+      const store = db.store();
+      await store.migrate();
+      const orderNo = `m:${"M".repeat(32)}:${"9".repeat(64)}`;
+      const order = newOrder({ orderNo });
+      expect(await store.insert(order)).toBe(true);
+      expect(await store.get(orderNo)).toEqual({ ...order, version: 1 });
+      await db.close();
+    });
+
     if (dialect().unreachable) {
       it("rejects every call with an error naming the store when the database cannot be reached", async () => {
         const store = await dialect().unreachable!();
