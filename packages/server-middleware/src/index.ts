@@ -17,6 +17,8 @@ export type {
   RefundResult,
   CloseResult,
   SweepResult,
+  HealthOptions,
+  HealthReport,
 } from "./types.js";
 export type {
   GatewayAdapter,

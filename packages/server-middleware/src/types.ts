@@ -184,6 +184,22 @@ export interface PaybridgeOperations {
   sweepExpired(): Promise<SweepResult>;
   /** Stops the sweep timer (when `sweepIntervalMs` started one). */
   stopSweeping(): void;
+  /** Whether this instance can serve: its store answers (a readiness probe; see README "Operations"). */
+  health(options?: HealthOptions): Promise<HealthReport>;
+}
+
+export interface HealthOptions {
+  /** How long the store may take to answer, in ms, before it counts as down. Default 2 000. */
+  timeoutMs?: number | undefined;
+}
+
+/** What health() answers. Never a secret: a store's error is its class name and redacted message. */
+export interface HealthReport {
+  /** The store answered within the timeout. */
+  ok: boolean;
+  store: { ok: boolean; latencyMs: number; error?: string };
+  /** The configured gateways' ids. */
+  gateways: string[];
 }
 
 /** The calls paybridge makes to a gateway. */

@@ -7,11 +7,12 @@ import type { CreateOrderRequest, OrderStatusResponse } from "@paybridge/shared"
 import type { ResolvedOptions } from "../config/options.js";
 import type { NotifyInput, NotifyReply } from "../gateways/types.js";
 import type { OrderStore } from "../store/contract.js";
-import type { CloseResult, PaybridgeEvents, PaybridgeOperations, RefundRequest, RefundResult, SweepResult } from "../types.js";
+import type { CloseResult, HealthOptions, HealthReport, PaybridgeEvents, PaybridgeOperations, RefundRequest, RefundResult, SweepResult } from "../types.js";
 import { CloseService } from "./close.js";
 import { createContext } from "./context.js";
 import { CreateService, type CreateResult } from "./create.js";
 import { Expiry } from "./expiry.js";
+import { HealthService } from "./health.js";
 import { NotifyService } from "./notify.js";
 import { RefundService } from "./refunds/service.js";
 import { StatusService } from "./status.js";
@@ -27,6 +28,7 @@ export class Engine implements PaybridgeOperations {
   readonly #refunds: RefundService;
   readonly #closer: CloseService;
   readonly #expiry: Expiry;
+  readonly #health: HealthService;
 
   constructor(options: ResolvedOptions) {
     const ctx = createContext(options);
@@ -38,6 +40,7 @@ export class Engine implements PaybridgeOperations {
     this.#creates = new CreateService(ctx, this.#expiry);
     this.#statuses = new StatusService(ctx, this.#expiry);
     this.#notifies = new NotifyService(ctx, this.#refunds);
+    this.#health = new HealthService(ctx);
     this.#expiry.start(options.sweepIntervalMs);
   }
 
@@ -78,6 +81,10 @@ export class Engine implements PaybridgeOperations {
     this.#expiry.stop();
   }
 
+  health(options?: HealthOptions): Promise<HealthReport> {
+    return this.#health.check(options);
+  }
+
   /** The server-side operations as plain functions, for a host to expose on itself. */
   operations(): PaybridgeOperations {
     return {
@@ -85,6 +92,7 @@ export class Engine implements PaybridgeOperations {
       close: (orderNo) => this.close(orderNo),
       sweepExpired: () => this.sweepExpired(),
       stopSweeping: () => this.stopSweeping(),
+      health: (options) => this.health(options),
     };
   }
 }

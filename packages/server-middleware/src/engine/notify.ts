@@ -44,6 +44,7 @@ export class NotifyService {
     if (!record) return reject("unknown order", notice.orderNo);
     if (record.gateway !== gatewayId) return reject(`order belongs to gateway ${record.gateway}`, notice.orderNo);
     if (record.amountFen !== notice.amountFen) return reject("amount does not match the order", notice.orderNo);
+    ctx.telemetry.notifyAccepted(gatewayId);
 
     if (notice.outcome === "failed") await markClosed(ctx, record, "failed");
     if (notice.outcome !== "paid") return adapter.notifyReply.success;

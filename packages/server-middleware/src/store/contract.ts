@@ -90,6 +90,8 @@ export interface OrderStore {
    * whose database expires records itself (Redis TTLs) has nothing to do here.
    */
   prune?(): Promise<number>;
+  /** Resolves when the store's backend answers (health()); without it health() reads an order number no order can have. */
+  ping?(): Promise<void>;
   /** Releases connections; the router never calls it. */
   close?(): Promise<void>;
 }

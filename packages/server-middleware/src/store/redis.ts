@@ -30,6 +30,8 @@ export interface RedisCommands {
   zrangebyscore(key: string, min: string, max: string, limit: "LIMIT", offset: number, count: number): Promise<string[]>;
   mget(...keys: string[]): Promise<Array<string | null>>;
   zrem(key: string, ...members: string[]): Promise<unknown>;
+  /** PING, for health(); a client without it is asked for a key no order has. */
+  ping?(): Promise<unknown>;
 }
 
 /** ioredis connection options (its `RedisOptions`), handed to `new Redis(options)` as they are. */
@@ -112,6 +114,12 @@ export class RedisOrderStore implements OrderStore {
     this.#client = isClient(redis) ? Promise.resolve(redis) : connect(redis);
     // A failed import surfaces on the first call; do not also crash the process meanwhile.
     this.#client.catch(() => undefined);
+  }
+
+  /** Resolves once Redis answers PING (health()). */
+  async ping(): Promise<void> {
+    const client = await this.#client;
+    await (client.ping ? client.ping() : client.get(`${this.#keyPrefix}:health`));
   }
 
   async get(orderNo: string): Promise<OrderRecord | null> {

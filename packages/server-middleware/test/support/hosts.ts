@@ -36,6 +36,7 @@ export function host(name: HostName, options: PaybridgeOptions<unknown>, before:
       close: handler.close,
       sweepExpired: handler.sweepExpired,
       stopSweeping: handler.stopSweeping,
+      health: handler.health,
       listener: (req, res) => void serveWeb(handler, req, res),
     };
   }
@@ -44,8 +45,8 @@ export function host(name: HostName, options: PaybridgeOptions<unknown>, before:
   const app = express();
   for (const handler of before) app.use(handler);
   app.use("/pay", router);
-  const { events, store, refund, close, sweepExpired, stopSweeping } = router;
-  return { events, store, refund, close, sweepExpired, stopSweeping, listener: app };
+  const { events, store, refund, close, sweepExpired, stopSweeping, health } = router;
+  return { events, store, refund, close, sweepExpired, stopSweeping, health, listener: app };
 }
 
 /** A Node request as a fetch-API Request, and the Response written back. */

@@ -71,6 +71,7 @@ export class RefundService {
     const entry = findRefund(record, notice.refundNo);
     if (!entry) return reject("unknown refund", notice.orderNo);
     if (entry.amountFen !== notice.amountFen) return reject("amount does not match the refund", notice.orderNo);
+    this.#ctx.telemetry.notifyAccepted(adapter.id);
     const after = await this.#apply(record, entry.refundNo, notice);
     if (after?.status === "failed" && notice.status === "succeeded") {
       this.#ctx.logError("a refund notify says succeeded for a refund the gateway refused before", new Error("conflict"), { orderNo: record.orderNo, refundNo: entry.refundNo });
@@ -89,11 +90,13 @@ export class RefundService {
     } catch (error) {
       // Unknown outcome: the amount stays reserved; the lease is freed so a retry resends.
       await this.#apply(record, entry.refundNo, { status: "processing" });
+      this.#ctx.telemetry.refundOutcome(adapter.id, "processing");
       if (error instanceof PaybridgeError) this.#ctx.reportGatewayError(adapter.id, record.orderNo, "refund", error);
       else this.#ctx.logError("refundOrder threw", error, { gateway: adapter.id, orderNo: record.orderNo });
       throw error;
     }
     await this.#apply(record, entry.refundNo, answer);
+    if (answer.status === "processing") this.#ctx.telemetry.refundOutcome(adapter.id, "processing");
   }
 
   async #ask(record: OrderRecord, entry: RefundEntry, adapter: GatewayAdapter, http: GatewayHttp): Promise<RefundAnswer> {
