@@ -13,6 +13,7 @@ import { paybridge, RedisOrderStore } from "@paybridge/server-middleware";
 import { createSandbox, sandboxAdapters } from "@paybridge/server-middleware/sandbox";
 import { amountFenOf } from "./amount.mjs";
 import { isGatewayId, realAdapter } from "./gateways.mjs";
+import { prometheusMetrics } from "./metrics.mjs";
 
 /** The payer id the sandbox accepts; real gateways need the payer's own (see README). */
 const SANDBOX_OPEN_ID = "sandbox-openid-0001";
@@ -69,6 +70,8 @@ export async function startDemo(options = {}) {
   const store = env.PAYBRIDGE_REDIS_URL ? new RedisOrderStore({ redis: env.PAYBRIDGE_REDIS_URL }) : undefined;
   try {
     const adapter = real ?? findAdapter(sandboxAdapters(`${url}/sandbox`), gateway);
+    // Before paybridge(): it takes its meter when it is built.
+    const metricsRoute = prometheusMetrics();
     const pay = paybridge({
       gateways: [adapter],
       routing: () => gateway,
@@ -88,7 +91,7 @@ export async function startDemo(options = {}) {
       logger: stderrLogger(log),
       ...(store ? { store } : {}),
     });
-    server.on("request", demoApp({ pay, sandbox, adapter, clientAssets, log }));
+    server.on("request", demoApp({ pay, sandbox, adapter, clientAssets, log, metricsRoute }));
   } catch (error) {
     sandbox?.close();
     await Promise.all([closeServer(), store?.close()]);
@@ -109,13 +112,19 @@ export async function startDemo(options = {}) {
 }
 
 /**
- * @param {{ pay: import("@paybridge/server-middleware").PaybridgeRouter, sandbox: import("express").Express | null, adapter: import("@paybridge/server-middleware").GatewayAdapter, clientAssets: string, log: (message: string) => void }} parts
+ * @param {{ pay: import("@paybridge/server-middleware").PaybridgeRouter, sandbox: import("express").Express | null, adapter: import("@paybridge/server-middleware").GatewayAdapter, clientAssets: string, log: (message: string) => void, metricsRoute: import("express").RequestHandler }} parts
  */
-function demoApp({ pay, sandbox, adapter, clientAssets, log }) {
+function demoApp({ pay, sandbox, adapter, clientAssets, log, metricsRoute }) {
   const sandboxMode = sandbox !== null;
   const app = express();
   app.disable("x-powered-by");
   app.use("/pay", pay);
+  // Operations (README "Operations"): Prometheus scrapes /metrics; probes ask /healthz (503 when the store is down).
+  app.get("/metrics", metricsRoute);
+  app.get("/healthz", async (req, res) => {
+    const health = await pay.health();
+    res.status(health.ok ? 200 : 503).json(health);
+  });
   if (sandbox) app.use("/sandbox", sandbox);
   // What the checkout page shows: the gateway, its channels, and the amount the server will charge.
   app.get("/demo/config", (req, res) => {

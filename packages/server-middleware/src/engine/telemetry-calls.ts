@@ -8,14 +8,19 @@
  * (`gateway_error`, `gateway_timeout`…) or its class name, never its message, which may
  * quote the gateway.
  */
-import { SpanKind, SpanStatusCode, type Attributes, type Counter, type Histogram, type Span, type Tracer } from "@opentelemetry/api";
+import { SpanKind, SpanStatusCode, type Span, type Tracer } from "@opentelemetry/api";
 import { GatewayTimeoutError, PaybridgeError } from "../errors.js";
 import type { PaybridgeOptions } from "../types.js";
 
 export type GatewayCallOperation = "create" | "query" | "refund" | "refund_query" | "close";
-type Outcome = "ok" | "error" | "timeout";
+export type CallOutcome = "ok" | "error" | "timeout";
 /** The adapter contract, named through the options that take it (the engine names no gateway file). */
 type GatewayAdapter = PaybridgeOptions["gateways"][number];
+
+/** The call metrics, when a MeterProvider is registered: a count and a duration by outcome. */
+export interface CallMetrics {
+  record(gateway: string, operation: GatewayCallOperation, outcome: CallOutcome, seconds: number): void;
+}
 
 const SPAN_NAMES: Readonly<Record<GatewayCallOperation, string>> = {
   create: "paybridge.gateway.create",
@@ -33,20 +38,18 @@ function errorType(error: unknown): string {
 }
 
 export class GatewayCallTracer {
-  readonly #tracer: Tracer;
-  readonly #calls: Counter;
-  readonly #duration: Histogram;
-  readonly #attributes: (...pairs: string[]) => Attributes;
+  readonly #tracer: Tracer | undefined;
+  readonly #metrics: CallMetrics | undefined;
 
-  constructor(tracer: Tracer, calls: Counter, duration: Histogram, attributes: (...pairs: string[]) => Attributes) {
+  /** Without a tracer and metrics (no SDK registered), adapters are used as they are. */
+  constructor(tracer: Tracer | undefined, metrics: CallMetrics | undefined) {
     this.#tracer = tracer;
-    this.#calls = calls;
-    this.#duration = duration;
-    this.#attributes = attributes;
+    this.#metrics = metrics;
   }
 
   /** The adapter with its gateway operations measured and traced; everything else as it is. */
   instrument(adapter: GatewayAdapter): GatewayAdapter {
+    if (!this.#tracer && !this.#metrics) return adapter;
     const { id } = adapter;
     // Each method is looked up on the adapter at call time, and called on it (an adapter may be a
     // class instance, or have a method replaced after start-up).
@@ -65,27 +68,31 @@ export class GatewayCallTracer {
     };
   }
 
-  /** Runs one gateway call inside its span, then counts it and records its duration by outcome. */
+  /** Runs one gateway call inside its span (when tracing), then counts it and records its duration by outcome. */
   run<T>(gateway: string, operation: GatewayCallOperation, orderNo: string, call: () => Promise<T>): Promise<T> {
-    return this.#tracer.startActiveSpan(SPAN_NAMES[operation], SPAN_OPTIONS, async (span: Span) => {
-      // Attributes built only for a span an SDK records: no cost without one.
+    if (!this.#tracer) return this.#measure(gateway, operation, call, undefined);
+    return this.#tracer.startActiveSpan(SPAN_NAMES[operation], SPAN_OPTIONS, (span: Span) => {
       if (span.isRecording()) span.setAttributes({ "paybridge.gateway": gateway, "paybridge.gateway.operation": operation, "paybridge.order_no": orderNo });
-      const started = performance.now();
-      let outcome: Outcome = "ok";
-      try {
-        return await call();
-      } catch (error) {
-        outcome = error instanceof GatewayTimeoutError ? "timeout" : "error";
+      return this.#measure(gateway, operation, call, span);
+    });
+  }
+
+  async #measure<T>(gateway: string, operation: GatewayCallOperation, call: () => Promise<T>, span: Span | undefined): Promise<T> {
+    const started = performance.now();
+    let outcome: CallOutcome = "ok";
+    try {
+      return await call();
+    } catch (error) {
+      outcome = error instanceof GatewayTimeoutError ? "timeout" : "error";
+      if (span) {
         const type = errorType(error);
         span.setAttribute("error.type", type);
         span.setStatus({ code: SpanStatusCode.ERROR, message: type });
-        throw error;
-      } finally {
-        span.end();
-        const attributes = this.#attributes("gateway", gateway, "operation", operation, "outcome", outcome);
-        this.#calls.add(1, attributes);
-        this.#duration.record((performance.now() - started) / 1000, attributes);
       }
-    });
+      throw error;
+    } finally {
+      span?.end();
+      this.#metrics?.record(gateway, operation, outcome, (performance.now() - started) / 1000);
+    }
   }
 }

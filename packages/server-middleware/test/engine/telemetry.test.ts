@@ -47,7 +47,7 @@ describe("with an OpenTelemetry SDK registered", () => {
     await h.api.post("/pay/notify/fake").type("json").send(h.gateway.notify({ orderNo: "T1", amountFen: 100 })).expect(200, "SUCCESS");
     expect(await otel.counter("paybridge.notifies", { gateway: "fake", outcome: "accepted" })).toBe(2);
     expect(await otel.counter("paybridge.orders.paid", { gateway: "fake", channel: "alipay" })).toBe(1);
-    const timeToPaid = await otel.histogram("paybridge.order.time_to_paid", { gateway: "fake", channel: "alipay" });
+    const timeToPaid = await otel.histogram("paybridge.order.time_to_paid", {});
     expect(timeToPaid.count).toBe(1);
     expect(timeToPaid.sum).toBeGreaterThanOrEqual(0);
     expect(timeToPaid.sum).toBeLessThan(20);
@@ -115,6 +115,33 @@ describe("with an OpenTelemetry SDK registered", () => {
     expect(await otel.counter("paybridge.on_paid.failures", { gateway: "fake" })).toBe(1);
     // Paid once, however often onPaid had to run.
     expect(await otel.counter("paybridge.orders.paid", { gateway: "fake", channel: "wechat" })).toBe(1);
+  });
+
+  it("counts an onPaid that throws synchronously as a failed run", async () => {
+    const h = (harness = await startHarness({
+      onPaid: () => {
+        throw new Error("fulfilment down");
+      },
+    }));
+    await h.api.post("/pay/orders").send({ orderNo: "P2" }).expect(201);
+    await h.api.post("/pay/notify/fake").type("json").send(h.gateway.notify({ orderNo: "P2", amountFen: 100 })).expect(500);
+    expect(await otel.counter("paybridge.on_paid.runs", { gateway: "fake" })).toBe(1);
+    expect(await otel.counter("paybridge.on_paid.failures", { gateway: "fake" })).toBe(1);
+  });
+
+  it("adds up the counts of several routers in one process, each counted once", async () => {
+    const first = (harness = await startHarness());
+    const second = await startHarness({ host: "web" });
+    try {
+      await first.api.post("/pay/orders").send({ orderNo: "S1" }).expect(201);
+      await second.api.post("/pay/orders").send({ orderNo: "S2" }).expect(201);
+      await second.api.post("/pay/orders").send({ orderNo: "S3" }).expect(201);
+      expect(await otel.counter("paybridge.orders.created", { gateway: "fake", channel: "wechat" })).toBe(3);
+      expect(await otel.counter(CALL, { gateway: "fake", operation: "create", outcome: "ok" })).toBe(3);
+      expect((await otel.histogram(DURATION, { gateway: "fake", operation: "create", outcome: "ok" })).count).toBe(3);
+    } finally {
+      await second.close();
+    }
   });
 
   it("counts refund outcomes and the refund calls, a timeout as processing and as a timed-out call", async () => {

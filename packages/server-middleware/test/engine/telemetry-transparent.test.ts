@@ -1,13 +1,15 @@
 /**
- * With no OpenTelemetry SDK registered (most merchants), the instrumented engine behaves as it
- * did: the same answers, the same errors (the very objects), the adapter's own `this`.
+ * The telemetry changes nothing a merchant sees. With no OpenTelemetry SDK registered (most
+ * merchants) the engine runs as it did; with one, adapters are wrapped, and still answer with
+ * their own errors (the very objects), called on themselves.
  */
 import { metrics, trace } from "@opentelemetry/api";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { GatewayError } from "../../src/errors.js";
 import type { CreateOrderInput, CreatedOrder, GatewayAdapter, GatewayHttp } from "../../src/gateways/types.js";
 import { fakeGateway, startHarness, type Harness } from "../support/fake-adapter.js";
 import { refundGateway } from "../support/refund-gateway.js";
+import { installTelemetry } from "../support/telemetry.js";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -43,7 +45,12 @@ describe("with no OpenTelemetry SDK registered", () => {
     expect((await h.router.store.get("O1"))?.refunds?.map((entry) => entry.status)).toEqual(["succeeded", "processing"]);
   });
 
-  it("hands the adapter's own error and answer through, and calls it on itself", async () => {
+});
+
+describe("an adapter under telemetry", () => {
+  it.each(["no SDK", "an SDK"])("with %s, hands the adapter's own error and answer through, and calls it on itself", async (sdk) => {
+    const otel = sdk === "an SDK" ? installTelemetry() : undefined;
+    onTestFinished(() => otel?.uninstall());
     const refusal = new GatewayError("classy", "refused");
     /** An adapter written as a class with a private field: `this` must be the instance. */
     class ClassyAdapter implements GatewayAdapter {
@@ -70,5 +77,6 @@ describe("with no OpenTelemetry SDK registered", () => {
     await h.api.post("/pay/orders").send({ orderNo: "K2" }).expect(502);
     expect(errors).toEqual([refusal]);
     expect(errors[0]).toBe(refusal);
+    if (otel) expect(await otel.counter("paybridge.gateway.calls", { gateway: "classy", operation: "create", outcome: "error" })).toBe(1);
   });
 });
