@@ -5,9 +5,10 @@
  * an exporter that only counts). Their short slices rotate (each side first, middle and last in
  * turn), each after a minor GC, so the sides share the process's heap, JIT and the machine's
  * load alike; a create's gateway call goes over loopback HTTP to a stub here that answers at
- * once. A side's overhead is the median over slice rounds of its extra CPU per operation
- * against `none`; `control`'s "overhead" is the method's noise on this machine. 3 runs, a
- * fresh process each.
+ * once. The SDK's overhead is the median over slice rounds of its extra CPU per operation
+ * against the mean of the two uninstrumented sides; `control`'s against `none` is the
+ * method's noise on this machine. 3 runs, a fresh process each, each building the three
+ * handlers in another order (the first built may run faster or slower).
  *
  * The cost with no SDK is timed directly: the instrumented adapter call against the raw one,
  * and the telemetry calls a create and a notify make, in alternating slices, as a share of the
@@ -32,6 +33,13 @@ const orderOf = (round) => {
   return Math.floor(round / 3) % 2 === 0 ? turned : turned.reverse();
 };
 const percentOver = (side, base) => ((side.cpuUs - base.cpuUs) / base.cpuUs) * 100;
+const meanOf = (a, b) => ({ cpuUs: (a.cpuUs + b.cpuUs) / 2 });
+/** Each side built first, second and third once over 3 runs. */
+const BUILD_ORDERS = [
+  ["none", "control", "sdk"],
+  ["sdk", "none", "control"],
+  ["control", "sdk", "none"],
+];
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const spreadOf = (values) => {
@@ -61,17 +69,17 @@ function figures(rounds) {
     noneWallUsPerOp: perOp("none", "wallUs"),
     sdkWallUsPerOp: perOp("sdk", "wallUs"),
     // Per round, then the median: drift over the run falls on every side of a round alike.
-    sdkOverheadPercent: round(median(rounds.map((r) => percentOver(r.sdk, r.none))), 2),
+    sdkOverheadPercent: round(median(rounds.map((r) => percentOver(r.sdk, meanOf(r.none, r.control)))), 2),
     controlPercent: round(median(rounds.map((r) => percentOver(r.control, r.none))), 2),
     slicesCpuUs: rounds.map((r) => SIDES.map((side) => round(r[side].cpuUs, 1))),
   };
 }
 
-async function once(controlFirst) {
+async function once(buildOrder) {
   const gateway = await startGatewayStub();
   let bench;
   try {
-    bench = await startServer("telemetry", { gatewayUrl: gateway.url, controlFirst });
+    bench = await startServer("telemetry", { gatewayUrl: gateway.url, buildOrder });
     for (const side of SIDES) {
       for (const kind of ["create", "notify"]) await bench.request("slice", { side, kind, from: 0, count: WARMUP });
     }
@@ -98,7 +106,7 @@ async function once(controlFirst) {
     const createExtraNs = micro.gatewayCall.extraNs + micro.createEvent.extraNs;
     const notifyExtraNs = micro.notifyWork.extraNs;
     return {
-      controlBuiltFirst: controlFirst,
+      buildOrder,
       create,
       notify,
       noSdkOverheadPercent: {
@@ -120,7 +128,7 @@ async function once(controlFirst) {
 export async function measureTelemetry() {
   const runs = [];
   for (let i = 0; i < RUNS; i++) {
-    const run = await once(i % 2 === 1);
+    const run = await once(BUILD_ORDERS[i % BUILD_ORDERS.length]);
     runs.push(run);
     process.stderr.write(
       `bench: telemetry run ${i + 1}/${RUNS}: SDK ${run.create.sdkOverheadPercent} % create, ${run.notify.sdkOverheadPercent} % notify (control ${run.create.controlPercent} / ${run.notify.controlPercent} %); no SDK ${run.noSdkOverheadPercent.create} / ${run.noSdkOverheadPercent.notify} %\n`,

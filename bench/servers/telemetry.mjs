@@ -1,11 +1,13 @@
 /**
  * The telemetry section's process (bench/sections/telemetry.mjs): three paybridge web handlers
- * (BUILT), each with its own store, side by side in this one process — `none` and `control`
- * built before an OpenTelemetry SDK is registered (so they run uninstrumented for good:
- * paybridge decides when it is built; `control` measures the method's own noise), then the SDK
- * registered (a MeterProvider whose reader is collected at the end, a tracer provider batching
- * spans to an exporter that only counts), then `sdk` built. One process, so the sides share its
- * heap, JIT and CPU: the parent rotates their slices.
+ * (BUILT), each with its own store, side by side in this one process. paybridge decides when it
+ * is built whether an SDK is there, so `none` and `control` are built while no OpenTelemetry SDK
+ * is registered (they run uninstrumented for good; `control` measures the method's own noise)
+ * and `sdk` while one is (a MeterProvider whose reader is collected at the end, a tracer
+ * provider batching spans to an exporter that only counts; unregistered again right after, the
+ * handler keeps them). The order they are built in is the parent's `buildOrder`: the first
+ * built may run faster or slower. One process, so the sides share its heap, JIT and CPU: the
+ * parent rotates their slices.
  *
  * Requests are fetch-API objects handed to the handler (no socket of its own); a create calls
  * the gateway through paybridge's gateway client over loopback HTTP to a stub in the parent
@@ -50,6 +52,11 @@ async function registerSdk() {
   metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
   trace.setGlobalTracerProvider(tracerProvider);
   return {
+    /** Unregisters the SDK: what was built meanwhile keeps its meter and tracer. */
+    unregister() {
+      metrics.disable();
+      trace.disable();
+    },
     async finish() {
       await tracerProvider.forceFlush();
       const { resourceMetrics } = await reader.collect();
@@ -176,12 +183,17 @@ async function side(gatewayUrl) {
   };
 }
 
-serveParent(async ({ gatewayUrl, controlFirst }) => {
-  // Which of the two uninstrumented handlers is built first alternates by run: the first built may run faster or slower.
+serveParent(async ({ gatewayUrl, buildOrder }) => {
   const sides = {};
-  for (const name of controlFirst ? ["control", "none"] : ["none", "control"]) sides[name] = await side(gatewayUrl);
-  const sdk = await registerSdk();
-  sides.sdk = await side(gatewayUrl);
+  let sdk;
+  for (const name of buildOrder) {
+    if (name !== "sdk") sides[name] = await side(gatewayUrl);
+    else {
+      sdk = await registerSdk();
+      sides.sdk = await side(gatewayUrl);
+      sdk.unregister();
+    }
+  }
   return {
     url: "in-process (no socket)",
     handlers: {
@@ -191,7 +203,11 @@ serveParent(async ({ gatewayUrl, controlFirst }) => {
         for (const [name, { counts }] of Object.entries(sides)) {
           if (counts.paid !== counts.orders) throw new Error(`${name}: onPaid ran ${counts.paid} times for ${counts.orders} orders`);
         }
-        return { orders: sides.sdk.counts.orders, onPaidOncePerOrder: true, sdkRecorded: await sdk.finish() };
+        const recorded = await sdk.finish();
+        // Only the SDK's side records, each of its orders once: the other two run uninstrumented.
+        const { orders } = sides.sdk.counts;
+        if (recorded.metrics["paybridge.orders.created"] !== orders || recorded.spans !== orders) throw new Error(`the SDK recorded ${JSON.stringify(recorded)} for ${orders} orders`);
+        return { orders, onPaidOncePerOrder: true, sdkRecorded: recorded };
       },
     },
     close: async () => {},
