@@ -82,6 +82,21 @@ function memoryRows(memory) {
   });
 }
 
+function telemetryRows(telemetry) {
+  const { spread, goals } = telemetry;
+  const runs = (key) => `runs: ${spread[key].values.join(", ")}`;
+  const row = (label, key, goal) => [label, `median ${spread[key].median} %${goal === undefined ? "" : ` (goal <= ${goal} %: ${verdict(spread[key].median <= goal)})`}`, runs(key)];
+  return [
+    row("no SDK, create (timed directly)", "noSdkOverheadPercent.create", goals.noSdkPercent),
+    row("no SDK, notify (timed directly)", "noSdkOverheadPercent.notify", goals.noSdkPercent),
+    row("SDK, create (loopback gateway)", "sdkOverheadPercent.create", goals.sdkPercent),
+    row("SDK, notify", "sdkOverheadPercent.notify", goals.sdkPercent),
+    row("control: two uninstrumented, create", "controlPercent.create"),
+    row("control: two uninstrumented, notify", "controlPercent.notify"),
+    ["SDK cost per gateway call / per paid notify", `${spread["sdkExtraNs.gatewayCall"].median} ns / ${spread["sdkExtraNs.notify"].median} ns`, "median of runs, timed directly"],
+  ];
+}
+
 const SECTIONS = [
   ["client", "Client size", clientRows],
   ["orderRoute", "Order route", orderRows],
@@ -89,6 +104,7 @@ const SECTIONS = [
   ["signing", "Signing (per gateway rule)", signingRows],
   ["redis", "Redis store, two instances", redisRows],
   ["memory", "Memory store heap (MemoryOrderStore)", memoryRows],
+  ["telemetry", "Telemetry overhead (CPU per operation)", telemetryRows],
 ];
 
 export function formatReport(results) {

@@ -14,6 +14,7 @@ import { createSandbox, sandboxAdapters } from "@paybridge/sandbox";
 import { amountFenOf } from "./amount.mjs";
 import { isGatewayId, realAdapter } from "./gateways.mjs";
 import { shopGateway, shopOf, SHOPS } from "./shops.mjs";
+import { prometheusMetrics } from "./metrics.mjs";
 
 /** The payer id the sandbox accepts; real gateways need the payer's own (see README). */
 const SANDBOX_OPEN_ID = "sandbox-openid-0001";
@@ -79,6 +80,8 @@ export async function startDemo(options = {}) {
     const adapter = real ?? findAdapter(adapters, gateway);
     /** @param {string} orderNo */
     const adapterOf = (orderNo) => (shops ? findAdapter(adapters, shopGateway(orderNo) ?? gateway) : adapter);
+    // Before paybridge(): it takes its meter when it is built.
+    const metricsRoute = prometheusMetrics();
     const common = {
       publicUrl: real ? String(env.PAYBRIDGE_PUBLIC_URL) : `${url}/pay`,
       statusTokenSecret: env.PAYBRIDGE_STATUS_TOKEN_SECRET ?? randomBytes(32).toString("hex"),
@@ -108,7 +111,7 @@ export async function startDemo(options = {}) {
     const pay = shops
       ? paybridge({ ...common, merchants: (shop) => (Object.hasOwn(SHOPS, shop) ? { gateways: [findAdapter(adapters, SHOPS[/** @type {keyof typeof SHOPS} */ (shop)])] } : null), routing: (order) => shopGateway(order.orderNo) ?? gateway })
       : paybridge({ ...common, gateways: [adapter], routing: () => gateway });
-    server.on("request", demoApp({ pay, sandbox, adapterOf, clientAssets, log }));
+    server.on("request", demoApp({ pay, sandbox, adapterOf, clientAssets, log, metricsRoute }));
   } catch (error) {
     sandbox?.close();
     await Promise.all([closeServer(), store?.close()]);
@@ -129,13 +132,19 @@ export async function startDemo(options = {}) {
 }
 
 /**
- * @param {{ pay: import("@paybridge/server-middleware").PaybridgeRouter, sandbox: import("express").Express | null, adapterOf: (orderNo: string) => import("@paybridge/server-middleware").GatewayAdapter, clientAssets: string, log: (message: string) => void }} parts
+ * @param {{ pay: import("@paybridge/server-middleware").PaybridgeRouter, sandbox: import("express").Express | null, adapterOf: (orderNo: string) => import("@paybridge/server-middleware").GatewayAdapter, clientAssets: string, log: (message: string) => void, metricsRoute: import("express").RequestHandler }} parts
  */
-function demoApp({ pay, sandbox, adapterOf, clientAssets, log }) {
+function demoApp({ pay, sandbox, adapterOf, clientAssets, log, metricsRoute }) {
   const sandboxMode = sandbox !== null;
   const app = express();
   app.disable("x-powered-by");
   app.use("/pay", pay);
+  // Operations (README "Operations"): Prometheus scrapes /metrics; probes ask /healthz (503 when the store is down).
+  app.get("/metrics", metricsRoute);
+  app.get("/healthz", async (req, res) => {
+    const health = await pay.health();
+    res.status(health.ok ? 200 : 503).json(health);
+  });
   if (sandbox) app.use("/sandbox", sandbox);
   // What the checkout page shows: the gateway, its channels, and the amount the server will charge.
   app.get("/demo/config", (req, res) => {

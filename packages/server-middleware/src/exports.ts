@@ -26,6 +26,8 @@ export type {
   FulfilmentContext,
   CreateRateLimit,
   ReplayResult,
+  HealthOptions,
+  HealthReport,
 } from "./types.js";
 export type { TypedEventEmitter, EventListener } from "./typed-events.js";
 export type {

@@ -78,6 +78,22 @@ export interface PaybridgeOperations {
   replay(notifyId: string): Promise<ReplayResult>;
   /** The notifies kept in the store's inbox, oldest first, in pages (`after` = the last id of the previous page). */
   listNotifies(query?: NotifyQuery): Promise<NotifyEntry[]>;
+  /** Whether this instance can serve: its store answers (a readiness probe; see README "Operations"). */
+  health(options?: HealthOptions): Promise<HealthReport>;
+}
+
+export interface HealthOptions {
+  /** How long the store may take to answer, in ms, before it counts as down. Default 2 000. */
+  timeoutMs?: number | undefined;
+}
+
+/** What health() answers. Never a secret: a store's error is its class name and redacted message. */
+export interface HealthReport {
+  /** The store answered within the timeout. */
+  ok: boolean;
+  store: { ok: boolean; latencyMs: number; error?: string };
+  /** The configured gateways' ids. */
+  gateways: string[];
 }
 
 /** With `merchants`: dropping a merchant's cached setup (a no-op without merchants). */

@@ -17,6 +17,8 @@ export type {
   ReplayResult,
   PaybridgeOperations,
   MerchantOperations,
+  HealthOptions,
+  HealthReport,
 } from "./operation-types.js";
 import type { GatewayAdapter } from "./gateways/contract.js";
 import type { OrderStore } from "./store/contract.js";

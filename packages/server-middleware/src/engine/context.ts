@@ -11,6 +11,7 @@ import type { OrderRecord } from "../store/contract.js";
 import type { GatewayOperation, PaybridgeEventMap, PaybridgeEvents } from "../types.js";
 import { createGatewayClient } from "./gateway-client.js";
 import { createStatusTokens, type StatusTokens } from "./status-tokens.js";
+import { Telemetry } from "./telemetry.js";
 import { transition, type RecordFields, type Transition } from "./transition.js";
 
 /** With several merchants: whose engine this is, and the process-wide emitter it emits on. */
@@ -28,6 +29,8 @@ export interface EngineContext {
   readonly adapters: ReadonlyMap<string, GatewayAdapter>;
   readonly events: PaybridgeEvents;
   readonly tokens: StatusTokens;
+  /** Metrics and traces (src/engine/telemetry.ts); the adapters and onPaid above are already measured. */
+  readonly telemetry: Telemetry;
   /** The outbound client of one configured gateway. */
   gatewayClient(id: string): GatewayHttp;
   /** The one compare-and-set loop (src/engine/transition.ts) on this engine's store. */
@@ -40,8 +43,10 @@ export interface EngineContext {
   reportGatewayError(gateway: string, orderNo: string, operation: GatewayOperation, error: PaybridgeError): void;
 }
 
-export function createContext(options: ResolvedOptions, scope?: EngineScope): EngineContext {
-  const adapters = new Map(options.gateways.map((adapter) => [adapter.id, adapter]));
+export function createContext(resolved: ResolvedOptions, scope?: EngineScope): EngineContext {
+  const telemetry = new Telemetry();
+  const options: ResolvedOptions = { ...resolved, onPaid: telemetry.onPaid(resolved.onPaid) };
+  const adapters = new Map(options.gateways.map((adapter) => [adapter.id, telemetry.calls.instrument(adapter)]));
   const clients = new Map(options.gateways.map((adapter) => [adapter.id, createGatewayClient(adapter.id, options.timeoutMs, options.maxGatewayResponseBytes)]));
   const events = scope?.events ?? (new EventEmitter() as PaybridgeEvents);
   // Every event of a merchant's engine names the merchant.
@@ -53,6 +58,7 @@ export function createContext(options: ResolvedOptions, scope?: EngineScope): En
     logger.error(message, { ...fields, ...described, err: error });
   };
   const emit = <K extends keyof PaybridgeEventMap>(event: K, ...args: PaybridgeEventMap[K]): void => {
+    telemetry.observe(event, ...args);
     try {
       // Node's typings cannot relate a generic K to its own argument list; the signature above does.
       const [first, ...rest] = args;
@@ -71,6 +77,7 @@ export function createContext(options: ResolvedOptions, scope?: EngineScope): En
     adapters,
     events,
     tokens: createStatusTokens(options.statusTokenSecret, options.statusTokenTtlMs, scope?.merchantId),
+    telemetry,
     gatewayClient(id) {
       const client = clients.get(id);
       if (!client) throw new ConfigError("gateways", `no HTTP client for gateway "${id}"`);

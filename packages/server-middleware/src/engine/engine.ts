@@ -7,11 +7,12 @@ import type { CreateOrderRequest, OrderStatusResponse } from "@paybridge/shared"
 import type { ResolvedOptions } from "../config/options.js";
 import type { NotifyInput, NotifyReply } from "../gateways/contract.js";
 import type { NotifyEntry, NotifyQuery, OrderStore } from "../store/contract.js";
-import type { CloseResult, ResolvedOrder, PaybridgeEvents, PaybridgeOperations, RefundRequest, RefundResult, ReplayResult, SweepResult } from "../types.js";
+import type { CloseResult, HealthOptions, HealthReport, ResolvedOrder, PaybridgeEvents, PaybridgeOperations, RefundRequest, RefundResult, ReplayResult, SweepResult } from "../types.js";
 import { CloseService } from "./close.js";
 import { createContext, type EngineScope } from "./context.js";
 import { CreateService, type CreateResult } from "./create.js";
 import { Expiry } from "./expiry.js";
+import { HealthService } from "./health.js";
 import { NotifyService } from "./notify.js";
 import { RefundService } from "./refunds/service.js";
 import { StatusService } from "./status.js";
@@ -27,6 +28,7 @@ export class Engine implements PaybridgeOperations {
   readonly #refunds: RefundService;
   readonly #closer: CloseService;
   readonly #expiry: Expiry;
+  readonly #health: HealthService;
 
   /** `scope`: with several merchants, the merchant this engine serves (src/engine/merchants/). */
   constructor(options: ResolvedOptions, scope?: EngineScope) {
@@ -39,6 +41,7 @@ export class Engine implements PaybridgeOperations {
     this.#creates = new CreateService(ctx, this.#expiry);
     this.#statuses = new StatusService(ctx, this.#expiry);
     this.#notifies = new NotifyService(ctx, this.#refunds);
+    this.#health = new HealthService(options.store, () => [...ctx.adapters.keys()]);
     this.#expiry.start(options.sweepIntervalMs);
   }
 
@@ -87,6 +90,10 @@ export class Engine implements PaybridgeOperations {
     this.#expiry.stop();
   }
 
+  health(options?: HealthOptions): Promise<HealthReport> {
+    return this.#health.check(options);
+  }
+
   /** The server-side operations as plain functions, for a host to expose on itself. */
   operations(): PaybridgeOperations {
     return {
@@ -96,6 +103,7 @@ export class Engine implements PaybridgeOperations {
       stopSweeping: () => this.stopSweeping(),
       replay: (notifyId) => this.replay(notifyId),
       listNotifies: (query) => this.listNotifies(query),
+      health: (options) => this.health(options),
     };
   }
 }

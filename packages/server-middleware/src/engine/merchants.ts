@@ -12,9 +12,10 @@ import { MerchantUnavailableError, PaybridgeError } from "../errors.js";
 import type { NotifyInput, NotifyReply } from "../gateways/contract.js";
 import type { NotifyEntry, NotifyQuery, OrderStore } from "../store/contract.js";
 import { parseMerchantKey, ScopedOrderStore } from "./merchant-store.js";
-import type { CloseResult, LogFields, Logger, MerchantOperations, PaybridgeEvents, PaybridgeOperations, RefundRequest, RefundResult, ReplayResult, SweepResult } from "../types.js";
+import type { CloseResult, LogFields, Logger, MerchantOperations, PaybridgeEvents, PaybridgeOperations, RefundRequest, RefundResult, ReplayResult, SweepResult, HealthOptions, HealthReport } from "../types.js";
 import type { CreateResult } from "./create.js";
 import { Engine } from "./engine.js";
+import { HealthService } from "./health.js";
 import { checkMerchantId, isMerchantId } from "./input.js";
 import { checkResolved, clientErrorStatus, notFound } from "./order-fields.js";
 import { tokenMerchant } from "./status-tokens.js";
@@ -44,11 +45,13 @@ export class MerchantEngines implements PaybridgeOperations {
   /** A gateway id's failure reply, learnt from any merchant's adapter: what an unservable notify answers. */
   readonly #failureReplies = new Map<string, NotifyReply>();
   #timer: NodeJS.Timeout | undefined;
+  readonly #health: HealthService;
 
   constructor(options: ResolvedOptions, events: PaybridgeEvents) {
     this.#options = options;
     this.events = events;
     this.store = options.store;
+    this.#health = new HealthService(options.store, () => []);
     if (options.sweepIntervalMs > 0) {
       this.#timer = setInterval(() => {
         this.sweepExpired().catch((error: unknown) => options.logger.error("expiry sweep failed", { err: error }));
@@ -131,6 +134,11 @@ export class MerchantEngines implements PaybridgeOperations {
     return result;
   }
 
+  /** The shared store answers (no merchant's gateways are listed: they load on demand). */
+  health(options?: HealthOptions): Promise<HealthReport> {
+    return this.#health.check(options);
+  }
+
   /** A kept notify runs again with the keys of the merchant whose URL it came to. */
   async replay(notifyId: string): Promise<ReplayResult> {
     const entry = typeof notifyId === "string" ? await this.#options.store.inbox?.get(notifyId) : undefined;
@@ -156,6 +164,7 @@ export class MerchantEngines implements PaybridgeOperations {
       invalidateMerchant: (merchantId) => this.invalidateMerchant(merchantId),
       replay: (notifyId) => this.replay(notifyId),
       listNotifies: async (query) => (await this.#options.store.inbox?.list(query ?? {})) ?? [],
+      health: (options) => this.health(options),
     };
   }
 

@@ -99,6 +99,7 @@ export class NotifyService {
     if (!record) return this.#unknownOrder(gatewayId, notice, notifyId);
     if (record.gateway !== gatewayId) return this.#reject(gatewayId, `order belongs to gateway ${record.gateway}`, orderNo);
     if (record.amountFen !== notice.amountFen) return this.#reject(gatewayId, "amount does not match the order", orderNo);
+    ctx.telemetry.notifyAccepted(gatewayId);
 
     if (notice.outcome === "failed") await markClosed(ctx, record, "failed");
     if (notice.outcome !== "paid") return { reply: adapter.notifyReply.success, verdict: "accepted", orderNo };

@@ -61,6 +61,7 @@ export async function settle(ctx: EngineContext, from: OrderRecord, paid: { gate
     from,
   );
   if (!record) return "busy";
+  if (changed && becamePaid) ctx.telemetry.paid(record);
   // Only built for listeners: most merchants use onPaid alone.
   if (changed && becamePaid && ctx.events.listenerCount("order.paid") > 0) ctx.emit("order.paid", paymentOf(record));
   if (!changed || !claimed) return record.fulfilment === "done" ? "done" : "busy";

@@ -102,6 +102,8 @@ export interface OrderStore {
    * whose database expires records itself (Redis TTLs) has nothing to do here.
    */
   prune?(): Promise<number>;
+  /** Resolves when the store's backend answers (health()); without it health() reads an order number no order can have. */
+  ping?(): Promise<void>;
   /** Releases connections; the router never calls it. */
   close?(): Promise<void>;
   /** Where every notify that reached the route is kept (src/engine/inbox.ts). Optional: without it none is kept. */

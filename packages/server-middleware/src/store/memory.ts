@@ -56,6 +56,9 @@ export class MemoryOrderStore implements OrderStore {
     return this.#orders.size;
   }
 
+  /** In this process: always answers (health()). */
+  async ping(): Promise<void> {}
+
   async get(orderNo: string): Promise<OrderRecord | null> {
     const stored = this.#orders.get(orderNo);
     return stored === undefined ? null : { ...stored };

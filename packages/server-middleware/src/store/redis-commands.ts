@@ -14,4 +14,6 @@ export interface RedisCommands {
   mget(...keys: string[]): Promise<Array<string | null>>;
   zrem(key: string, ...members: string[]): Promise<unknown>;
   zremrangebyscore(key: string, min: string, max: string): Promise<unknown>;
+  /** PING, for health(); a client without it is asked for a key no order has. */
+  ping?(): Promise<unknown>;
 }

@@ -106,6 +106,12 @@ export class RedisOrderStore implements OrderStore {
     this.inbox = new RedisNotifyInbox(this.#client, keyPrefix, notifyTtlSeconds);
   }
 
+  /** Resolves once Redis answers PING (health()). */
+  async ping(): Promise<void> {
+    const client = await this.#client;
+    await (client.ping ? client.ping() : client.get(`${this.#keyPrefix}:health`));
+  }
+
   async get(orderNo: string): Promise<OrderRecord | null> {
     const json = await (await this.#client).get(this.#key(orderNo));
     return json === null ? null : (JSON.parse(json) as OrderRecord);

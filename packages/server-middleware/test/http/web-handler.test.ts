@@ -100,6 +100,6 @@ describe("the ./web entry", () => {
     };
     await walk(fileURLToPath(new URL("../../src/web.ts", import.meta.url)));
     expect(seen.size).toBeGreaterThan(5);
-    expect([...packages].filter((name) => !name.startsWith("node:")).sort()).toEqual(["@paybridge/shared"]);
+    expect([...packages].filter((name) => !name.startsWith("node:")).sort()).toEqual(["@opentelemetry/api", "@paybridge/shared"]);
   });
 });

@@ -39,6 +39,7 @@ export function host(name: HostName, options: PaybridgeOptions<unknown>, before:
       replay: handler.replay,
       listNotifies: handler.listNotifies,
       invalidateMerchant: handler.invalidateMerchant,
+      health: handler.health,
       listener: (req, res) => void serveWeb(handler, req, res),
     };
   }
@@ -47,8 +48,8 @@ export function host(name: HostName, options: PaybridgeOptions<unknown>, before:
   const app = express();
   for (const handler of before) app.use(handler);
   app.use("/pay", router);
-  const { events, store, refund, close, sweepExpired, stopSweeping, replay, listNotifies, invalidateMerchant } = router;
-  return { events, store, refund, close, sweepExpired, stopSweeping, replay, listNotifies, invalidateMerchant, listener: app };
+  const { events, store, refund, close, sweepExpired, stopSweeping, replay, listNotifies, invalidateMerchant, health } = router;
+  return { events, store, refund, close, sweepExpired, stopSweeping, replay, listNotifies, invalidateMerchant, health, listener: app };
 }
 
 /** A Node request as a fetch-API Request, and the Response written back. */

@@ -75,6 +75,7 @@ export class RefundService {
     const entry = findRefund(record, notice.refundNo);
     if (!entry) return reject("unknown refund", notice.orderNo);
     if (entry.amountFen !== notice.amountFen) return reject("amount does not match the refund", notice.orderNo);
+    this.#ctx.telemetry.notifyAccepted(adapter.id);
     const after = await this.#apply(record, entry.refundNo, notice);
     if (after?.status === "failed" && notice.status === "succeeded") {
       this.#ctx.logError("a refund notify says succeeded for a refund the gateway refused before", new Error("conflict"), { orderNo: record.orderNo, refundNo: entry.refundNo });
@@ -104,12 +105,15 @@ export class RefundService {
       }
       // Unknown outcome: the amount stays reserved; this caller's lease ends so a retry resends.
       await this.#release(record, entry);
+      this.#ctx.telemetry.refundOutcome(adapter.id, "processing");
       if (error instanceof PaybridgeError) this.#ctx.reportGatewayError(adapter.id, record.orderNo, "refund", error);
       else this.#ctx.logError("refundOrder threw", error, { gateway: adapter.id, orderNo: record.orderNo });
       throw error;
     }
-    if (answer.status === "processing") await this.#release(record, entry);
-    else await this.#apply(record, entry.refundNo, answer);
+    if (answer.status === "processing") {
+      await this.#release(record, entry);
+      this.#ctx.telemetry.refundOutcome(adapter.id, "processing");
+    } else await this.#apply(record, entry.refundNo, answer);
   }
 
   /** Ends this caller's send lease (`entry` as its claim wrote it), if it still holds it. */
