@@ -36,7 +36,7 @@ module.exports = {
       from: {},
       to: { circular: true },
     },
-    layer("leaves-stand-alone", LEAVES, [], "errors and redact are leaves: everything may import them, they import nothing of ours."),
+    layer("leaves-stand-alone", LEAVES, [], "errors, redact and typed-events are leaves: everything may import them, they import nothing of ours."),
     layer("gateway-contract-stands-alone", `${SM}gateways/contract\\.ts$`, [], "The adapter contract is types over @paybridge/shared only."),
     layer("gateway-kit-below-adapters", `${SM}gateways/kit/`, [`${SM}gateways/contract\\.ts$`], "The kit is gateway-agnostic: it knows the contract, never an adapter."),
     layer(

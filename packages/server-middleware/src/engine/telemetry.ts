@@ -24,7 +24,7 @@ export type { GatewayCallOperation } from "./telemetry-calls.js";
 export type { NotifyRefusal } from "./telemetry-cells.js";
 
 /** The instrumentation scope: this package's name and version (test/engine/telemetry-bounds.test.ts keeps it equal to package.json). */
-export const INSTRUMENTATION_SCOPE = { name: "@paybridge/server-middleware", version: "0.1.0" } as const;
+export const INSTRUMENTATION_SCOPE = { name: "@paybridge/server-middleware", version: "0.2.0" } as const;
 
 /**
  * The engine's refusal texts (src/engine/notify.ts, refunds/service.ts, src/http/core.ts) by
