@@ -22,8 +22,13 @@ export interface Transition {
 /** The longest wait between two attempts after lost races, in ms. */
 const MAX_BACKOFF_MS = 32;
 
-/** The tail of each order's queue, per store; an entry goes when its queue empties. */
-const queues = new WeakMap<OrderStore, Map<string, Promise<unknown>>>();
+/** The last transition queued for each order, per store; an entry goes when that one ends. */
+const queues = new WeakMap<OrderStore, Map<string, Queued>>();
+
+interface Queued {
+  /** Settles when this transition has ended, whichever way. */
+  readonly ended: Promise<unknown>;
+}
 
 export function transition(
   store: OrderStore,
@@ -34,17 +39,38 @@ export function transition(
   let byOrder = queues.get(store);
   if (!byOrder) queues.set(store, (byOrder = new Map()));
   const previous = byOrder.get(orderNo);
-  // Behind others: `from` is stale by the time this runs, so read afresh.
-  const run = previous
-    ? previous.then(() => casLoop(store, orderNo, change, undefined))
-    : casLoop(store, orderNo, change, from);
-  const tail = run.catch(() => undefined);
-  byOrder.set(orderNo, tail);
-  void tail.then(() => {
-    if (byOrder.get(orderNo) === tail) byOrder.delete(orderNo);
-  });
+  const self: { ended: Promise<unknown> } = { ended: Promise.resolve() };
+  const run = queued(store, byOrder, self, orderNo, change, previous === undefined ? from : undefined, previous);
+  self.ended = run;
+  byOrder.set(orderNo, self);
   return run;
 }
+
+/**
+ * One transition in its order's queue. It leaves the queue in `finally`, before its caller
+ * resumes: a caller's next transition of the same order (settle's claim, then its "done") then
+ * runs at once from the record it holds, instead of queueing behind a finished one and reading
+ * the record again.
+ */
+async function queued(
+  store: OrderStore,
+  byOrder: Map<string, Queued>,
+  self: Queued,
+  orderNo: string,
+  change: (current: OrderRecord) => Partial<RecordFields> | undefined,
+  from: OrderRecord | undefined,
+  previous: Queued | undefined,
+): Promise<Transition> {
+  try {
+    // Behind others: `from` is stale by the time this runs (the caller passed none), so it reads afresh.
+    if (previous) await previous.ended.then(noop, noop);
+    return await casLoop(store, orderNo, change, from);
+  } finally {
+    if (byOrder.get(orderNo) === self) byOrder.delete(orderNo);
+  }
+}
+
+const noop = (): void => {};
 
 async function casLoop(
   store: OrderStore,

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fakeGateway, startHarness, type Harness } from "../support/fake-adapter.js";
 import { refundGateway } from "../support/refund-gateway.js";
 import { installTelemetry, type InstalledTelemetry } from "../support/telemetry.js";
+import packageJson from "../../package.json" with { type: "json" };
 
 let otel: InstalledTelemetry;
 let harness: Harness | undefined;
@@ -40,7 +41,7 @@ describe("with an OpenTelemetry SDK registered", () => {
       attributes: { "paybridge.gateway": "fake", "paybridge.gateway.operation": "create", "paybridge.order_no": "T1" },
       status: { code: SpanStatusCode.UNSET },
     });
-    expect(span?.instrumentationScope).toEqual({ name: "@paybridge/server-middleware", version: "0.1.0", schemaUrl: undefined });
+    expect(span?.instrumentationScope).toEqual({ name: "@paybridge/server-middleware", version: packageJson.version, schemaUrl: undefined });
 
     await h.api.post("/pay/notify/fake").type("json").send(h.gateway.notify({ orderNo: "T1", amountFen: 100 })).expect(200, "SUCCESS");
     // The gateway's retry: accepted again, but the order was paid once and onPaid ran once.
@@ -72,7 +73,7 @@ describe("with an OpenTelemetry SDK registered", () => {
       "paybridge.gateway.call.duration": "s",
       "paybridge.refunds": "{refund}",
     });
-    for (const metric of (await otel.collect()).values()) expect(metric.scope).toMatchObject({ name: "@paybridge/server-middleware", version: "0.1.0" });
+    for (const metric of (await otel.collect()).values()) expect(metric.scope).toMatchObject({ name: "@paybridge/server-middleware", version: packageJson.version });
   });
 
   it("counts refused notifies by a fixed reason, never the refusal's text", async () => {
