@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { startDemo } from "../demo.mjs";
+import middleware from "../../../packages/server-middleware/package.json" with { type: "json" };
 
 type RunningDemo = Awaited<ReturnType<typeof startDemo>>;
 let demo: RunningDemo | undefined;
@@ -28,7 +29,7 @@ describe("demo operations", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/plain");
     const text = await response.text();
-    const scope = 'otel_scope_name="@paybridge/server-middleware",otel_scope_version="0.1.0"';
+    const scope = `otel_scope_name="@paybridge/server-middleware",otel_scope_version="${middleware.version}"`;
     expect(text).toContain(`paybridge_orders_created_total{gateway="upaas",channel="wechat",${scope}} 1`);
     expect(text).toContain(`paybridge_orders_paid_total{gateway="upaas",channel="wechat",${scope}} 1`);
     expect(text).toContain(`paybridge_notifies_total{gateway="upaas",outcome="accepted",${scope}} 1`);
