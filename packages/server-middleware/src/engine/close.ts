@@ -9,6 +9,7 @@ import type { OrderRecord } from "../store/contract.js";
 import type { CloseResult } from "../types.js";
 import type { EngineContext } from "./context.js";
 import { checkOrderNo } from "./input.js";
+import { notFound } from "./order-fields.js";
 
 export class CloseService {
   readonly #ctx: EngineContext;
@@ -20,7 +21,7 @@ export class CloseService {
   async close(orderNo: string): Promise<CloseResult> {
     checkOrderNo(orderNo);
     const record = await this.#ctx.options.store.get(orderNo);
-    if (!record) throw new PaybridgeError("order_not_found", "order not found");
+    if (!record) throw notFound();
     return this.closeRecord(record);
   }
 
@@ -45,7 +46,7 @@ export class CloseService {
       (current) => (current.status === "pending" ? { status: "closed" } : undefined),
       record,
     );
-    if (!after) throw new PaybridgeError("order_not_found", "order not found");
+    if (!after) throw notFound();
     if (changed) this.#ctx.emit("order.failed", { orderNo: after.orderNo, gateway: after.gateway, status: "closed" });
     return changed ? { orderNo: after.orderNo, status: after.status, closedAt: atGateway ? "gateway" : "local" } : { orderNo: after.orderNo, status: after.status };
   }

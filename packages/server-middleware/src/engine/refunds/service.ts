@@ -19,7 +19,7 @@ import type { OrderRecord, RefundEntry } from "../../store/contract.js";
 import type { Refund, RefundRequest, RefundResult } from "../../types.js";
 import type { EngineContext } from "../context.js";
 import { runHolding } from "../lease.js";
-import { optional } from "../order-fields.js";
+import { notFound, optional } from "../order-fields.js";
 import { answered, checkAnswer, checkCarried, checkRequest, claimSend, findRefund, paidStatusOf, refundedFen, releaseSend, withEntry, without } from "./ledger.js";
 
 export class RefundService {
@@ -33,7 +33,7 @@ export class RefundService {
     checkRequest(request);
     const { store } = this.#ctx.options;
     const record = await store.get(request.orderNo);
-    if (!record) throw new PaybridgeError("order_not_found", "order not found");
+    if (!record) throw notFound();
     const adapter = this.#ctx.adapters.get(record.gateway);
     if (!adapter?.refundOrder) throw new RefundUnsupportedError(record.gateway);
     checkCarried(request, adapter.refundRules, adapter.id);
@@ -49,7 +49,7 @@ export class RefundService {
       record,
     );
     const entry = reserved.record && findRefund(reserved.record, request.refundNo);
-    if (!reserved.record || !entry) throw new PaybridgeError("order_not_found", "order not found");
+    if (!reserved.record || !entry) throw notFound();
     if (claimed && reserved.changed) await this.#send(reserved.record, entry, adapter);
     return this.#finish(record.orderNo, request.refundNo);
   }
@@ -262,7 +262,7 @@ export class RefundService {
       record = await store.get(orderNo);
       entry = record && findRefund(record, refundNo);
     }
-    if (!record || !entry) throw new PaybridgeError("order_not_found", "order not found");
+    if (!record || !entry) throw notFound();
     return resultOf(record, entry);
   }
 }
