@@ -8,6 +8,7 @@
  *   gateways/kit/              helpers adapters share
  *   gateways/<id>              one adapter per gateway, never another gateway's file
  *   store/                     the store contract and its implementations
+ *   bills/                     the bill row (contract) and the bill file readers
  *   types                      the public types
  *   config/                    options, defaults, logger
  *   engine/                    one context, the services, the transition loop, the outbound client
@@ -16,7 +17,7 @@
  */
 const SM = "^packages/server-middleware/src/";
 const LEAVES = `${SM}(errors|redact|typed-events)\\.ts$`;
-const CONTRACTS = `${SM}(gateways/contract|store/contract)\\.ts$`;
+const CONTRACTS = `${SM}(gateways/contract|store/contract|bills/contract)\\.ts$`;
 
 /** A rule: files matching `from` may import nothing of server-middleware's but `allowed`. */
 const layer = (name, from, allowed, comment) => ({
@@ -37,12 +38,14 @@ module.exports = {
       to: { circular: true },
     },
     layer("leaves-stand-alone", LEAVES, [], "errors, redact and typed-events are leaves: everything may import them, they import nothing of ours."),
-    layer("gateway-contract-stands-alone", `${SM}gateways/contract\\.ts$`, [], "The adapter contract is types over @paybridge/shared only."),
-    layer("gateway-kit-below-adapters", `${SM}gateways/kit/`, [`${SM}gateways/contract\\.ts$`], "The kit is gateway-agnostic: it knows the contract, never an adapter."),
+    layer("gateway-contract-stands-alone", `${SM}gateways/contract\\.ts$`, [`${SM}bills/contract\\.ts$`], "The adapter contract is types over @paybridge/shared and the bill row it fetches."),
+    layer("bill-contract-stands-alone", `${SM}bills/contract\\.ts$`, [], "The bill row is types only."),
+    layer("bills-below-engine", `${SM}bills/`, [`${SM}bills/contract\\.ts$`], "Bill readers know the bill row and nothing else of ours: no engine, no store, no gateway."),
+    layer("gateway-kit-below-adapters", `${SM}gateways/kit/`, [`${SM}(gateways|bills)/contract\\.ts$`], "The kit is gateway-agnostic: it knows the contract, never an adapter."),
     layer(
       "one-gateway-per-file",
       `${SM}gateways/(?!index\\.ts$|contract\\.ts$)[^/]+\\.ts$`,
-      [`${SM}gateways/kit/`, `${SM}gateways/contract\\.ts$`],
+      [`${SM}gateways/kit/`, `${SM}(gateways|bills)/contract\\.ts$`],
       "Everything about a gateway lives in its one adapter file: it imports the kit and the contract, never another gateway.",
     ),
     layer("store-below-engine", `${SM}store/`, [], "Stores know records, never the engine, the options or a gateway."),

@@ -28,7 +28,13 @@ export type {
   ReplayResult,
   HealthOptions,
   HealthReport,
+  ReconcileRequest,
+  ReconcileResult,
+  ReconcileTotals,
+  Mismatch,
+  MismatchKind,
 } from "./types.js";
+export type { BillRow, BillColumns, BillFetchInput } from "./bills/contract.js";
 export type { TypedEventEmitter, EventListener } from "./typed-events.js";
 export type {
   GatewayAdapter,
@@ -49,7 +55,7 @@ export type {
   VerifiedRefundNotify,
   CloseInput,
 } from "./gateways/contract.js";
-export type { OrderRecord, OrderStore, PendingCursor, RefundEntry, NotifyEntry, NotifyInbox, NotifyQuery, NotifyVerdict } from "./store/contract.js";
+export type { OrderRecord, OrderStore, PendingCursor, TimeWindow, ListCursor, ListedRefund, RefundEntry, NotifyEntry, NotifyInbox, NotifyQuery, NotifyVerdict } from "./store/contract.js";
 export {
   PaybridgeError,
   InvalidRequestError,

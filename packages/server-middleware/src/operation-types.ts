@@ -3,7 +3,8 @@
  * and what they answer. Re-exported by types.ts, with every other public type.
  */
 import type { OrderStatus } from "@paybridge/shared";
-import type { NotifyEntry, NotifyQuery, NotifyVerdict, RefundEntry } from "./store/contract.js";
+import type { NotifyEntry, NotifyQuery, NotifyVerdict, OrderRecord, RefundEntry } from "./store/contract.js";
+import type { BillRow } from "./bills/contract.js";
 
 /** A refund to make, server-side only (`router.refund`). */
 export interface RefundRequest {
@@ -62,6 +63,75 @@ export interface ReplayResult {
   orderNo?: string;
   /** The HTTP status the gateway would have been answered. */
   replyStatus: number;
+}
+
+/** A day to reconcile: a gateway's bill against the store (`router.reconcile`). */
+export interface ReconcileRequest {
+  /** The day, `yyyy-MM-dd`, in Asia/Shanghai. */
+  date: string;
+  gateway: string;
+  /** With `merchants`: whose day (required then). */
+  merchantId?: string | undefined;
+  /** The bill's rows (e.g. `readBillCsv(...)` of a downloaded file). Absent: fetched with the gateway's bill API. */
+  bill?: AsyncIterable<BillRow> | Iterable<BillRow> | undefined;
+  /** Called every few thousand rows (a progress bar). */
+  onProgress?: ((progress: { billRows: number; ourRows: number }) => void) | undefined;
+  /** How many mismatches the result lists (all are emitted as events and kept in the report). Default 1,000. */
+  maxListed?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * What can differ between a bill and the store: paid here but not in the bill; in the bill but
+ * unknown here (an inbox payment.unmatched names it when one came); in the bill as paid but not
+ * paid here; the paid amount; a refund missing on either side or differing in amount; a status
+ * the two sides disagree on (a refund still processing here that the bill shows succeeded).
+ */
+export type MismatchKind =
+  | "missing_in_bill"
+  | "unknown_order"
+  | "unpaid_here"
+  | "amount_differs"
+  | "refund_missing_in_bill"
+  | "refund_unknown"
+  | "refund_differs"
+  | "status_differs";
+
+export interface Mismatch {
+  kind: MismatchKind;
+  orderNo: string;
+  refundNo?: string;
+  gateway: string;
+  merchantId?: string;
+  /** What the bill says (absent when the bill has no such row). */
+  bill?: { amountFen: number; at: string; line: number; status: BillRow["status"] };
+  /** What the store says (absent when the store has no such order or refund). */
+  ours?: { amountFen: number; status: OrderRecord["status"] | RefundEntry["status"]; at?: string };
+  /** For unknown_order: the inbox's unmatched notify for this order, if one came. */
+  notifyId?: string;
+}
+
+/** Totals of one side: counts and integer fen. */
+export interface ReconcileTotals {
+  payments: number;
+  paymentFen: number;
+  refunds: number;
+  refundFen: number;
+}
+
+export interface ReconcileResult {
+  date: string;
+  gateway: string;
+  merchantId?: string;
+  bill: ReconcileTotals & { feeFen: number };
+  ours: ReconcileTotals;
+  matched: { payments: number; refunds: number };
+  /** How many of each kind (every kind present, 0 when none). */
+  counts: Record<MismatchKind, number>;
+  /** The first `maxListed` mismatches, bill order. */
+  mismatches: Mismatch[];
+  /** More mismatches than `maxListed` were found. */
+  truncated: boolean;
 }
 
 /** The server-side operations every host exposes beside its routes (never routes themselves). */

@@ -19,6 +19,11 @@ export type {
   MerchantOperations,
   HealthOptions,
   HealthReport,
+  ReconcileRequest,
+  ReconcileResult,
+  ReconcileTotals,
+  Mismatch,
+  MismatchKind,
 } from "./operation-types.js";
 import type { GatewayAdapter } from "./gateways/contract.js";
 import type { OrderStore } from "./store/contract.js";

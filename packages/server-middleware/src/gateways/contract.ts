@@ -5,6 +5,7 @@
  * file; the core only calls this interface.
  */
 import type { Channel, PayAction, Scene } from "@paybridge/shared";
+import type { BillColumns, BillFetchInput, BillRow } from "../bills/contract.js";
 
 /** One outbound HTTP exchange. Provided by the core so timeouts and errors are uniform. */
 export interface GatewayRequest {
@@ -202,4 +203,11 @@ export interface GatewayAdapter {
   verifyRefundNotify?(input: NotifyInput): VerifiedRefundNotify | null;
   /** Closes an unpaid order at the gateway; throws GatewayError when it refuses (e.g. paid already). */
   closeOrder?(input: CloseInput, http: GatewayHttp): Promise<void>;
+  /**
+   * Fetches a day's bill from the gateway's bill API, where it has one (page by page; a failed
+   * page throws, never ends the rows early). Rows of other merchants are the adapter's to drop.
+   */
+  fetchBill?(input: BillFetchInput, http: GatewayHttp): AsyncIterable<BillRow>;
+  /** The columns of the bill file the gateway's console exports, where known (docs/gateways.md says which are evidenced). */
+  readonly billColumns?: BillColumns;
 }

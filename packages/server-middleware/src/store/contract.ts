@@ -78,6 +78,26 @@ export interface PendingCursor {
   orderNo: string;
 }
 
+/** A half-open time window `[from, to)`, epoch ms. */
+export interface TimeWindow {
+  from: number;
+  to: number;
+}
+
+/** A position in a listing's order (time, then store key): the last item of the previous page. */
+export interface ListCursor {
+  at: number;
+  orderNo: string;
+  /** Refund listings: the refund number within the order. */
+  refundNo?: string;
+}
+
+/** One refund as listed by time, with the order it belongs to. */
+export interface ListedRefund {
+  order: OrderRecord;
+  refund: RefundEntry;
+}
+
 export interface OrderStore {
   get(orderNo: string): Promise<OrderRecord | null>;
   /** Stores a new record with version 1. Resolves false, changing nothing, if the order exists. */
@@ -97,6 +117,18 @@ export interface OrderStore {
    * next touch closes an expired order.
    */
   pendingBefore?(createdBefore: number, limit: number, after?: PendingCursor): Promise<string[]>;
+  /**
+   * Paid orders (status `paid`, or refunded after being paid) whose `paidAt` falls in the window,
+   * at most `limit`, in the order of (paidAt, orderNo), after the cursor: from an index, never a
+   * scan (reconciliation lists a day's payments in pages). With `keyPrefix`, only store keys that
+   * start with it (one merchant's orders: `m:<merchantId>:`).
+   */
+  listPaid?(window: TimeWindow, limit: number, after?: ListCursor, keyPrefix?: string): Promise<OrderRecord[]>;
+  /**
+   * Refunds whose time — `finishedAt` once finished, else `requestedAt` — falls in the window, at
+   * most `limit`, in the order of (that time, orderNo, refundNo), after the cursor; from an index.
+   */
+  listRefunds?(window: TimeWindow, limit: number, after?: ListCursor, keyPrefix?: string): Promise<ListedRefund[]>;
   /**
    * Drops finished orders past the store's own retention; resolves how many. Optional: a store
    * whose database expires records itself (Redis TTLs) has nothing to do here.
