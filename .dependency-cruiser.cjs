@@ -6,7 +6,7 @@
  *   errors, redact, typed-events  leaves
  *   gateways/contract          the adapter contract (types only)
  *   gateways/kit/              helpers adapters share
- *   gateways/<id>              one adapter per gateway, never another gateway's file
+ *   gateways/<id>/             one folder per gateway (adapter.ts + what it grew), never another gateway's
  *   store/                     the store contract and its implementations
  *   bills/                     the bill row (contract) and the bill file readers
  *   types                      the public types
@@ -42,12 +42,15 @@ module.exports = {
     layer("bill-contract-stands-alone", `${SM}bills/contract\\.ts$`, [], "The bill row is types only."),
     layer("bills-below-engine", `${SM}bills/`, [`${SM}bills/contract\\.ts$`], "Bill readers know the bill row and nothing else of ours: no engine, no store, no gateway."),
     layer("gateway-kit-below-adapters", `${SM}gateways/kit/`, [`${SM}(gateways|bills)/contract\\.ts$`], "The kit is gateway-agnostic: it knows the contract, never an adapter."),
-    layer(
-      "one-gateway-per-file",
-      `${SM}gateways/(?!index\\.ts$|contract\\.ts$)[^/]+\\.ts$`,
-      [`${SM}gateways/kit/`, `${SM}(gateways|bills)/contract\\.ts$`],
-      "Everything about a gateway lives in its one adapter file: it imports the kit and the contract, never another gateway.",
-    ),
+    {
+      name: "one-gateway-per-folder",
+      comment:
+        "Everything about a gateway lives in its folder (gateways/<id>/: adapter.ts and what it grew, e.g. its bill or profiles): it imports its own folder, the kit and the contracts, never another gateway.",
+      severity: "error",
+      from: { path: `${SM}gateways/(?!kit/)([^/]+)/` },
+      to: { path: SM, pathNot: [`${SM}gateways/$1/`, `${SM}gateways/kit/`, `${SM}(gateways|bills)/contract\\.ts$`, LEAVES] },
+    },
+    layer("gateway-index-only-lists", `${SM}gateways/index\\.ts$`, [`${SM}gateways/(?!kit/)[^/]+/adapter\\.ts$`], "gateways/index.ts re-exports each adapter, nothing else."),
     layer("store-below-engine", `${SM}store/`, [], "Stores know records, never the engine, the options or a gateway."),
     layer(
       "public-types-over-contracts",

@@ -1,6 +1,6 @@
 /** The five gateway adapters. Each factory validates its config and returns a GatewayAdapter. */
-export { upaas, type UpaasConfig } from "./upaas.js";
-export { lianke, type LiankeConfig, type LiankeItem, type LiankeSigner } from "./lianke.js";
-export { xiangma, type XiangmaConfig } from "./xiangma.js";
-export { fubei, type FubeiConfig } from "./fubei.js";
-export { VBAO_PLAIN_JSON_CODEC, vbao, type VbaoCodec, type VbaoConfig, type VbaoRsaPadding } from "./vbao.js";
+export { upaas, type UpaasConfig } from "./upaas/adapter.js";
+export { lianke, type LiankeConfig, type LiankeItem, type LiankeSigner } from "./lianke/adapter.js";
+export { xiangma, type XiangmaConfig } from "./xiangma/adapter.js";
+export { fubei, type FubeiConfig } from "./fubei/adapter.js";
+export { VBAO_PLAIN_JSON_CODEC, vbao, type VbaoCodec, type VbaoConfig, type VbaoRsaPadding } from "./vbao/adapter.js";

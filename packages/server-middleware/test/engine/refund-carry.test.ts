@@ -8,9 +8,9 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { PaybridgeError } from "../../src/errors.js";
 import { paybridge } from "../../src/express.js";
-import { fubei } from "../../src/gateways/fubei.js";
+import { fubei } from "../../src/gateways/fubei/adapter.js";
 import type { GatewayAdapter } from "../../src/gateways/contract.js";
-import { xiangma } from "../../src/gateways/xiangma.js";
+import { xiangma } from "../../src/gateways/xiangma/adapter.js";
 import { MemoryOrderStore } from "../../src/store/memory.js";
 import { STATUS_TOKEN_SECRET } from "../support/fake-adapter.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GatewayError, InvalidRequestError, NotifyRejectedError } from "../../src/errors.js";
-import { FUBEI_PRESETS, fubei, type FubeiConfig } from "../../src/gateways/fubei.js";
+import { FUBEI_PRESETS, fubei, type FubeiConfig } from "../../src/gateways/fubei/adapter.js";
 import type { CreateOrderInput } from "../../src/gateways/contract.js";
 import { computeSign, verifySign, type SignRule } from "../../src/gateways/kit/signing.js";
 import { encodeBody, evidence, evidenceText, expectEvidenceShape } from "../support/evidence.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GatewayError, InvalidRequestError, NotifyRejectedError } from "../../src/errors.js";
-import { lianke, type LiankeConfig } from "../../src/gateways/lianke.js";
+import { lianke, type LiankeConfig } from "../../src/gateways/lianke/adapter.js";
 import type { CreateOrderInput } from "../../src/gateways/contract.js";
 import { COMMON_SIGN_RULE, computeSign, createSigner, verifySign } from "../../src/gateways/kit/signing.js";
 import { evidence, expectEvidenceShape } from "../support/evidence.js";

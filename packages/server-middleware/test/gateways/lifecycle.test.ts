@@ -6,9 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { GatewayError, NotifyRejectedError } from "../../src/errors.js";
 import type { RefundInput } from "../../src/gateways/contract.js";
-import { fubei, type FubeiConfig } from "../../src/gateways/fubei.js";
-import { VBAO_PLAIN_JSON_CODEC, vbao, type VbaoConfig } from "../../src/gateways/vbao.js";
-import { xiangma, type XiangmaConfig } from "../../src/gateways/xiangma.js";
+import { fubei, type FubeiConfig } from "../../src/gateways/fubei/adapter.js";
+import { VBAO_PLAIN_JSON_CODEC, vbao, type VbaoConfig } from "../../src/gateways/vbao/adapter.js";
+import { xiangma, type XiangmaConfig } from "../../src/gateways/xiangma/adapter.js";
 import { COMMON_SIGN_RULE, computeSign, type SignRule } from "../../src/gateways/kit/signing.js";
 import { NOTIFY_URL, fakeHttp, jsonNotify } from "./helpers.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { yuanStringToFen } from "@paybridge/shared";
 import { GatewayError, InvalidRequestError, NotifyRejectedError } from "../../src/errors.js";
-import { upaas, type UpaasConfig } from "../../src/gateways/upaas.js";
+import { upaas, type UpaasConfig } from "../../src/gateways/upaas/adapter.js";
 import type { CreateOrderInput } from "../../src/gateways/contract.js";
 import { COMMON_SIGN_RULE, computeSign, verifySign, type SignRule } from "../../src/gateways/kit/signing.js";
 import { shapeProblems } from "../support/evidence.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, GatewayError, InvalidRequestError, NotifyRejectedError } from "../../src/errors.js";
 import type { CreateOrderInput, GatewayRequest } from "../../src/gateways/contract.js";
-import { VBAO_PLAIN_JSON_CODEC, vbao, type VbaoConfig } from "../../src/gateways/vbao.js";
+import { VBAO_PLAIN_JSON_CODEC, vbao, type VbaoConfig } from "../../src/gateways/vbao/adapter.js";
 import { COMMON_SIGN_RULE, computeSign } from "../../src/gateways/kit/signing.js";
 import { evidence, expectEvidenceShape } from "../support/evidence.js";
 import { EXACT_AMOUNTS, NOTIFY_URL, evidenceBody, evidenceFile, fakeHttp, jsonNotify } from "./helpers.js";

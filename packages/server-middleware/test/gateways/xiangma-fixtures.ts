@@ -1,7 +1,7 @@
 /** What the xiangma tests share: the test key, its signing rule, a configuration and a create input. */
 import type { CreateOrderInput } from "../../src/gateways/contract.js";
 import { computeSign, type SignRule } from "../../src/gateways/kit/signing.js";
-import type { XiangmaConfig } from "../../src/gateways/xiangma.js";
+import type { XiangmaConfig } from "../../src/gateways/xiangma/adapter.js";
 import { NOTIFY_URL } from "./helpers.js";
 export const KEY = "xiangma-test-key";
 export const RULE: SignRule = { skip: "null", secretJoiner: "&key=", hexCase: "lower", algorithm: "md5", signField: "sign" };

@@ -4,7 +4,7 @@
  * assumed endpoints named as such.
  */
 import { describe, expect, it } from "vitest";
-import { xiangma } from "../../src/gateways/xiangma.js";
+import { xiangma } from "../../src/gateways/xiangma/adapter.js";
 import { evidence, evidenceText } from "../support/evidence.js";
 import { NotifyRejectedError } from "../../src/errors.js";
 import { fakeHttp, jsonNotify } from "./helpers.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GatewayError } from "../../src/errors.js";
-import { XIANGMA_PRESETS, xiangma } from "../../src/gateways/xiangma.js";
+import { XIANGMA_PRESETS, xiangma } from "../../src/gateways/xiangma/adapter.js";
 import { verifySign } from "../../src/gateways/kit/signing.js";
 import { evidence, evidenceText, expectEvidenceShape } from "../support/evidence.js";
 import { fakeHttp } from "./helpers.js";

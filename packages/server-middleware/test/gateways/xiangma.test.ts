@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { GatewayError, InvalidRequestError, NotifyRejectedError } from "../../src/errors.js";
 import type { CreateOrderInput } from "../../src/gateways/contract.js";
-import { xiangma } from "../../src/gateways/xiangma.js";
+import { xiangma } from "../../src/gateways/xiangma/adapter.js";
 import { verifySign } from "../../src/gateways/kit/signing.js";
 import { encodeBody, evidence, evidenceText, expectEvidenceShape } from "../support/evidence.js";
 import { EXACT_AMOUNTS, fakeHttp, formNotify, jsonNotify } from "./helpers.js";

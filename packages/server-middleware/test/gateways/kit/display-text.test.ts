@@ -3,8 +3,8 @@
  * without splitting a character (a lone surrogate cannot be signed as UTF-8 nor shown).
  */
 import { describe, expect, it } from "vitest";
-import { fubei } from "../../../src/gateways/fubei.js";
-import { lianke } from "../../../src/gateways/lianke.js";
+import { fubei } from "../../../src/gateways/fubei/adapter.js";
+import { lianke } from "../../../src/gateways/lianke/adapter.js";
 import type { CreateOrderInput, GatewayAdapter } from "../../../src/gateways/contract.js";
 import { displayText } from "../../../src/gateways/kit/text.js";
 import { NOTIFY_URL, fakeHttp, fixture } from "../helpers.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../src/errors.js";
 import { GATEWAY_ID_PATTERN, checkGatewayId } from "../../../src/gateways/kit/gateway-id.js";
-import { upaas } from "../../../src/gateways/upaas.js";
+import { upaas } from "../../../src/gateways/upaas/adapter.js";
 
 describe("checkGatewayId: the one gateway-id rule", () => {
   it("accepts 1-32 letters, digits, _ or -", () => {

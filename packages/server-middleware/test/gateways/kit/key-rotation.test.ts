@@ -6,8 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { NotifyRejectedError } from "../../../src/errors.js";
 import { COMMON_SIGN_RULE, computeSign, verifySign, type SignRule } from "../../../src/gateways/kit/signing.js";
-import { upaas } from "../../../src/gateways/upaas.js";
-import { xiangma } from "../../../src/gateways/xiangma.js";
+import { upaas } from "../../../src/gateways/upaas/adapter.js";
+import { xiangma } from "../../../src/gateways/xiangma/adapter.js";
 import { redactGatewayText } from "../../../src/redact.js";
 import { CONFIG as XIANGMA_CONFIG, RULE as XIANGMA_RULE } from "../xiangma-fixtures.js";
 import { fakeHttp, jsonNotify } from "../helpers.js";

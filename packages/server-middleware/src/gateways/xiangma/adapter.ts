@@ -16,25 +16,25 @@
  * its `code_url`). It has no mini-program form.
  */
 import { fenStringToFen, type PayAction } from "@paybridge/shared";
-import { ConfigError, GatewayError, NotifyRejectedError } from "../errors.js";
-import type { GatewayAdapter, GatewayHttp, QueryResult, RefundAnswer, VerifiedNotify } from "./contract.js";
-import { checkMerchant, convertAmount, queryAmountFen } from "./kit/checks.js";
-import { isJsonObject, type JsonObject } from "./kit/json.js";
-import { requiredNotifyText, signedNotifyFields } from "./kit/notify-body.js";
-import { jsonReply } from "./kit/replies.js";
-import { requestNonce, signedJsonRequest } from "./kit/request.js";
-import { gatewayRefusal, requiredResponseText, responseObject, verifyResponseSignature } from "./kit/response.js";
-import { notifyOutcome, optionalField, statusOf, type GatewayStatusTable } from "./kit/results.js";
-import { XIANGMA_PRESETS, type XiangmaPath } from "./xiangma-profiles.js";
-import { baseSettings, pathSettings, type GatewayConfigBase } from "./kit/settings.js";
-import { createSigner, type SignRule, type Signer } from "./kit/signing.js";
-import { textOf } from "./kit/text.js";
-import { shanghaiCompactTime, shanghaiTimeToIso } from "./kit/times.js";
-import { joinUrl, redirectUrl } from "./kit/urls.js";
-import { configText, configUrl, optionalText, requiredFen, requiredText } from "./kit/validate.js";
-import { secondsTimestamp, wechatParams } from "./kit/wechat.js";
+import { ConfigError, GatewayError, NotifyRejectedError } from "../../errors.js";
+import type { GatewayAdapter, GatewayHttp, QueryResult, RefundAnswer, VerifiedNotify } from "../contract.js";
+import { checkMerchant, convertAmount, queryAmountFen } from "../kit/checks.js";
+import { isJsonObject, type JsonObject } from "../kit/json.js";
+import { requiredNotifyText, signedNotifyFields } from "../kit/notify-body.js";
+import { jsonReply } from "../kit/replies.js";
+import { requestNonce, signedJsonRequest } from "../kit/request.js";
+import { gatewayRefusal, requiredResponseText, responseObject, verifyResponseSignature } from "../kit/response.js";
+import { notifyOutcome, optionalField, statusOf, type GatewayStatusTable } from "../kit/results.js";
+import { XIANGMA_PRESETS, type XiangmaPath } from "./profiles.js";
+import { baseSettings, pathSettings, type GatewayConfigBase } from "../kit/settings.js";
+import { createSigner, type SignRule, type Signer } from "../kit/signing.js";
+import { textOf } from "../kit/text.js";
+import { shanghaiCompactTime, shanghaiTimeToIso } from "../kit/times.js";
+import { joinUrl, redirectUrl } from "../kit/urls.js";
+import { configText, configUrl, optionalText, requiredFen, requiredText } from "../kit/validate.js";
+import { secondsTimestamp, wechatParams } from "../kit/wechat.js";
 
-export { XIANGMA_PRESETS, type XiangmaProfile } from "./xiangma-profiles.js";
+export { XIANGMA_PRESETS, type XiangmaProfile } from "./profiles.js";
 
 export interface XiangmaConfig extends GatewayConfigBase {
   /**

@@ -6,21 +6,21 @@
  * and the notify reading are the assumptions of docs/gateways.md, each a setting.
  */
 import { fenStringToFen, type Channel, type PayAction } from "@paybridge/shared";
-import { ConfigError, GatewayError, InvalidRequestError, NotifyRejectedError } from "../errors.js";
-import type { GatewayAdapter, GatewayHttp, QueryResult } from "./contract.js";
-import { checkMerchant } from "./kit/checks.js";
-import { isJsonObject, nestedObject, type JsonObject } from "./kit/json.js";
-import { signedNotifyFields } from "./kit/notify-body.js";
-import { plainTextReply } from "./kit/replies.js";
-import { JSON_HEADERS } from "./kit/request.js";
-import { gatewayRefusal, requiredResponseText, responseObject, verifyResponseSignature } from "./kit/response.js";
-import { baseSettings, pathSettings, type GatewayConfigBase } from "./kit/settings.js";
-import { COMMON_SIGN_RULE, createSigner, type Signer } from "./kit/signing.js";
-import { statusRecordReader, type StatusRecordLayout } from "./kit/status-record.js";
-import { displayText, textOf } from "./kit/text.js";
-import { joinUrl } from "./kit/urls.js";
-import { configText, configUrl, optionalText, requiredFen, requiredText } from "./kit/validate.js";
-import { wechatParams } from "./kit/wechat.js";
+import { ConfigError, GatewayError, InvalidRequestError, NotifyRejectedError } from "../../errors.js";
+import type { GatewayAdapter, GatewayHttp, QueryResult } from "../contract.js";
+import { checkMerchant } from "../kit/checks.js";
+import { isJsonObject, nestedObject, type JsonObject } from "../kit/json.js";
+import { signedNotifyFields } from "../kit/notify-body.js";
+import { plainTextReply } from "../kit/replies.js";
+import { JSON_HEADERS } from "../kit/request.js";
+import { gatewayRefusal, requiredResponseText, responseObject, verifyResponseSignature } from "../kit/response.js";
+import { baseSettings, pathSettings, type GatewayConfigBase } from "../kit/settings.js";
+import { COMMON_SIGN_RULE, createSigner, type Signer } from "../kit/signing.js";
+import { statusRecordReader, type StatusRecordLayout } from "../kit/status-record.js";
+import { displayText, textOf } from "../kit/text.js";
+import { joinUrl } from "../kit/urls.js";
+import { configText, configUrl, optionalText, requiredFen, requiredText } from "../kit/validate.js";
+import { wechatParams } from "../kit/wechat.js";
 
 /**
  * lianke's request authentication is not public: a signer signs the body's fields (its

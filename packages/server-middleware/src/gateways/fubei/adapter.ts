@@ -13,22 +13,22 @@
  * verified over the fields as sent; the sign's hex case is not significant.
  */
 import { fenToYuanNumber, yuanStringToFen } from "@paybridge/shared";
-import { ConfigError, GatewayError, InvalidRequestError, NotifyRejectedError } from "../errors.js";
-import type { GatewayAdapter, GatewayHttp, QueryResult, RefundAnswer } from "./contract.js";
-import { checkMerchant } from "./kit/checks.js";
-import { nestedObject, type JsonObject } from "./kit/json.js";
-import { signedNotifyFields } from "./kit/notify-body.js";
-import { plainTextReply } from "./kit/replies.js";
-import { requestNonce, signedJsonRequest } from "./kit/request.js";
-import { gatewayRefusal, requiredResponseObject, requiredResponseText, responseObject, verifyResponseSignature } from "./kit/response.js";
-import { optionalField } from "./kit/results.js";
-import { baseSettings, pathSettings, type GatewayConfigBase } from "./kit/settings.js";
-import { createSigner, type SignRule } from "./kit/signing.js";
-import { statusRecordReader, type StatusRecordLayout } from "./kit/status-record.js";
-import { displayText, textOf } from "./kit/text.js";
-import { unixSecondsToIso } from "./kit/times.js";
-import { configInteger, configText, configUrl, optionalText, requiredFen, requiredText } from "./kit/validate.js";
-import { wechatParams } from "./kit/wechat.js";
+import { ConfigError, GatewayError, InvalidRequestError, NotifyRejectedError } from "../../errors.js";
+import type { GatewayAdapter, GatewayHttp, QueryResult, RefundAnswer } from "../contract.js";
+import { checkMerchant } from "../kit/checks.js";
+import { nestedObject, type JsonObject } from "../kit/json.js";
+import { signedNotifyFields } from "../kit/notify-body.js";
+import { plainTextReply } from "../kit/replies.js";
+import { requestNonce, signedJsonRequest } from "../kit/request.js";
+import { gatewayRefusal, requiredResponseObject, requiredResponseText, responseObject, verifyResponseSignature } from "../kit/response.js";
+import { optionalField } from "../kit/results.js";
+import { baseSettings, pathSettings, type GatewayConfigBase } from "../kit/settings.js";
+import { createSigner, type SignRule } from "../kit/signing.js";
+import { statusRecordReader, type StatusRecordLayout } from "../kit/status-record.js";
+import { displayText, textOf } from "../kit/text.js";
+import { unixSecondsToIso } from "../kit/times.js";
+import { configInteger, configText, configUrl, optionalText, requiredFen, requiredText } from "../kit/validate.js";
+import { wechatParams } from "../kit/wechat.js";
 
 /** fubei's gateways (EVIDENCE.md: the official SDKs; the test one from the Java SDK's OpenApiUnitTest). */
 export const FUBEI_PRESETS = Object.freeze({

@@ -6,21 +6,21 @@
  * each a setting here.
  */
 import { fenToYuanString, yuanStringToFen, type Channel, type PayAction } from "@paybridge/shared";
-import { ConfigError, GatewayError, InvalidRequestError, NotifyRejectedError } from "../errors.js";
-import type { CreateOrderInput, GatewayAdapter, GatewayHttp, QueryResult } from "./contract.js";
-import { checkMerchant } from "./kit/checks.js";
-import type { JsonObject } from "./kit/json.js";
-import { signedNotifyFields } from "./kit/notify-body.js";
-import { plainTextReply } from "./kit/replies.js";
-import { signedJsonRequest } from "./kit/request.js";
-import { gatewayRefusal, requiredResponseObject, requiredResponseText, responseObject, verifyResponseSignature } from "./kit/response.js";
-import { baseSettings, pathSettings, type GatewayConfigBase } from "./kit/settings.js";
-import { COMMON_SIGN_RULE, createSigner, type SignRule } from "./kit/signing.js";
-import { statusRecordReader, type StatusRecordLayout } from "./kit/status-record.js";
-import { textOf } from "./kit/text.js";
-import { joinUrl, redirectUrl } from "./kit/urls.js";
-import { configText, configUrl, optionalConfigText, requiredFen, requiredText } from "./kit/validate.js";
-import { wechatParams } from "./kit/wechat.js";
+import { ConfigError, GatewayError, InvalidRequestError, NotifyRejectedError } from "../../errors.js";
+import type { CreateOrderInput, GatewayAdapter, GatewayHttp, QueryResult } from "../contract.js";
+import { checkMerchant } from "../kit/checks.js";
+import type { JsonObject } from "../kit/json.js";
+import { signedNotifyFields } from "../kit/notify-body.js";
+import { plainTextReply } from "../kit/replies.js";
+import { signedJsonRequest } from "../kit/request.js";
+import { gatewayRefusal, requiredResponseObject, requiredResponseText, responseObject, verifyResponseSignature } from "../kit/response.js";
+import { baseSettings, pathSettings, type GatewayConfigBase } from "../kit/settings.js";
+import { COMMON_SIGN_RULE, createSigner, type SignRule } from "../kit/signing.js";
+import { statusRecordReader, type StatusRecordLayout } from "../kit/status-record.js";
+import { textOf } from "../kit/text.js";
+import { joinUrl, redirectUrl } from "../kit/urls.js";
+import { configText, configUrl, optionalConfigText, requiredFen, requiredText } from "../kit/validate.js";
+import { wechatParams } from "../kit/wechat.js";
 
 export interface UpaasConfig extends GatewayConfigBase {
   /** Default `https://cqopen.upaas.unionpay.com` (or `https://openapi.mayihaike.com`). */

@@ -10,22 +10,22 @@
  * `payStatus`. What no source shows is marked *assumed* here and in docs/gateways.md.
  */
 import { fenStringToFen, type Channel, type PayAction } from "@paybridge/shared";
-import { ConfigError, GatewayError, NotifyRejectedError } from "../errors.js";
-import type { CreateOrderInput, GatewayAdapter, GatewayHttp, GatewayResponse, QueryResult, RefundAnswer } from "./contract.js";
-import { checkMerchant, convertAmount } from "./kit/checks.js";
-import { isJsonObject, nestedObject, type JsonObject } from "./kit/json.js";
-import { notifyFields, requiredNotifyText, signedNotifyFields } from "./kit/notify-body.js";
-import { plainTextReply } from "./kit/replies.js";
-import { JSON_HEADERS } from "./kit/request.js";
-import { gatewayRefusal, requiredResponseText, responseObject, verifyResponseSignature } from "./kit/response.js";
-import { rsaEnvelopeCodec, rsaPublicKey, type RsaEnvelopeCodec, type RsaPadding } from "./kit/rsa-envelope.js";
-import { baseSettings, pathSettings, type GatewayConfigBase } from "./kit/settings.js";
-import { COMMON_SIGN_RULE, createSigner, type Signer } from "./kit/signing.js";
-import { statusRecordReader, type StatusRecordLayout } from "./kit/status-record.js";
-import { textOf } from "./kit/text.js";
-import { joinUrl, redirectUrl } from "./kit/urls.js";
-import { configText, configUrl, requiredFen, requiredText } from "./kit/validate.js";
-import { wechatParams } from "./kit/wechat.js";
+import { ConfigError, GatewayError, NotifyRejectedError } from "../../errors.js";
+import type { CreateOrderInput, GatewayAdapter, GatewayHttp, GatewayResponse, QueryResult, RefundAnswer } from "../contract.js";
+import { checkMerchant, convertAmount } from "../kit/checks.js";
+import { isJsonObject, nestedObject, type JsonObject } from "../kit/json.js";
+import { notifyFields, requiredNotifyText, signedNotifyFields } from "../kit/notify-body.js";
+import { plainTextReply } from "../kit/replies.js";
+import { JSON_HEADERS } from "../kit/request.js";
+import { gatewayRefusal, requiredResponseText, responseObject, verifyResponseSignature } from "../kit/response.js";
+import { rsaEnvelopeCodec, rsaPublicKey, type RsaEnvelopeCodec, type RsaPadding } from "../kit/rsa-envelope.js";
+import { baseSettings, pathSettings, type GatewayConfigBase } from "../kit/settings.js";
+import { COMMON_SIGN_RULE, createSigner, type Signer } from "../kit/signing.js";
+import { statusRecordReader, type StatusRecordLayout } from "../kit/status-record.js";
+import { textOf } from "../kit/text.js";
+import { joinUrl, redirectUrl } from "../kit/urls.js";
+import { configText, configUrl, requiredFen, requiredText } from "../kit/validate.js";
+import { wechatParams } from "../kit/wechat.js";
 
 /**
  * vbao's `reqmsg` / `data` codec. vbao's 基本规则 page (showdoc chinavbao 9339781943678551):
