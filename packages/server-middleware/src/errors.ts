@@ -93,6 +93,22 @@ export class NotifyRejectedError extends Error {
   }
 }
 
+/**
+ * 400: a bill file that cannot be read as a bill (bills/read-bill-csv.ts). `reason` is in our own
+ * words and names the column, never the row's text: a bill holds customers' data.
+ */
+export class BillFormatError extends PaybridgeError {
+  override readonly name = "BillFormatError";
+  /** The file's line the fault is on (1 = the file's first line; a quoted field may span lines: its record's first). */
+  readonly line: number;
+  readonly reason: string;
+  constructor(line: number, reason: string, column?: string) {
+    super("invalid_request", `bill line ${line}: ${reason}`, column === undefined ? {} : { field: column });
+    this.line = line;
+    this.reason = reason;
+  }
+}
+
 /** The order's gateway has no refund API: paybridge never refunds only in its own records. */
 export class RefundUnsupportedError extends PaybridgeError {
   override readonly name = "RefundUnsupportedError";

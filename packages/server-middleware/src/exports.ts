@@ -35,6 +35,7 @@ export type {
   MismatchKind,
 } from "./types.js";
 export type { BillRow, BillColumns, BillFetchInput } from "./bills/contract.js";
+export { readBillCsv, type BillCsvOptions, type BillEncoding, type BillSource } from "./bills/read-bill-csv.js";
 export type { TypedEventEmitter, EventListener } from "./typed-events.js";
 export type {
   GatewayAdapter,
@@ -69,6 +70,7 @@ export {
   RateLimitedError,
   OrderStoreError,
   StoreSchemaError,
+  BillFormatError,
 } from "./errors.js";
 export { type SignRule, type Signer, type SignableFields, createSigner, computeSign, verifySign, canonicalString, COMMON_SIGN_RULE } from "./gateways/kit/signing.js";
 export { MemoryOrderStore, type MemoryOrderStoreOptions } from "./store/memory.js";
