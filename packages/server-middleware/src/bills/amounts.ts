@@ -11,34 +11,39 @@ export interface AmountRules {
   thousandsSeparators: boolean;
 }
 
-const YUAN = /^(-?)(\d+(?:\.\d{1,2})?)$/;
-const YUAN_GROUPED = /^(-?)(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?)$/;
-const FEN = /^(-?)(\d+)$/;
+const MINUS = 45;
+const OVER_MAX = `is over the largest amount (${MAX_FEN} fen, ${fenToYuanString(MAX_FEN)} yuan)`;
+const GROUPED = /^\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?$/;
 
 /** Signed fen, or why the text is not an amount (a phrase: "has more than 2 decimals"). */
 export function signedFen(text: string, rules: AmountRules): number | string {
   if (text === "") return "is empty";
-  const m = rules.unit === "fen" ? FEN.exec(text) : (YUAN.exec(text) ?? (rules.thousandsSeparators ? YUAN_GROUPED.exec(text) : null));
-  if (!m) return rules.unit === "fen" ? fenReason(text) : yuanReason(text, rules.thousandsSeparators);
-  const digits = m[2] ?? "";
+  const negative = text.charCodeAt(0) === MINUS;
+  let digits = negative ? text.slice(1) : text;
+  if (rules.unit === "yuan" && rules.thousandsSeparators && GROUPED.test(digits)) digits = digits.replaceAll(",", "");
   let fen: number;
   try {
-    fen = rules.unit === "fen" ? fenStringToFen(digits) : yuanStringToFen(digits.replaceAll(",", ""));
+    // The shared helpers check the form (digits, at most 2 decimals for yuan) and the range.
+    fen = rules.unit === "fen" ? fenStringToFen(digits) : yuanStringToFen(digits);
   } catch {
-    return `is over the largest amount (${MAX_FEN} fen, ${fenToYuanString(MAX_FEN)} yuan)`;
+    return rules.unit === "fen" ? fenReason(digits) : yuanReason(digits, rules.thousandsSeparators);
   }
-  return m[1] === "-" && fen !== 0 ? -fen : fen;
+  return negative && fen !== 0 ? -fen : fen;
 }
 
+/** Why unsigned text failed yuanStringToFen. */
 function yuanReason(text: string, grouped: boolean): string {
-  if (/^-?[\d,]+\.\d{3,}$/.test(text)) return "has more than 2 decimals";
-  if (/^-?[\d,]+(?:\.\d+)?$/.test(text)) {
+  if (/^\d+(?:\.\d{1,2})?$/.test(text)) return OVER_MAX;
+  if (/^[\d,]+\.\d{3,}$/.test(text)) return "has more than 2 decimals";
+  if (/^[\d,]+(?:\.\d+)?$/.test(text)) {
     return grouped ? "has misplaced thousands separators" : "has thousands separators (the `thousandsSeparators` option reads `1,234.00`)";
   }
   return "is not an amount of yuan (digits, at most 2 decimals)";
 }
 
+/** Why unsigned text failed fenStringToFen. */
 function fenReason(text: string): string {
-  if (/^-?\d+\.\d*$/.test(text)) return "is not a whole number of fen (the amount unit is fen)";
+  if (/^\d+$/.test(text)) return OVER_MAX;
+  if (/^\d+\.\d*$/.test(text)) return "is not a whole number of fen (the amount unit is fen)";
   return "is not an amount of fen (digits only)";
 }

@@ -82,7 +82,7 @@ export class BillRowReader {
     const column = this.settings.columns.time;
     const at = billTimeToMs(text);
     if (at === undefined) {
-      const reason = text === "" ? "the time is empty" : "the time is not yyyy-MM-dd HH:mm:ss, yyyy/MM/dd HH:mm:ss, yyyyMMddHHmmss or unix seconds / ms";
+      const reason = text === "" ? "the time is empty" : "the time is not a valid yyyy-MM-dd HH:mm:ss, yyyy/MM/dd HH:mm:ss, yyyyMMddHHmmss or unix seconds / ms time";
       throw new BillFormatError(line, `column "${column}": ${reason}`, column);
     }
     if (at < this.settings.dayStart || at >= this.settings.dayEnd) {

@@ -13,7 +13,7 @@ const DATE_TIME = /^(\d{4})([-/])(\d{2})\2(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 /** `yyyyMMddHHmmss`. */
 const COMPACT = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
 /** Unix seconds (10 digits) or milliseconds (13 digits): no other length is a time of this century. */
-const UNIX = /^(?:\d{10}|\d{13})$/;
+const UNIX = /^\d+$/;
 
 function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
@@ -35,10 +35,21 @@ export function shanghaiDayStart(date: string): number | undefined {
 
 /** A bill's trade time as epoch ms; undefined when it is in none of the known forms or no such time. */
 export function billTimeToMs(text: string): number | undefined {
-  if (UNIX.test(text)) return text.length === 10 ? Number(text) * 1000 : Number(text);
-  const m = DATE_TIME.exec(text);
-  if (m) return shanghaiMs(Number(m[1]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), Number(m[7]));
-  const c = COMPACT.exec(text);
-  if (c) return shanghaiMs(Number(c[1]), Number(c[2]), Number(c[3]), Number(c[4]), Number(c[5]), Number(c[6]));
-  return undefined;
+  // One pattern per length: this runs on every row of a bill.
+  switch (text.length) {
+    case 19: {
+      const m = DATE_TIME.exec(text);
+      return m ? shanghaiMs(Number(m[1]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), Number(m[7])) : undefined;
+    }
+    case 14: {
+      const m = COMPACT.exec(text);
+      return m ? shanghaiMs(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) : undefined;
+    }
+    case 10:
+      return UNIX.test(text) ? Number(text) * 1000 : undefined;
+    case 13:
+      return UNIX.test(text) ? Number(text) : undefined;
+    default:
+      return undefined;
+  }
 }
