@@ -42,7 +42,7 @@ export async function* billText(source: BillSource, encoding: BillEncoding, line
   if (rest.length > 0) yield rest;
 }
 
-function isReadableStream(source: BillSource): source is ReadableStream<Uint8Array | string> {
+function isReadableStream(source: BillSource): source is ReadableStream<Uint8Array> | ReadableStream<string> {
   return typeof (source as Partial<ReadableStream>).getReader === "function";
 }
 
@@ -52,7 +52,7 @@ async function* chunksOf(source: BillSource): AsyncGenerator<unknown> {
     yield* source;
     return;
   }
-  const reader = source.getReader();
+  const reader = (source as ReadableStream<Uint8Array | string>).getReader();
   let finished = false;
   try {
     for (;;) {

@@ -40,7 +40,7 @@ const EXPECTED: BillRow[] = [
   { line: 7, kind: "refund", orderNo: "P002", gatewayOrderNo: "4200000002", refundNo: "R001", amountFen: 1000, feeFen: -6, at: shanghai("2026-12-04 23:59:59"), status: "success", merchant: "1900000109" },
 ];
 
-const bytes = (): Uint8Array => new Uint8Array(readFileSync(FIXTURE));
+const bytes = (): Uint8Array<ArrayBuffer> => new Uint8Array(readFileSync(FIXTURE));
 
 describe("readBillCsv: a console bill", () => {
   it("reads every row of the WeChat-style fixture from a Node file stream", async () => {
