@@ -57,7 +57,7 @@ describe.each<SandboxGatewayId>(["upaas", "lianke", "xiangma", "fubei", "vbao"])
     const s = await shop(gateway);
     const paid = await order(s, 29);
     const pending = await order(s, 7, "pending");
-    if (s.adapter.refundOrder) await s.adapter.refundOrder({ orderNo: paid.orderNo, gatewayOrderNo: paid.gatewayOrderNo, refundNo: uniqueOrderNo(), amountFen: 10, notifyUrl: "http://127.0.0.1:9/n" }, s.http);
+    if (s.adapter.refundOrder) await s.adapter.refundOrder({ orderNo: paid.orderNo, gatewayOrderNo: paid.gatewayOrderNo, refundNo: uniqueOrderNo(), amountFen: 10, orderAmountFen: 29, notifyUrl: "http://127.0.0.1:9/n" }, s.http);
     const columns = s.adapter.billColumns!;
     const { header, records } = await csv(s.running, gateway);
     const named = [columns.orderNo, columns.gatewayOrderNo, columns.refundNo, columns.amount, columns.fee, columns.time, columns.kind?.column, columns.status?.column];
@@ -146,7 +146,7 @@ describe("vbao fetchBillFile × sandbox", () => {
     const s = await shop("vbao");
     const paid = await order(s, 29);
     const refundNo = uniqueOrderNo();
-    await s.adapter.refundOrder!({ orderNo: paid.orderNo, gatewayOrderNo: paid.gatewayOrderNo, refundNo, amountFen: 9, notifyUrl: "http://127.0.0.1:9/n" }, s.http);
+    await s.adapter.refundOrder!({ orderNo: paid.orderNo, gatewayOrderNo: paid.gatewayOrderNo, refundNo, amountFen: 9, orderAmountFen: 29, notifyUrl: "http://127.0.0.1:9/n" }, s.http);
     const file = await s.adapter.fetchBillFile!({ date: TODAY }, s.http);
     const [header, ...lines] = new TextDecoder().decode(file.body).trimEnd().split("\r\n").map((line) => line.split(","));
     const at = (name: string) => header!.indexOf(name);
