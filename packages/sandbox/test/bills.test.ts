@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Channel, Scene } from "@paybridge/shared";
-import { sandboxAdapters, type BillMismatch, type SandboxGatewayId, type SandboxOptions } from "@paybridge/sandbox";
-import { GatewayError, type BillRow, type GatewayAdapter } from "@paybridge/server-middleware";
+import { createSandbox, sandboxAdapters, type BillMismatch, type SandboxGatewayId, type SandboxOptions } from "@paybridge/sandbox";
+import { ConfigError, GatewayError, type BillRow, type GatewayAdapter } from "@paybridge/server-middleware";
 // The adapters' own outbound HTTP client, as paybridge() gives it to them (not a public export).
 import { createGatewayClient as createGatewayHttp } from "../../server-middleware/src/engine/gateway-client.js";
 import { uniqueOrderNo } from "./requests.js";
@@ -99,6 +99,9 @@ describe("bill mismatch switches", () => {
     const s = await shop("vbao", { notifyRetryDelaysMs: [10], billMismatches: { vbao: ["change-amount" satisfies BillMismatch] } });
     const paid = await order(s, 100);
     expect((await csv(s.running, "vbao")).records.map((record) => [record.orderNo, record.orderAmount])).toEqual([[paid.orderNo, "99"]]);
+    for (const billMismatches of [{ vbao: ["lose-money"] }, { paypal: ["drop-payment"] }, { vbao: "drop-payment" }]) {
+      expect(() => createSandbox({ billMismatches } as SandboxOptions), JSON.stringify(billMismatches)).toThrow(ConfigError);
+    }
   });
 });
 

@@ -68,5 +68,5 @@ export function fubeiReconciliation(biz: JsonObject, res: Response, ctx: FubeiBi
   const page = (biz.page as number | undefined) ?? 1;
   const limit = (biz.limit as number | undefined) ?? 10;
   const list = rows.slice((page - 1) * limit, page * limit).map((row) => reconciliationRow(row, ctx.storeId));
-  return ctx.succeed(res, { total: rows.length, list });
+  return ctx.succeed(res, { total: String(rows.length), list });
 }

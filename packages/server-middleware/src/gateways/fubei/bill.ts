@@ -70,7 +70,8 @@ export function fubeiBill(ctx: FubeiBillContext): Pick<GatewayAdapter, "fetchBil
   function billRow(row: unknown, line: number): BillRow | undefined {
     if (!isJsonObject(row)) throw fail(`row ${line} is not an object`);
     // Another store of the same merchant (the request names ours; a row of another is not ours).
-    if (row.store_id !== undefined && textOf(row.store_id) !== String(ctx.storeId)) return undefined;
+    const store = textOf(row.store_id);
+    if (store !== undefined && store !== String(ctx.storeId)) return undefined;
     const orderNo = requiredResponseText(id, row, "merchant_order_sn");
     const status = PAY_STATUS[textOf(row.pay_status) ?? ""] ?? "unknown";
     const paidAt = unixSeconds(row.pay_time);
