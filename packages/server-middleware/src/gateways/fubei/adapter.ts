@@ -49,7 +49,7 @@ export interface FubeiConfig extends GatewayConfigBase {
   storeId: number;
   /** `cashier_id`, an integer of at most 10 digits. */
   cashierId?: number | undefined;
-  /** The `method` of each call: `openapi.payment.order.mina`, `openapi.payment.Alipay.H5`, `openapi.payment.order.query`. */
+  /** The `method` of each call: `openapi.payment.order.mina`, `openapi.payment.Alipay.H5`, `openapi.payment.order.query`, … `.reconciliation`. */
   methods?: Partial<Record<"create" | "alipayH5" | "query" | "refund" | "refundQuery" | "reconciliation", string>> | undefined;
 }
 
