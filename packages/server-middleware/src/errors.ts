@@ -166,3 +166,19 @@ export class StoreSchemaError extends OrderStoreError {
     this.migration = migration;
   }
 }
+
+/**
+ * 502: a gateway's bill API kept failing for a day (every try failed): the reconciliation
+ * reports nothing rather than take a missing bill for a day without payments. `cause` is the
+ * last try's error.
+ */
+export class BillFetchError extends PaybridgeError {
+  override readonly name = "BillFetchError";
+  readonly gateway: string;
+  readonly attempts: number;
+  constructor(gateway: string, date: string, attempts: number, cause: unknown) {
+    super("gateway_error", `the bill of ${gateway} for ${date} could not be fetched (${attempts} tries)`, { cause });
+    this.gateway = gateway;
+    this.attempts = attempts;
+  }
+}
