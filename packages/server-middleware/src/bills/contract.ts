@@ -7,7 +7,7 @@
 
 /** One row of a bill, read and checked: amounts in integer fen, times in epoch ms. */
 export interface BillRow {
-  /** Where the row came from, for errors and reports: the file's line (header = 1), or the API page's row number. */
+  /** Where the row came from, for errors and reports: the file's line (1 = its first line), or the API page's row number. */
   line: number;
   kind: "payment" | "refund";
   /** The merchant's order number (what paybridge sent as the order number). */
@@ -34,7 +34,7 @@ export interface BillColumns {
   amount: string;
   /** The unit of `amount` and `fee` in the file. */
   amountUnit: "fen" | "yuan";
-  /** The trade time; read in Asia/Shanghai. Formats: `yyyy-MM-dd HH:mm:ss`, `yyyyMMddHHmmss`, unix seconds or ms. */
+  /** The trade time; read in Asia/Shanghai. Formats: `yyyy-MM-dd HH:mm:ss`, `yyyy/MM/dd HH:mm:ss`, `yyyyMMddHHmmss`, unix seconds or ms. */
   time: string;
   gatewayOrderNo?: string;
   refundNo?: string;
