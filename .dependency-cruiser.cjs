@@ -67,8 +67,8 @@ module.exports = {
     layer(
       "engine-knows-no-gateway",
       `${SM}engine/`,
-      [`${SM}types\\.ts$`, `${SM}config/`, CONTRACTS],
-      "The engine calls gateways through the contract and stores through theirs: it names no gateway, no store, no host.",
+      [`${SM}types\\.ts$`, `${SM}config/`, `${SM}bills/`, CONTRACTS],
+      "The engine calls gateways through the contract and stores through theirs: it names no gateway, no store, no host (a bill file the gateway answers is read by bills/).",
     ),
     layer(
       "http-over-engine",

@@ -66,6 +66,7 @@ export class GatewayCallTracer {
       ...(adapter.closeOrder ? { closeOrder: (input, http) => this.run(id, "close", input.orderNo, () => adapter.closeOrder!(input, http)) } : {}),
       // Not measured as a call (a bill is pages streamed over minutes), but never dropped.
       ...(adapter.fetchBill ? { fetchBill: (input, http) => adapter.fetchBill!(input, http) } : {}),
+      ...(adapter.fetchBillFile ? { fetchBillFile: (input, http) => adapter.fetchBillFile!(input, http) } : {}),
       ...(adapter.billColumns !== undefined ? { billColumns: adapter.billColumns } : {}),
     };
   }

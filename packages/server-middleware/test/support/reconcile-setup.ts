@@ -35,10 +35,16 @@ export interface ReconcileSetup {
   readonly warnings: string[];
 }
 
-export function reconcileSetup(options: { hostName?: HostName; fetchBill?: GatewayAdapter["fetchBill"]; extra?: Partial<PaybridgeOptions> } = {}): ReconcileSetup {
+export function reconcileSetup(
+  options: { hostName?: HostName; fetchBill?: GatewayAdapter["fetchBill"]; fetchBillFile?: GatewayAdapter["fetchBillFile"]; extra?: Partial<PaybridgeOptions> } = {},
+): ReconcileSetup {
   const store = new ListingStore();
   const gateway = fakeGateway();
-  const adapter: GatewayAdapter = { ...gateway.adapter, ...(options.fetchBill ? { fetchBill: options.fetchBill } : {}) };
+  const adapter: GatewayAdapter = {
+    ...gateway.adapter,
+    ...(options.fetchBill ? { fetchBill: options.fetchBill } : {}),
+    ...(options.fetchBillFile ? { fetchBillFile: options.fetchBillFile } : {}),
+  };
   const warnings: string[] = [];
   const hosted = host(options.hostName ?? "web", {
     gateways: [adapter],

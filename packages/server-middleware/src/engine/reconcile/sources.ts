@@ -6,6 +6,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { BillRow } from "../../bills/contract.js";
+import { readBillCsv } from "../../bills/read-bill-csv.js";
 import { BillFetchError, BillFormatError, ConfigError, InvalidRequestError } from "../../errors.js";
 import type { ListCursor, ListedRefund, NotifyInbox, OrderRecord, OrderStore, TimeWindow } from "../../store/contract.js";
 import type { EngineContext } from "../context.js";
@@ -19,6 +20,10 @@ const MAX_UNMATCHED = 10_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type Rows<T> = AsyncIterable<T> | Iterable<T>;
+
+async function* oneChunk(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
+}
 
 /** Our paid orders, then our refunds, of this gateway in the window, page by page. */
 export async function* ourRows(store: OrderStore, gateway: string, window: TimeWindow, signal: AbortSignal | undefined): AsyncGenerator<OurRow> {
@@ -72,11 +77,18 @@ export async function readBill(ctx: EngineContext, settings: ReconcileSettings, 
   const { gateway, date } = settings;
   const adapter = ctx.adapters.get(gateway);
   if (!adapter) throw new InvalidRequestError(`no gateway "${gateway}" is configured`, "gateway");
-  if (!adapter.fetchBill) throw new InvalidRequestError(`gateway ${gateway} has no bill API in paybridge: pass the bill's rows (readBillCsv of its file)`, "bill");
+  const { fetchBill, fetchBillFile } = adapter;
+  if (!fetchBill && !fetchBillFile) throw new InvalidRequestError(`gateway ${gateway} has no bill API in paybridge: pass the bill's rows (readBillCsv of its file)`, "bill");
   const http = ctx.gatewayClient(gateway);
+  // A gateway whose bill API answers a file (vbao) is read by the one CSV reader, checked as a downloaded file is.
+  const fetchRows = async (): Promise<Rows<BillRow>> => {
+    if (fetchBill) return fetchBill.call(adapter, { date, signal }, http);
+    const file = await fetchBillFile!.call(adapter, { date, signal }, http);
+    return readBillCsv(oneChunk(file.body), { columns: file.columns, date });
+  };
   for (let attempt = 1; ; attempt++) {
     try {
-      return await consume(adapter.fetchBill({ date, signal }, http));
+      return await consume(await fetchRows());
     } catch (error) {
       if (error instanceof BillFormatError || signal?.aborted) throw error;
       const described = error instanceof Error ? { error: error.name, reason: error.message } : { error: typeof error };
