@@ -49,12 +49,13 @@ export class SortedKeys {
     const found: ListKey[] = [];
     let index = this.#chunkFor(start);
     let at = index < this.#chunks.length ? lowerBound(this.#chunks[index]!, start) : 0;
+    // Only the first key at or past `start` can be `start` itself.
+    if (exclusive && index < this.#chunks.length && at < this.#chunks[index]!.length && compareListKeys(this.#chunks[index]![at]!, start) === 0) at += 1;
     for (; index < this.#chunks.length; index++, at = 0) {
       const chunk = this.#chunks[index]!;
       for (; at < chunk.length; at++) {
         const key = chunk[at]!;
         if (key.at >= before || found.length === limit) return found;
-        if (exclusive && compareListKeys(key, start) === 0) continue;
         found.push(key);
       }
     }
