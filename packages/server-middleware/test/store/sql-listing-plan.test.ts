@@ -68,7 +68,7 @@ describe.skipIf(mariadbServerMissing)("MySqlOrderStore (MariaDB) listing plans",
     const pool = createPool({ uri: await server.createDatabase("plans") });
     const sent: Statement[] = [];
     const recording = {
-      query: (text: string, values?: unknown) => (sent.push({ text, values: (values ?? []) as unknown[] }), pool.query(text, values)),
+      query: (text: string, values?: unknown[]) => (sent.push({ text, values: values ?? [] }), pool.query(text, values as never)),
       getConnection: () => pool.getConnection(),
       end: () => pool.end(),
     } as unknown as MySqlPool;
