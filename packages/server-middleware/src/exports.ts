@@ -34,7 +34,7 @@ export type {
   Mismatch,
   MismatchKind,
 } from "./types.js";
-export type { BillRow, BillColumns, BillFetchInput } from "./bills/contract.js";
+export type { BillRow, BillColumns, BillFetchInput, BillFile } from "./bills/contract.js";
 export type { TypedEventEmitter, EventListener } from "./typed-events.js";
 export type {
   GatewayAdapter,
@@ -69,7 +69,10 @@ export {
   RateLimitedError,
   OrderStoreError,
   StoreSchemaError,
+  BillFormatError,
+  BillFetchError,
 } from "./errors.js";
+export { reconcileReport, mismatchCsvLine, MISMATCH_CSV_COLUMNS, type ReconcileReport, type ReportOutput } from "./engine/reconcile/report.js";
 export { type SignRule, type Signer, type SignableFields, createSigner, computeSign, verifySign, canonicalString, COMMON_SIGN_RULE } from "./gateways/kit/signing.js";
 export { MemoryOrderStore, type MemoryOrderStoreOptions } from "./store/memory.js";
 export { PostgresOrderStore, type PostgresOrderStoreOptions, type PostgresPool, type PostgresResult, type PGliteDatabase } from "./store/postgres.js";

@@ -53,3 +53,15 @@ export interface BillFetchInput {
   date: string;
   signal?: AbortSignal | undefined;
 }
+
+/**
+ * A gateway's bill as a file (adapter capability `fetchBillFile`, where the gateway's bill API
+ * hands out a file rather than rows: vbao): the engine reads it with this folder's reader.
+ */
+export interface BillFile {
+  format: "csv";
+  /** Which column holds which field: the adapter's setting (its preset, or the merchant's mapping). */
+  columns: BillColumns;
+  /** The file as downloaded, bounded in size by the adapter. */
+  body: Uint8Array;
+}

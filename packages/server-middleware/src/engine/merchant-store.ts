@@ -4,7 +4,7 @@
  * single-shop key or another merchant's; merchant ids cannot contain `:` either. The record as
  * stored keeps that key as its orderNo, so it names its merchant wherever it is read.
  */
-import type { ListCursor, OrderRecord, OrderStore } from "../store/contract.js";
+import type { ListCursor, ListedRefund, OrderRecord, OrderStore, TimeWindow } from "../store/contract.js";
 
 export const MERCHANT_KEY_PREFIX = "m:";
 
@@ -32,7 +32,6 @@ export class ScopedOrderStore implements OrderStore {
     this.#prefix = merchantKey(merchantId, "");
     // Only when the shared store can list: a merchant's engine sweeps its own pending orders.
     if (!inner.pendingBefore) this.pendingBefore = undefined;
-    // Likewise listing: this merchant's orders only, by the shared store's prefix filter.
     if (!inner.listPaid) this.listPaid = undefined;
     if (!inner.listRefunds) this.listRefunds = undefined;
   }
@@ -58,23 +57,22 @@ export class ScopedOrderStore implements OrderStore {
     return keys.filter((key) => key.startsWith(this.#prefix)).map((key) => key.slice(this.#prefix.length));
   };
 
-  /** A `keyPrefix` narrows within this merchant's order numbers. */
-  listPaid?: OrderStore["listPaid"] = async (window, limit, after, keyPrefix = "") => {
-    const records = (await this.#inner.listPaid?.(window, limit, this.#cursorIn(after), this.#prefix + keyPrefix)) ?? [];
+  /** This merchant's paid orders only: the shared store's listing under its key prefix, unprefixed. */
+  listPaid?: (window: TimeWindow, limit: number, after?: ListCursor, keyPrefix?: string) => Promise<OrderRecord[]> = async (window, limit, after, keyPrefix = "") => {
+    const records = (await this.#inner.listPaid?.(window, limit, this.#cursor(after), this.#prefix + keyPrefix)) ?? [];
     return records.map((record) => this.#out(record)).filter((record) => record !== null);
   };
 
-  listRefunds?: OrderStore["listRefunds"] = async (window, limit, after, keyPrefix = "") => {
-    const listed = (await this.#inner.listRefunds?.(window, limit, this.#cursorIn(after), this.#prefix + keyPrefix)) ?? [];
+  listRefunds?: (window: TimeWindow, limit: number, after?: ListCursor, keyPrefix?: string) => Promise<ListedRefund[]> = async (window, limit, after, keyPrefix = "") => {
+    const listed = (await this.#inner.listRefunds?.(window, limit, this.#cursor(after), this.#prefix + keyPrefix)) ?? [];
     return listed.flatMap(({ order, refund }) => {
       const own = this.#out(order);
       return own ? [{ order: own, refund }] : [];
     });
   };
 
-  /** The caller's cursor names its own order number; the shared store's names the store key. */
-  #cursorIn(after: ListCursor | undefined): ListCursor | undefined {
-    return after && { ...after, orderNo: this.#prefix + after.orderNo };
+  #cursor(after: ListCursor | undefined): ListCursor | undefined {
+    return after === undefined ? undefined : { ...after, orderNo: this.#prefix + after.orderNo };
   }
 
   #in<T extends Omit<OrderRecord, "version">>(record: T): T {
