@@ -48,7 +48,7 @@ export interface SweepResult {
   failed: number;
   /** Expired orders this sweep left for a later one: its time limit ran out, or their close was tried within queryIntervalMs. */
   deferred: number;
-  /** Finished orders dropped past their retention (memory store). */
+  /** Finished orders dropped past their retention (memory and SQL stores); Redis: expired orders whose listing entries went. */
   pruned: number;
   /** Notifies dropped from the inbox past `notifyRetentionMs`. */
   prunedNotifies: number;

@@ -119,14 +119,17 @@ export interface OrderStore {
   pendingBefore?(createdBefore: number, limit: number, after?: PendingCursor): Promise<string[]>;
   /**
    * Paid orders (status `paid`, or refunded after being paid) whose `paidAt` falls in the window,
-   * at most `limit`, in the order of (paidAt, orderNo), after the cursor: from an index, never a
-   * scan (reconciliation lists a day's payments in pages). With `keyPrefix`, only store keys that
-   * start with it (one merchant's orders: `m:<merchantId>:`).
+   * at most `limit` (1 to 10,000, else RangeError), in the order of (paidAt, orderNo), strictly
+   * after the cursor (the last item of the previous page; a page shorter than `limit` is the
+   * last): from an index, never a scan (reconciliation lists a day's payments in pages). With
+   * `keyPrefix`, only store keys that start with it (one merchant's orders: `m:<merchantId>:`).
+   * Order numbers compare by UTF-16 code unit, as `<` does, in every store.
    */
   listPaid?(window: TimeWindow, limit: number, after?: ListCursor, keyPrefix?: string): Promise<OrderRecord[]>;
   /**
    * Refunds whose time — `finishedAt` once finished, else `requestedAt` — falls in the window, at
-   * most `limit`, in the order of (that time, orderNo, refundNo), after the cursor; from an index.
+   * most `limit`, in the order of (that time, orderNo, refundNo), after the cursor (with its
+   * refundNo); from an index. Refunds of every status: processing, succeeded and failed.
    */
   listRefunds?(window: TimeWindow, limit: number, after?: ListCursor, keyPrefix?: string): Promise<ListedRefund[]>;
   /**

@@ -15,9 +15,11 @@
  * those, a new order is refused (StoreFullError) rather than one of them lost.
  */
 import { StoreFullError } from "../errors.js";
-import type { OrderRecord, OrderStore, PendingCursor } from "./contract.js";
+import type { ListCursor, ListedRefund, OrderRecord, OrderStore, PendingCursor, TimeWindow } from "./contract.js";
+import { checkListArgs, compareListKeys, cursorKey, listKeysOf, type ListKey } from "./listing.js";
 import { DEFAULT_MAX_NOTIFIES, MemoryNotifyInbox } from "./memory-inbox.js";
 import { DEFAULT_RETENTION_MS, FinishedOrders } from "./retention.js";
+import { SortedKeys } from "./sorted-keys.js";
 
 export interface MemoryOrderStoreOptions {
   /** A finished order is kept this long after it finished, in ms. Default 30 days. */
@@ -36,6 +38,9 @@ export const DEFAULT_MAX_ORDERS = 50_000;
 export class MemoryOrderStore implements OrderStore {
   readonly #orders = new Map<string, OrderRecord>();
   readonly #finished = new FinishedOrders();
+  /** listPaid's and listRefunds' indexes, kept with every write (listing.ts has the keys). */
+  readonly #paid = new SortedKeys();
+  readonly #refunds = new SortedKeys();
   readonly #retentionMs: number;
   readonly #maxOrders: number;
   readonly #now: () => number;
@@ -70,6 +75,7 @@ export class MemoryOrderStore implements OrderStore {
     const stored = ownRecord({ ...record, version: 1 });
     this.#orders.set(record.orderNo, stored);
     this.#finished.track(stored, this.#now());
+    this.#index(stored);
     return true;
   }
 
@@ -88,14 +94,14 @@ export class MemoryOrderStore implements OrderStore {
     ownRecord(updated, stored);
     this.#orders.set(orderNo, updated);
     this.#finished.track(updated, this.#now(), stored);
+    this.#index(updated, stored);
     return { ...updated };
   }
 
   async compareAndDelete(orderNo: string, expectedVersion: number): Promise<boolean> {
     const stored = this.#orders.get(orderNo);
     if (!stored || stored.version !== expectedVersion) return false;
-    this.#orders.delete(orderNo);
-    this.#finished.forget(orderNo);
+    this.#drop(orderNo);
     return true;
   }
 
@@ -109,6 +115,46 @@ export class MemoryOrderStore implements OrderStore {
     // Insertion order is nearly creation order, but not quite (a failed create inserted again).
     found.sort((a, b) => a.createdAt - b.createdAt || (a.orderNo < b.orderNo ? -1 : a.orderNo > b.orderNo ? 1 : 0));
     return found.slice(0, limit).map((entry) => entry.orderNo);
+  }
+
+  async listPaid(window: TimeWindow, limit: number, after?: ListCursor, keyPrefix?: string): Promise<OrderRecord[]> {
+    checkListArgs(window, limit, after);
+    return this.#page(this.#paid, window, limit, after, keyPrefix).map((key) => ({ ...this.#orders.get(key.orderNo)! }));
+  }
+
+  async listRefunds(window: TimeWindow, limit: number, after?: ListCursor, keyPrefix?: string): Promise<ListedRefund[]> {
+    checkListArgs(window, limit, after);
+    return this.#page(this.#refunds, window, limit, after, keyPrefix).map((key) => {
+      const order = this.#orders.get(key.orderNo)!;
+      return { order: { ...order }, refund: order.refunds!.find((refund) => refund.refundNo === key.refundNo)! };
+    });
+  }
+
+  /** Up to `limit` keys of `index` in the window, past the cursor, under the prefix. */
+  #page(index: SortedKeys, window: TimeWindow, limit: number, after: ListCursor | undefined, keyPrefix: string | undefined): ListKey[] {
+    const from: ListKey = { at: window.from, orderNo: "", refundNo: "" };
+    let start = after === undefined ? from : cursorKey(after);
+    let exclusive = after !== undefined;
+    if (compareListKeys(start, from) < 0) [start, exclusive] = [from, false];
+    const found: ListKey[] = [];
+    // With a prefix, other keys in the window are read and skipped, a page's worth at a time.
+    for (;;) {
+      const keys = index.range(start, exclusive, window.to, limit);
+      for (const key of keys) if (found.length < limit && (keyPrefix === undefined || key.orderNo.startsWith(keyPrefix))) found.push(key);
+      if (found.length === limit || keys.length < limit) return found;
+      [start, exclusive] = [keys[keys.length - 1]!, true];
+    }
+  }
+
+  /** Moves the record's listing keys from those of `previous` (the record it replaces) to its own. */
+  #index(record: OrderRecord | undefined, previous?: OrderRecord): void {
+    // Most writes (a hook's claim, a query's time) change neither time: nothing to do then.
+    if (record?.paidAt === previous?.paidAt && record?.status === previous?.status && record?.refunds === previous?.refunds) return;
+    const [before, after] = [previous && listKeysOf(previous), record && listKeysOf(record)];
+    if (before?.paid) this.#paid.delete(before.paid);
+    for (const key of before?.refunds ?? []) this.#refunds.delete(key);
+    if (after?.paid) this.#paid.add(after.paid);
+    for (const key of after?.refunds ?? []) this.#refunds.add(key);
   }
 
   /** Drops the finished orders past their retention; resolves how many. Insert does this too. */
@@ -137,6 +183,7 @@ export class MemoryOrderStore implements OrderStore {
   }
 
   #drop(orderNo: string): void {
+    this.#index(undefined, this.#orders.get(orderNo));
     this.#orders.delete(orderNo);
     this.#finished.forget(orderNo);
   }

@@ -10,8 +10,8 @@
  */
 import { ConfigError } from "../errors.js";
 import type { OrderRecord, OrderStore } from "./contract.js";
-import { SqlStoreBase, type SqlStoreOptions } from "./sql-base.js";
-import { readRecord, type RecordColumns } from "./sql-record.js";
+import { SqlStoreBase, type SqlPage, type SqlStoreOptions } from "./sql-base.js";
+import { PAID_STATUS_LIST, readRecord, type RecordColumns } from "./sql-record.js";
 import type { Migration } from "./sql-schema.js";
 
 /** A query's answer as pg and PGlite give it. */
@@ -138,6 +138,32 @@ export class PostgresOrderStore extends SqlStoreBase implements OrderStore {
       after ? [createdBefore, limit, after.createdAt, after.orderNo] : [createdBefore, limit],
     );
     return rows.map((row) => row.order_no as string);
+  }
+
+  protected override async selectPaid(page: SqlPage): Promise<OrderRecord[]> {
+    // On paybridge_orders_paid_listed (migration 003): one range of (paid_at, order_no), past the cursor.
+    const rows = await this.#listPage(page, ["paid_at", 'order_no COLLATE "C"'], "paybridge_orders", `status IN (${PAID_STATUS_LIST})`);
+    return rows.map((row) => readRecord(row.record, row.version as number));
+  }
+
+  protected override async selectRefunds(page: SqlPage): Promise<Array<{ order: OrderRecord; refundNo: string }>> {
+    // On paybridge_refunds_listed (migration 003), an index on the refund's time itself.
+    const order = ["COALESCE(r.finished_at, r.requested_at)", 'r.order_no COLLATE "C"', 'r.refund_no COLLATE "C"'];
+    const rows = await this.#listPage(page, order, "paybridge_refunds r JOIN paybridge_orders USING (order_no)", "true", ", r.refund_no");
+    return rows.map((row) => ({ order: readRecord(row.record, row.version as number), refundNo: row.refund_no as string }));
+  }
+
+  /** One page in the order of `order` (time first), from `from`, filtered by `where`, the cursor and the key prefix. */
+  async #listPage(page: SqlPage, order: string[], from: string, where: string, extra = ""): Promise<Array<Record<string, unknown>>> {
+    const values: unknown[] = [page.from, page.to, page.limit];
+    const conditions = [`${order[0]} >= $1`, `${order[0]} < $2`, where];
+    if (page.after) {
+      const cursor = [page.after.at, page.after.orderNo, page.after.refundNo].slice(0, order.length);
+      conditions.push(`(${order.join(", ")}) > (${cursor.map((value) => `$${values.push(value)}`).join(", ")})`);
+    }
+    if (page.keyPrefix !== undefined) conditions.push(`starts_with(order_no, $${values.push(page.keyPrefix)})`);
+    const sql = `SELECT version, record${extra} FROM ${from} WHERE ${conditions.join(" AND ")} ORDER BY ${order.join(", ")} LIMIT $3`;
+    return (await this.#connection).query(sql, values);
   }
 
   protected override async deleteFinished(finishedBy: string, limit: number): Promise<number> {

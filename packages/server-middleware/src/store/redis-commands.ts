@@ -11,6 +11,7 @@ export interface RedisCommands {
   quit(): Promise<unknown>;
   zadd(key: string, score: number, member: string): Promise<unknown>;
   zrangebyscore(key: string, min: string, max: string, limit: "LIMIT", offset: number, count: number): Promise<string[]>;
+  zrangebylex(key: string, min: string, max: string, limit: "LIMIT", offset: number, count: number): Promise<string[]>;
   mget(...keys: string[]): Promise<Array<string | null>>;
   zrem(key: string, ...members: string[]): Promise<unknown>;
   zremrangebyscore(key: string, min: string, max: string): Promise<unknown>;

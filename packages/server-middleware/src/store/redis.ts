@@ -14,8 +14,10 @@
  */
 import { createHash } from "node:crypto";
 import { ConfigError } from "../errors.js";
-import type { OrderRecord, OrderStore, PendingCursor } from "./contract.js";
+import type { ListCursor, ListedRefund, OrderRecord, OrderStore, PendingCursor, TimeWindow } from "./contract.js";
+import { checkListArgs } from "./listing.js";
 import type { RedisCommands } from "./redis-commands.js";
+import { REINDEX, indexArgs, listPaidIndexed, listRefundsIndexed } from "./redis-listing.js";
 import { RedisNotifyInbox } from "./redis-inbox.js";
 
 export type { RedisCommands } from "./redis-commands.js";
@@ -56,12 +58,33 @@ local function isAtVersion(stored)
   return cjson.decode(stored).version == tonumber(ARGV[1])
 end`;
 
-/** KEYS[1] order key; ARGV expected version, next record JSON, TTL seconds. 1 if replaced. */
-const COMPARE_AND_SET = luaScript(`${IS_AT_VERSION}
+/**
+ * KEYS order key, paid index, refunds index, listing expiry set, pending index; ARGV record JSON,
+ * creation time if pending (else ""), order number, TTL seconds, indexArgs(). 1 if inserted.
+ */
+const INSERT = luaScript(`${REINDEX}
+if not redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[4], 'NX') then return 0 end
+if ARGV[2] ~= '' then redis.call('ZADD', KEYS[5], ARGV[2], ARGV[3]) end
+reindex(4)
+return 1`);
+
+/**
+ * KEYS order key, paid index, refunds index, listing expiry set; ARGV expected version, next
+ * record JSON, TTL seconds, indexArgs(). 1 if replaced.
+ */
+const COMPARE_AND_SET = luaScript(`${IS_AT_VERSION}${REINDEX}
 local stored = redis.call('GET', KEYS[1])
 if not stored or not isAtVersion(stored) then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+reindex(3)
 return 1`);
+
+/** KEYS as COMPARE_AND_SET's; ARGV how many entries at most. {entries dropped, orders whose entries they were}. */
+const PRUNE_LISTED = luaScript(`${REINDEX}
+return { pruneListed(tonumber(ARGV[1])) }`);
+
+/** prune() drops at most this many listing entries per script, and runs at most 20 scripts. */
+const PRUNE_BATCH = 500;
 
 /** KEYS[1] order key; ARGV expected version. 1 if deleted. */
 const COMPARE_AND_DELETE = luaScript(`${IS_AT_VERSION}
@@ -119,10 +142,9 @@ export class RedisOrderStore implements OrderStore {
 
   async insert(record: Omit<OrderRecord, "version">): Promise<boolean> {
     const json = recordJson(record, record.orderNo, 1);
-    const client = await this.#client;
-    const reply = await client.set(this.#key(record.orderNo), json, "EX", this.#ttlSeconds, "NX");
-    if (reply === "OK" && record.status === "pending") await client.zadd(this.#pendingKey(), Date.parse(record.createdAt), record.orderNo);
-    return reply === "OK";
+    const created = record.status === "pending" ? Date.parse(record.createdAt) : "";
+    const args = [json, created, record.orderNo, this.#ttlSeconds, ...indexArgs(record as OrderRecord)];
+    return (await this.#run(INSERT, record.orderNo, args, [this.#pendingKey()])) === 1;
   }
 
   async compareAndSet(
@@ -132,8 +154,9 @@ export class RedisOrderStore implements OrderStore {
   ): Promise<OrderRecord | null> {
     // The key is the order number; a `next` naming another order must not move it.
     const json = recordJson(next, orderNo, expectedVersion + 1);
-    const replaced = await this.#run(COMPARE_AND_SET, orderNo, [expectedVersion, json, this.#ttlSeconds]);
-    return replaced === 1 ? (JSON.parse(json) as OrderRecord) : null;
+    const written = JSON.parse(json) as OrderRecord;
+    const replaced = await this.#run(COMPARE_AND_SET, orderNo, [expectedVersion, json, this.#ttlSeconds, ...indexArgs(written)]);
+    return replaced === 1 ? written : null;
   }
 
   async compareAndDelete(orderNo: string, expectedVersion: number): Promise<boolean> {
@@ -191,6 +214,37 @@ export class RedisOrderStore implements OrderStore {
     return `${this.#keyPrefix}:pending`;
   }
 
+  /** From the paid index (redis-listing.ts), each entry checked against its record as read. */
+  async listPaid(window: TimeWindow, limit: number, after?: ListCursor, keyPrefix?: string): Promise<OrderRecord[]> {
+    checkListArgs(window, limit, after);
+    return listPaidIndexed(await this.#client, this.#keyPrefix, { window, limit, after, keyPrefix });
+  }
+
+  /** From the refunds index (redis-listing.ts), each entry checked against its record as read. */
+  async listRefunds(window: TimeWindow, limit: number, after?: ListCursor, keyPrefix?: string): Promise<ListedRefund[]> {
+    checkListArgs(window, limit, after);
+    return listRefundsIndexed(await this.#client, this.#keyPrefix, { window, limit, after, keyPrefix });
+  }
+
+  /**
+   * Drops the listing entries of orders that expired (Redis drops the records themselves), in
+   * batches; resolves how many orders' entries went. Every write drops a few as well.
+   */
+  async prune(): Promise<number> {
+    let orders = 0;
+    for (let batch = 0; batch < 20; batch++) {
+      const [entries, ofOrders] = (await this.#run(PRUNE_LISTED, "", [PRUNE_BATCH])) as [number, number];
+      orders += ofOrders;
+      if (entries < PRUNE_BATCH) break;
+    }
+    return orders;
+  }
+
+  /** The listing expiry set: every index entry, scored by when its record expires. */
+  #listedKey(): string {
+    return `${this.#keyPrefix}:listed`;
+  }
+
   /** Quits the connection this store opened (never one it was given); safe to call twice. */
   close(): Promise<void> {
     this.#closed ??= this.#ownsClient ? this.#client.then((client) => client.quit()).then(() => undefined) : Promise.resolve();
@@ -201,15 +255,18 @@ export class RedisOrderStore implements OrderStore {
     return this.#keyPrefix + orderNo;
   }
 
-  /** EVALSHA, loading the script with EVAL the first time a server has not seen it. */
-  async #run(script: LuaScript, orderNo: string, args: Array<string | number>): Promise<unknown> {
+  /**
+   * EVALSHA, loading the script with EVAL the first time a server has not seen it. KEYS are the
+   * order's key, the listing indexes (redis-listing.ts) and `extraKeys`.
+   */
+  async #run(script: LuaScript, orderNo: string, args: Array<string | number>, extraKeys: string[] = []): Promise<unknown> {
     const client = await this.#client;
-    const key = this.#key(orderNo);
+    const keys = [this.#key(orderNo), `${this.#keyPrefix}:paid`, `${this.#keyPrefix}:refunds`, this.#listedKey(), ...extraKeys];
     try {
-      return await client.evalsha(script.sha1, 1, key, ...args);
+      return await client.evalsha(script.sha1, keys.length, ...keys, ...args);
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
-      return client.eval(script.source, 1, key, ...args);
+      return client.eval(script.source, keys.length, ...keys, ...args);
     }
   }
 }

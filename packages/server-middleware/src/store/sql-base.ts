@@ -4,7 +4,8 @@
  * its own statements (the protected methods).
  */
 import { ConfigError, OrderStoreError } from "../errors.js";
-import type { OrderRecord, OrderStore, PendingCursor } from "./contract.js";
+import type { ListCursor, ListedRefund, OrderRecord, OrderStore, PendingCursor, TimeWindow } from "./contract.js";
+import { checkListArgs } from "./listing.js";
 import { DEFAULT_RETENTION_MS } from "./retention.js";
 import { SqlNotifyInbox, type SqlExecute } from "./sql-inbox.js";
 import { columnsOf, readRecord, recordJson, type RecordColumns } from "./sql-record.js";
@@ -24,6 +25,20 @@ const DEFAULT_PRUNE_BATCH = 500;
 const MAX_PRUNE_BATCHES = 20;
 
 type RecordFields = Omit<OrderRecord, "version">;
+
+/** One listing page as the SQL statements take it: times ISO 8601 (UTC); the cursor's refundNo "" for orders. */
+export interface SqlPage {
+  from: string;
+  to: string;
+  limit: number;
+  after: { at: string; orderNo: string; refundNo: string } | undefined;
+  keyPrefix: string | undefined;
+}
+
+/** The times both databases can hold (MySQL's DATETIME: years 1000 to 9999); a window is clamped to them. */
+const EARLIEST_MS = Date.UTC(1000, 0, 1);
+const LATEST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const sqlTime = (ms: number): string => new Date(Math.min(Math.max(ms, EARLIEST_MS), LATEST_MS)).toISOString();
 
 export abstract class SqlStoreBase implements OrderStore {
   readonly #name: string;
@@ -58,6 +73,10 @@ export abstract class SqlStoreBase implements OrderStore {
   protected abstract deleteRecord(orderNo: string, expectedVersion: number): Promise<boolean>;
   /** Pending orders created before `createdBefore`, oldest first, after `after` (creation time, order number) when given. */
   protected abstract selectPending(createdBefore: string, limit: number, after?: { createdAt: string; orderNo: string }): Promise<string[]>;
+  /** Paid orders in the page's window, past its cursor, in (paid_at, order_no) order; from an index. */
+  protected abstract selectPaid(page: SqlPage): Promise<OrderRecord[]>;
+  /** Refunds (the order, and the refund number) by (their time, order_no, refund_no); from an index. */
+  protected abstract selectRefunds(page: SqlPage): Promise<Array<{ order: OrderRecord; refundNo: string }>>;
   /** Deletes at most `limit` orders finished at or before `finishedBy`; resolves how many. */
   protected abstract deleteFinished(finishedBy: string, limit: number): Promise<number>;
   protected abstract endConnection(): Promise<void>;
@@ -93,6 +112,27 @@ export abstract class SqlStoreBase implements OrderStore {
   pendingBefore(createdBefore: number, limit: number, after?: PendingCursor): Promise<string[]> {
     const cursor = after && { createdAt: new Date(after.createdAt).toISOString(), orderNo: after.orderNo };
     return this.#call("pendingBefore", () => this.selectPending(new Date(createdBefore).toISOString(), limit, cursor));
+  }
+
+  listPaid(window: TimeWindow, limit: number, after?: ListCursor, keyPrefix?: string): Promise<OrderRecord[]> {
+    return this.#call("listPaid", () => this.selectPaid(this.#page(window, limit, after, keyPrefix)));
+  }
+
+  listRefunds(window: TimeWindow, limit: number, after?: ListCursor, keyPrefix?: string): Promise<ListedRefund[]> {
+    return this.#call("listRefunds", async () => {
+      const rows = await this.selectRefunds(this.#page(window, limit, after, keyPrefix));
+      // The refund as the record (the source of truth) has it; its row is a copy written with it.
+      return rows.flatMap(({ order, refundNo }) => {
+        const refund = order.refunds?.find((entry) => entry.refundNo === refundNo);
+        return refund ? [{ order, refund }] : [];
+      });
+    });
+  }
+
+  #page(window: TimeWindow, limit: number, after: ListCursor | undefined, keyPrefix: string | undefined): SqlPage {
+    checkListArgs(window, limit, after);
+    const cursor = after && { at: sqlTime(after.at), orderNo: after.orderNo, refundNo: after.refundNo ?? "" };
+    return { from: sqlTime(window.from), to: sqlTime(window.to), limit, after: cursor, keyPrefix };
   }
 
   /** Deletes finished orders past `retentionMs`, in batches; resolves how many. */

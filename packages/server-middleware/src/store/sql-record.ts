@@ -8,6 +8,7 @@
  * the marker U+0001) is stored marked: U+0001, then the string with each such code unit written
  * as U+0001 and four hex digits. Every other string, almost all, is stored as it is.
  */
+import { PAID_STATUSES } from "@paybridge/shared";
 import type { OrderRecord, RefundEntry } from "./contract.js";
 import { isFinished } from "./retention.js";
 
@@ -56,6 +57,9 @@ export function readRecord(json: unknown, version: number | string): OrderRecord
   const fields = mapStrings(parsed, unmarkString) as RecordFields;
   return { ...fields, version: Number(version) };
 }
+
+/** The paid statuses as an SQL list, for `status IN (…)`: an order paid, refunded or not. */
+export const PAID_STATUS_LIST = PAID_STATUSES.map((status) => `'${status}'`).join(", ");
 
 /** A refund as its row in paybridge_refunds. */
 export interface RefundRow {

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { OrderStore } from "../../src/store/contract.js";
+import { describeListingContract } from "./contract-listing.js";
 import { describeMoreContract, type StoreFeatures } from "./contract-more.js";
 import { newOrder } from "./orders.js";
 
@@ -169,4 +170,5 @@ export function describeStoreContract(open: (clock: () => number) => Promise<Sto
   });
 
   describeMoreContract(() => subject.stores, clock, features);
+  describeListingContract(() => subject.stores, clock, features);
 }

@@ -66,7 +66,7 @@ describe.skipIf(postgresServerMissing)("PostgresOrderStore's inbox (pg)", () => 
   describeInboxContract(async () => {
     const url = await server.createDatabase("inbox");
     const [first, second] = [new PostgresOrderStore({ postgres: url }), new PostgresOrderStore({ postgres: url })];
-    expect(await first.migrate()).toEqual(["001_orders", "002_notifies"]);
+    expect(await first.migrate()).toEqual(["001_orders", "002_notifies", "003_listing"]);
     return { inboxes: [first.inbox, second.inbox], close: async () => void (await Promise.all([first.close(), second.close()])) };
   });
 });
@@ -90,7 +90,7 @@ describe.skipIf(mariadbServerMissing)("MySqlOrderStore's inbox (MariaDB)", () =>
   describeInboxContract(async () => {
     const url = await server.createDatabase("inbox");
     const [first, second] = [new MySqlOrderStore({ mysql: url }), new MySqlOrderStore({ mysql: url })];
-    expect(await first.migrate()).toEqual(["001_orders", "002_notifies"]);
+    expect(await first.migrate()).toEqual(["001_orders", "002_notifies", "003_listing"]);
     return { inboxes: [first.inbox, second.inbox], close: async () => void (await Promise.all([first.close(), second.close()])) };
   });
 });

@@ -94,6 +94,35 @@ describe.skipIf(redisServerMissing)("RedisOrderStore on a real redis-server", ()
     await expect(own.close()).resolves.toBeUndefined();
   });
 
+  it("keeps the listing indexes with the records: a finished refund moves, an expired order's entries go", { timeout: 20_000 }, async () => {
+    const store = new RedisOrderStore({ redis: inspector, keyPrefix: "listed:", ttlSeconds: 1 });
+    const paidAt = "2026-11-22T02:01:00.000Z";
+    const processing = { refundNo: "R1", amountFen: 1, status: "processing" as const, requestedAt: "2026-11-22T02:02:00.000Z", attempts: 1, fulfilment: "none" as const };
+    const paid = { ...order("L1"), status: "paid" as const, paidAt, refunds: [processing] };
+    await store.insert(paid);
+    const finished = { ...processing, status: "succeeded" as const, finishedAt: "2026-11-22T02:03:00.000Z" };
+    expect(await store.compareAndSet("L1", 1, { ...paid, refunds: [finished] })).not.toBeNull();
+    // One member per paid order and per refund, the refund's at its finish time only.
+    expect(await inspector.zrange("listed::paid", 0, -1)).toEqual([`00${Date.parse(paidAt)} L1`]);
+    expect(await inspector.zrange("listed::refunds", 0, -1)).toEqual([`00${Date.parse(finished.finishedAt)} L1 R1`]);
+    expect(await inspector.zcard("listed::listed")).toBe(2);
+
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await store.get("L1")).toBeNull();
+    expect(await store.prune()).toBe(1);
+    for (const index of ["paid", "refunds", "listed"]) expect(await inspector.zcard(`listed::${index}`), index).toBe(0);
+    expect(await store.prune()).toBe(0);
+  });
+
+  it("drops expired orders' listing entries as it writes, without a prune", { timeout: 20_000 }, async () => {
+    const store = new RedisOrderStore({ redis: inspector, keyPrefix: "written:", ttlSeconds: 1 });
+    for (const orderNo of ["W1", "W2", "W3"]) await store.insert({ ...order(orderNo), status: "paid", paidAt: "2026-11-22T02:01:00.000Z" });
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await store.insert(order("W4"));
+    expect(await inspector.zcard("written::paid")).toBe(0);
+    expect(await inspector.zcard("written::listed")).toBe(0);
+  });
+
   it("keeps orders across a redis-server restart that saves its data", async () => {
     const store = new RedisOrderStore({ redis: server.url });
     await store.insert(order("K5"));

@@ -1,7 +1,8 @@
 /**
- * A MemoryOrderStore that can list by time (listPaid, listRefunds) for the reconciliation's
- * tests, by scanning its keys: the contract's ordering, cursor and key prefix, none of its
- * indexes (the stores' own listings are tested by the store contract suite).
+ * A MemoryOrderStore whose listing by time (listPaid, listRefunds) records each call and scans
+ * its keys instead of the memory store's own index, for the reconciliation's tests: the
+ * contract's ordering, cursor and key prefix (the stores' own listings are tested by the store
+ * contract suite).
  */
 import { isPaidStatus } from "@paybridge/shared";
 import type { ListCursor, ListedRefund, OrderRecord, RefundEntry, TimeWindow } from "../../src/store/contract.js";
@@ -44,7 +45,7 @@ export class ListingStore extends MemoryOrderStore {
     await this.insert(record);
   }
 
-  async listPaid(window: TimeWindow, limit: number, after?: ListCursor, keyPrefix?: string): Promise<OrderRecord[]> {
+  override async listPaid(window: TimeWindow, limit: number, after?: ListCursor, keyPrefix?: string): Promise<OrderRecord[]> {
     this.listings.push({ method: "listPaid", keyPrefix });
     const items: Keyed<OrderRecord>[] = [];
     for (const record of await this.#records(keyPrefix)) {
@@ -53,7 +54,7 @@ export class ListingStore extends MemoryOrderStore {
     return page(items, window, limit, after);
   }
 
-  async listRefunds(window: TimeWindow, limit: number, after?: ListCursor, keyPrefix?: string): Promise<ListedRefund[]> {
+  override async listRefunds(window: TimeWindow, limit: number, after?: ListCursor, keyPrefix?: string): Promise<ListedRefund[]> {
     this.listings.push({ method: "listRefunds", keyPrefix });
     const items: Keyed<ListedRefund>[] = [];
     for (const order of await this.#records(keyPrefix)) {
