@@ -86,6 +86,11 @@ export class Engine implements PaybridgeOperations {
     return this.#expiry.sweep();
   }
 
+  /** Closes the expired ones of these orders (a sweep across merchants hands each merchant its share). */
+  sweepListed(orderNos: readonly string[], deadline: number): Promise<Pick<SweepResult, "closed" | "failed" | "deferred">> {
+    return this.#expiry.closeListed(orderNos, deadline);
+  }
+
   stopSweeping(): void {
     this.#expiry.stop();
   }

@@ -85,6 +85,17 @@ export class Expiry {
     return this.#sweeping;
   }
 
+  /**
+   * Closes the expired ones of `orderNos` — this engine's share of a page that a sweep across
+   * merchants read from the shared store — starting none after `deadline` (epoch ms).
+   */
+  async closeListed(orderNos: readonly string[], deadline: number): Promise<Pick<SweepResult, "closed" | "failed" | "deferred">> {
+    const { outcomes } = await this.#closeAll(orderNos, Date.now(), deadline);
+    const result = { closed: 0, failed: 0, deferred: orderNos.length - outcomes.length };
+    for (const outcome of outcomes) if (outcome !== "none") result[outcome] += 1;
+    return result;
+  }
+
   /** Starts the optional timer (unref'd: it never keeps the process alive). */
   start(intervalMs: number): void {
     if (intervalMs <= 0 || this.#timer) return;

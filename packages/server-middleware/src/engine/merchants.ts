@@ -10,7 +10,7 @@ import type { CreateOrderRequest, OrderStatusResponse } from "@paybridge/shared"
 import { validateOptions, type ResolvedOptions } from "../config/options.js";
 import { MerchantUnavailableError, PaybridgeError } from "../errors.js";
 import type { NotifyInput, NotifyReply } from "../gateways/contract.js";
-import type { NotifyEntry, NotifyQuery, OrderStore } from "../store/contract.js";
+import type { NotifyEntry, NotifyQuery, OrderStore, PendingCursor } from "../store/contract.js";
 import { parseMerchantKey, ScopedOrderStore } from "./merchant-store.js";
 import type { CloseResult, LogFields, Logger, MerchantOperations, PaybridgeEvents, PaybridgeOperations, RefundRequest, RefundResult, ReplayResult, SweepResult, HealthOptions, HealthReport } from "../types.js";
 import type { CreateResult } from "./create.js";
@@ -45,6 +45,8 @@ export class MerchantEngines implements PaybridgeOperations {
   /** A gateway id's failure reply, learnt from any merchant's adapter: what an unservable notify answers. */
   readonly #failureReplies = new Map<string, NotifyReply>();
   #timer: NodeJS.Timeout | undefined;
+  /** Where the next sweep reads the shared store on; undefined: from the oldest. */
+  #sweepCursor: PendingCursor | undefined;
   readonly #health: HealthService;
 
   constructor(options: ResolvedOptions, events: PaybridgeEvents) {
@@ -111,27 +113,45 @@ export class MerchantEngines implements PaybridgeOperations {
     return (await this.#required(checkMerchantId(merchantId))).close(orderNo);
   }
 
-  /** Closes expired orders merchant by merchant (those the shared store lists), then prunes it once. */
+  /**
+   * Reads one page of the shared store's expired pending orders, on from where the last sweep
+   * stopped, and hands each merchant its share (closed with its own gateway); then prunes once.
+   * The cursor is the shared store's, so one merchant's refusing orders never hide another's.
+   */
   async sweepExpired(): Promise<SweepResult> {
-    const { store, expireAfterMs } = this.#options;
+    const { store, expireAfterMs, sweepTimeLimitMs } = this.#options;
     const result: SweepResult = { closed: 0, failed: 0, deferred: 0, pruned: 0, prunedNotifies: 0 };
-    const keys = store.pendingBefore ? await store.pendingBefore(Date.now() - expireAfterMs, SWEEP_LIMIT) : [];
-    const merchants = new Set(keys.map((key) => parseMerchantKey(key)?.[0]).filter(isMerchantId));
-    for (const merchantId of merchants) {
+    const deadline = Date.now() + sweepTimeLimitMs;
+    const keys = store.pendingBefore ? await store.pendingBefore(Date.now() - expireAfterMs, SWEEP_LIMIT, this.#sweepCursor) : [];
+    const shares = new Map<string, string[]>();
+    for (const key of keys) {
+      const [merchantId, orderNo] = parseMerchantKey(key) ?? [];
+      if (isMerchantId(merchantId) && orderNo !== undefined) shares.set(merchantId, [...(shares.get(merchantId) ?? []), orderNo]);
+    }
+    for (const [merchantId, orderNos] of shares) {
       try {
         const engine = await this.#engine(merchantId);
-        if (!engine) continue;
-        const swept = await engine.sweepExpired();
+        const swept = engine ? await engine.sweepListed(orderNos, deadline) : { closed: 0, failed: 0, deferred: 0 };
         result.closed += swept.closed;
         result.failed += swept.failed;
         result.deferred += swept.deferred;
       } catch {
-        result.failed += 1;
+        result.failed += orderNos.length;
       }
     }
+    this.#sweepCursor = await this.#nextCursor(keys, result.deferred > 0);
     if (store.prune) result.pruned = await store.prune();
     if (store.inbox) result.prunedNotifies = await store.inbox.prune(Date.now() - this.#options.notifyRetentionMs);
     return result;
+  }
+
+  /** On past a full page; the same page again when the time limit cut it short; from the oldest after a short page. */
+  async #nextCursor(keys: readonly string[], cutShort: boolean): Promise<PendingCursor | undefined> {
+    if (cutShort) return this.#sweepCursor;
+    const last = keys.at(-1);
+    if (keys.length < SWEEP_LIMIT || last === undefined) return undefined;
+    const record = await this.#options.store.get(last);
+    return record ? { createdAt: Date.parse(record.createdAt), orderNo: last } : undefined;
   }
 
   /** The shared store answers (no merchant's gateways are listed: they load on demand). */
