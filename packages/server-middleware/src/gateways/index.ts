@@ -3,4 +3,5 @@ export { upaas, type UpaasConfig } from "./upaas/adapter.js";
 export { lianke, type LiankeConfig, type LiankeItem, type LiankeSigner } from "./lianke/adapter.js";
 export { xiangma, type XiangmaConfig } from "./xiangma/adapter.js";
 export { fubei, type FubeiConfig } from "./fubei/adapter.js";
+export { FUBEI_AGENT_PRESETS, fubeiProvider, type FubeiProviderConfig } from "./fubei/provider.js";
 export { VBAO_PLAIN_JSON_CODEC, vbao, type VbaoCodec, type VbaoConfig, type VbaoRsaPadding } from "./vbao/adapter.js";
