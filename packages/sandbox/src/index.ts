@@ -24,7 +24,7 @@ import type { GatewaySimulator, SimulatorContext } from "./simulator.js";
 export { SANDBOX_CREDENTIALS, SANDBOX_GATEWAY_IDS, type SandboxCredentials, type SandboxGatewayId } from "./credentials.js";
 export { FAULT_KINDS, type FaultKind } from "./faults.js";
 export type { DeliveryResult, NotifyOutcomeEvent, NotifySentEvent, SandboxEventMap, SandboxLogger } from "./notifier.js";
-export { sandboxAdapters, type SandboxAdapterOverrides } from "./adapters.js";
+export { sandboxAdapters, sandboxFubeiProvider, type SandboxAdapterOverrides } from "./adapters.js";
 
 export interface SandboxOptions {
   /** Default SANDBOX_CREDENTIALS. */
