@@ -15,6 +15,8 @@ import { parseMerchantKey, ScopedOrderStore } from "./merchant-store.js";
 import type { CloseResult, LogFields, Logger, MerchantOperations, PaybridgeEvents, PaybridgeOperations, RefundRequest, RefundResult, ReplayResult, SweepResult, HealthOptions, HealthReport } from "../types.js";
 import type { CreateResult } from "./create.js";
 import { Engine } from "./engine.js";
+import { GATEWAY_ID_PATTERN } from "../gateways/kit/gateway-id.js";
+import { keepNotify, newNotifyId, notifyEntry } from "./inbox.js";
 import { HealthService } from "./health.js";
 import { checkMerchantId, isMerchantId } from "./input.js";
 import { checkResolved, clientErrorStatus, notFound } from "./order-fields.js";
@@ -84,24 +86,27 @@ export class MerchantEngines implements PaybridgeOperations {
     return engine.status(orderNo, token);
   }
 
-  /** A notify at /notify/:gateway/:merchant, verified by that merchant's adapter only. */
+  /**
+   * A notify at /notify/:gateway/:merchant, verified by that merchant's adapter only. One that
+   * cannot be served (no such merchant, its setup failing) is kept in the inbox like any refusal.
+   */
   async notify(gatewayId: string, merchantId: string | undefined, input: NotifyInput): Promise<NotifyReply> {
-    if (!isMerchantId(merchantId)) return this.#unservable(gatewayId, merchantId, "unknown merchant", false);
+    if (!isMerchantId(merchantId)) return this.#unservable(gatewayId, merchantId, "unknown merchant", false, input);
     let engine: Engine | null;
     try {
       engine = await this.#engine(merchantId);
     } catch {
-      // Logged where it failed; the gateway retries a 5xx.
-      return this.#unservable(gatewayId, merchantId, "merchant not available", true);
+      // Logged where it failed; the gateway retries a 5xx (and the kept entry can be replayed).
+      return this.#unservable(gatewayId, merchantId, "merchant not available", true, input);
     }
-    if (!engine) return this.#unservable(gatewayId, merchantId, "unknown merchant", false);
-    if (!engine.hasGateway(gatewayId)) return this.#unservable(gatewayId, merchantId, "merchant has no such gateway", false);
+    if (!engine) return this.#unservable(gatewayId, merchantId, "unknown merchant", false, input);
+    if (!engine.hasGateway(gatewayId)) return this.#unservable(gatewayId, merchantId, "merchant has no such gateway", false, input);
     return engine.notify(gatewayId, input);
   }
 
-  /** A notify refused before verification (body faults): the gateway's reply when it is known. */
-  rejectNotify(gatewayId: string, merchantId: string | undefined, reason: string): NotifyReply {
-    return this.#unservable(gatewayId, merchantId, reason, false);
+  /** A notify refused before verification (body faults): the gateway's reply when it is known; kept without its bytes. */
+  rejectNotify(gatewayId: string, merchantId: string | undefined, reason: string, headers: NotifyInput["headers"] = {}): Promise<NotifyReply> {
+    return this.#unservable(gatewayId, merchantId, reason, false, undefined, headers);
   }
 
   async refund(request: RefundRequest): Promise<RefundResult> {
@@ -244,13 +249,26 @@ export class MerchantEngines implements PaybridgeOperations {
     }
   }
 
-  #unservable(gatewayId: string, merchantId: string | undefined, reason: string, retry: boolean): NotifyReply {
-    const fields = { gateway: gatewayId, reason, ...(isMerchantId(merchantId) ? { merchantId } : {}) };
+  /**
+   * Answers a notify no merchant's adapter verifies, and keeps it in the inbox (verdict
+   * `rejected`, or `retry` when the merchant's setup failed), naming the merchant only when the
+   * URL's segment is a valid merchant id and kept only under a valid gateway id: an entry is no
+   * larger and no cheaper to cause than a badly signed notify at a real merchant's URL.
+   */
+  async #unservable(gatewayId: string, merchantId: string | undefined, reason: string, retry: boolean, input?: NotifyInput, headers?: NotifyInput["headers"]): Promise<NotifyReply> {
+    const receivedAt = Date.now();
+    const named = isMerchantId(merchantId) ? merchantId : undefined;
+    const fields = { gateway: gatewayId, reason, ...(named === undefined ? {} : { merchantId: named }) };
     this.#options.logger.warn("notify rejected", fields);
     try {
       this.events.emit("notify.rejected", fields);
     } catch (error) {
       this.#options.logger.error("a listener of notify.rejected threw", { err: error });
+    }
+    if (GATEWAY_ID_PATTERN.test(gatewayId)) {
+      const outcome = { verdict: retry ? ("retry" as const) : ("rejected" as const), reason };
+      const entry = notifyEntry({ id: newNotifyId(receivedAt), gateway: gatewayId, input, receivedAt, outcome, headers, merchantId: named });
+      await keepNotify(this.#options.store.inbox, entry, (message, error, logged) => this.#options.logger.error(message, { ...logged, err: error }));
     }
     const failure = this.#failureReplies.get(gatewayId) ?? NO_MERCHANT;
     return { ...failure, status: retry ? 503 : clientErrorStatus(failure.status) };

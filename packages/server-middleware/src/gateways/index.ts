@@ -1,4 +1,4 @@
-/** The five gateway adapters. Each factory validates its config and returns a GatewayAdapter. */
+/** The five gateways' adapter factories (fubei has two: its merchant and its service-provider level). Each validates its config and returns a GatewayAdapter. */
 export { upaas, type UpaasConfig } from "./upaas/adapter.js";
 export { lianke, type LiankeConfig, type LiankeItem, type LiankeSigner } from "./lianke/adapter.js";
 export { xiangma, type XiangmaConfig } from "./xiangma/adapter.js";
