@@ -5,9 +5,11 @@
  * time, and a watchdog ends the whole run if it overstays.
  *
  * `node bench/run.mjs --only notify --runs 3` measures only the named sections (comma-separated:
- * client, signing, order, notify, redis, memory, telemetry) and replaces only those in results.json. `--runs N`
- * (default 3, or BENCH_NOTIFY_RUNS) is how often the notify section is measured, each time
+ * client, signing, order, notify, redis, memory, telemetry, merchants) and replaces only those in results.json. `--runs N`
+ * (default 3, or BENCH_NOTIFY_RUNS) is how often the notify and merchants sections are measured, each time
  * with fresh servers; results.json then holds every run's ratios and their min/median/max.
+ * `merchants` (last in a full run) compares notifies with 1,000
+ * merchants against one shop: `node bench/run.mjs --only merchants --runs 3`.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
@@ -19,6 +21,7 @@ import { formatReport } from "./lib/report.mjs";
 import { BENCH_GATEWAY } from "./lib/targets.mjs";
 import { measureClientSize } from "./sections/client-size.mjs";
 import { measureMemory } from "./sections/memory.mjs";
+import { MERCHANT_RATIOS, measureMerchants } from "./sections/merchants.mjs";
 import { ALREADY_PAID_ROUNDS, ALREADY_PAID_SECONDS, FIRST_TIME_SLICES, MEASURED_ORDERS, WARMUP_ORDERS, measureNotifyRoute } from "./sections/notify-route.mjs";
 import { measureOrderRoute } from "./sections/order-route.mjs";
 import { measureRedis } from "./sections/redis.mjs";
@@ -32,7 +35,7 @@ if (!Number.isInteger(NOTIFY_RUNS) || NOTIFY_RUNS < 1 || NOTIFY_RUNS > 20) {
   console.error("bench: --runs must be a whole number from 1 to 20");
   process.exit(2);
 }
-const ALIASES = { client: "client", signing: "signing", order: "orderRoute", orderRoute: "orderRoute", notify: "notifyRoute", notifyRoute: "notifyRoute", redis: "redis", memory: "memory", telemetry: "telemetry" };
+const ALIASES = { client: "client", signing: "signing", order: "orderRoute", orderRoute: "orderRoute", notify: "notifyRoute", notifyRoute: "notifyRoute", redis: "redis", memory: "memory", telemetry: "telemetry", merchants: "merchants" };
 const only = args.only?.split(",").map((name) => ALIASES[name.trim()] ?? name.trim());
 const unknown = only?.filter((name) => !Object.values(ALIASES).includes(name)) ?? [];
 if (unknown.length > 0) {
@@ -41,8 +44,9 @@ if (unknown.length > 0) {
 }
 
 // Generous: on a busy machine one notify run takes minutes. BENCH_WATCHDOG_MINUTES overrides.
-// (+4 for the memory section: 9 fresh processes writing 100,000 orders each; +5 for telemetry's 3 runs.)
-const WATCHDOG_MS = Number(process.env.BENCH_WATCHDOG_MINUTES ?? 14 + 6 * NOTIFY_RUNS) * 60 * 1000;
+// (+4 for the memory section: 9 fresh processes writing 100,000 orders each; +5 for telemetry's 3 runs;
+// +2 per run for the merchants section.)
+const WATCHDOG_MS = Number(process.env.BENCH_WATCHDOG_MINUTES ?? 14 + 8 * NOTIFY_RUNS) * 60 * 1000;
 const RESULTS_FILE = fileURLToPath(new URL("./results.json", import.meta.url));
 
 const SECTIONS = [
@@ -62,6 +66,16 @@ const SECTIONS = [
   ["redis", measureRedis],
   ["memory", measureMemory],
   ["telemetry", measureTelemetry],
+  [
+    "merchants",
+    () =>
+      repeatSection(measureMerchants, {
+        runs: NOTIFY_RUNS,
+        ratios: MERCHANT_RATIOS,
+        headline: "ratioFirstTime",
+        log: (line) => process.stderr.write(`bench: merchants ${line}\n`),
+      }),
+  ],
 ];
 
 const watchdog = setTimeout(() => {
@@ -97,5 +111,8 @@ results.loadAverageAtEnd = loadAverage();
 await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
 console.log(formatReport(results));
 console.log(`\n${results.totalSeconds} s; figures written to bench/results.json`);
-const incorrect = [results.notifyRoute, results.redis].filter((section) => !only || only.includes(section === results.redis ? "redis" : "notifyRoute")).some((section) => section?.onPaid && !section.onPaid.exactlyOnce);
+const incorrect = [["notifyRoute", results.notifyRoute], ["redis", results.redis], ["merchants", results.merchants]]
+  .filter(([key]) => !only || only.includes(key))
+  .map(([, section]) => section)
+  .some((section) => section?.onPaid && !section.onPaid.exactlyOnce);
 process.exit(failed || incorrect ? 1 : 0);
