@@ -15,7 +15,6 @@ import { parseMerchantKey, ScopedOrderStore } from "./merchant-store.js";
 import type { CloseResult, LogFields, Logger, MerchantOperations, PaybridgeEvents, PaybridgeOperations, RefundRequest, RefundResult, ReplayResult, SweepResult, HealthOptions, HealthReport } from "../types.js";
 import type { CreateResult } from "./create.js";
 import { Engine } from "./engine.js";
-import { GATEWAY_ID_PATTERN } from "../gateways/kit/gateway-id.js";
 import { keepNotify, newNotifyId, notifyEntry } from "./inbox.js";
 import { HealthService } from "./health.js";
 import { checkMerchantId, isMerchantId } from "./input.js";
@@ -252,8 +251,9 @@ export class MerchantEngines implements PaybridgeOperations {
   /**
    * Answers a notify no merchant's adapter verifies, and keeps it in the inbox (verdict
    * `rejected`, or `retry` when the merchant's setup failed), naming the merchant only when the
-   * URL's segment is a valid merchant id and kept only under a valid gateway id: an entry is no
-   * larger and no cheaper to cause than a badly signed notify at a real merchant's URL.
+   * URL's segment is a valid merchant id, and kept only under a gateway id some merchant's adapter
+   * has (never a made-up one): an entry is no larger and no cheaper to cause than a badly signed
+   * notify at a real merchant's URL.
    */
   async #unservable(gatewayId: string, merchantId: string | undefined, reason: string, retry: boolean, input?: NotifyInput, headers?: NotifyInput["headers"]): Promise<NotifyReply> {
     const receivedAt = Date.now();
@@ -265,12 +265,13 @@ export class MerchantEngines implements PaybridgeOperations {
     } catch (error) {
       this.#options.logger.error("a listener of notify.rejected threw", { err: error });
     }
-    if (GATEWAY_ID_PATTERN.test(gatewayId)) {
+    const known = this.#failureReplies.get(gatewayId);
+    if (known) {
       const outcome = { verdict: retry ? ("retry" as const) : ("rejected" as const), reason };
       const entry = notifyEntry({ id: newNotifyId(receivedAt), gateway: gatewayId, input, receivedAt, outcome, headers, merchantId: named });
       await keepNotify(this.#options.store.inbox, entry, (message, error, logged) => this.#options.logger.error(message, { ...logged, err: error }));
     }
-    const failure = this.#failureReplies.get(gatewayId) ?? NO_MERCHANT;
+    const failure = known ?? NO_MERCHANT;
     return { ...failure, status: retry ? 503 : clientErrorStatus(failure.status) };
   }
 }

@@ -3,7 +3,8 @@
  * merchant in the URL, the merchants function failing, a body refused unread — is kept in the
  * notify inbox like every other refusal (issue 19): verdict `rejected`, or `retry` when the
  * merchant's setup failed (then replayable once it is back), our reason, the merchant as the URL
- * named it (only a valid merchant id), the bytes as bounded by bodyLimit.
+ * named it (only a valid merchant id), the bytes as bounded by bodyLimit; only under a gateway
+ * id some merchant's adapter has.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { MerchantSetup } from "../../src/types.js";
@@ -39,6 +40,8 @@ const post = (h: Harness, path: string, body: string) => h.api.post(path).set("c
 describe("several merchants: refusals before verification are kept in the inbox", () => {
   it("an unknown merchant: rejected, our reason, the merchant as named, the bytes; an invalid id is not named", async () => {
     const { h, a } = await shop();
+    // A's adapter is loaded: "fake" is a gateway id a merchant has.
+    expect((await h.api.post("/pay/orders").send({ orderNo: "1001", channel: "wechat" })).status).toBe(201);
     const body = a.notify({ orderNo: "1001", amountFen: 100 });
     await post(h, "/pay/notify/fake/NOPE", body);
     await post(h, "/pay/notify/fake/bad%20id", body);
@@ -65,15 +68,19 @@ describe("several merchants: refusals before verification are kept in the inbox"
 
   it("a body refused unread at a merchant's URL is kept without its bytes, naming the merchant", async () => {
     const { h } = await shop({ bodyLimit: 64 });
+    expect((await h.api.post("/pay/orders").send({ orderNo: "1001", channel: "wechat" })).status).toBe(201);
     await post(h, "/pay/notify/fake/A", JSON.stringify({ padding: "x".repeat(200) }));
     const [kept] = await h.router.listNotifies();
     expect(kept).toMatchObject({ gateway: "fake", verdict: "rejected", merchantId: "A", body: "" });
   });
 
-  it("a gateway segment that is no gateway id is answered but not kept", async () => {
+  it("a gateway segment that no merchant's adapter has is answered but not kept", async () => {
     const { h, a } = await shop();
-    const answer = await post(h, `/pay/notify/${"g".repeat(40)}/A`, a.notify({ orderNo: "1001", amountFen: 100 }));
-    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect((await h.api.post("/pay/orders").send({ orderNo: "1001", channel: "wechat" })).status).toBe(201);
+    for (const gateway of ["nope", "g".repeat(40)]) {
+      const answer = await post(h, `/pay/notify/${gateway}/NOPE`, a.notify({ orderNo: "1001", amountFen: 100 }));
+      expect(answer.status).toBeGreaterThanOrEqual(400);
+    }
     expect(await h.router.listNotifies()).toEqual([]);
   });
 });
