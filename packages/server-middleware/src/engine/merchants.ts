@@ -128,6 +128,7 @@ export class MerchantEngines implements PaybridgeOperations {
     const deadline = Date.now() + sweepTimeLimitMs;
     const keys = store.pendingBefore ? await store.pendingBefore(Date.now() - expireAfterMs, SWEEP_LIMIT, this.#sweepCursor) : [];
     const shares = new Map<string, string[]>();
+    let untaken = 0;
     for (const key of keys) {
       const [merchantId, orderNo] = parseMerchantKey(key) ?? [];
       if (isMerchantId(merchantId) && orderNo !== undefined) shares.set(merchantId, [...(shares.get(merchantId) ?? []), orderNo]);
@@ -135,7 +136,8 @@ export class MerchantEngines implements PaybridgeOperations {
     for (const [merchantId, orderNos] of shares) {
       try {
         const engine = await this.#engine(merchantId);
-        const swept = engine ? await engine.sweepListed(orderNos, deadline) : { closed: 0, failed: 0, deferred: 0 };
+        const swept = engine ? await engine.sweepListed(orderNos, deadline) : { closed: 0, failed: 0, deferred: 0, untaken: 0 };
+        untaken += swept.untaken;
         result.closed += swept.closed;
         result.failed += swept.failed;
         result.deferred += swept.deferred;
@@ -143,7 +145,7 @@ export class MerchantEngines implements PaybridgeOperations {
         result.failed += orderNos.length;
       }
     }
-    this.#sweepCursor = await this.#nextCursor(keys, result.deferred > 0);
+    this.#sweepCursor = await this.#nextCursor(keys, untaken > 0);
     if (store.prune) result.pruned = await store.prune();
     if (store.inbox) result.prunedNotifies = await store.inbox.prune(Date.now() - this.#options.notifyRetentionMs);
     return result;

@@ -83,4 +83,26 @@ describe("the sweep across merchants", () => {
     expect(closed).toBe(2);
     expect(b.closeCalls.map((call) => call.orderNo).sort()).toEqual(["GOOD1", "GOOD2"]);
   });
+
+  it("reads on past a page of A's orders whose close was tried a moment ago (deferred): B's behind them close", async () => {
+    const a = refundGateway({ key: "merchant-a-key-0123456789abcdef" });
+    const b = refundGateway({ key: "merchant-b-key-fedcba9876543210" });
+    const setups = new Map([["A", { gateways: [a.adapter] }], ["B", { gateways: [b.adapter] }]]);
+    open = await startHarness({
+      gateway: a,
+      gateways: undefined,
+      routing: { wechat: "fake", alipay: "fake" },
+      merchants: async (merchantId: string) => setups.get(merchantId) ?? null,
+      resolveOrder: () => ({ amountFen: 100, merchantId: "A" }),
+      expireAfterMs: 60_000,
+      queryIntervalMs: 60_000,
+    });
+    const { store } = open.router;
+    // A status poll asked A's gateway to close each a moment ago: none is asked again yet.
+    for (let i = 0; i < 1_000; i++) await store.insert({ ...pendingOrder(merchantKey("A", `TRIED${String(i).padStart(4, "0")}`), 3 * HOUR - i), lastCloseAttemptAt: Date.now() });
+    await store.insert(pendingOrder(merchantKey("B", "GOOD1"), 2 * HOUR));
+    for (let sweep = 0; sweep < 3; sweep++) await open.router.sweepExpired();
+    expect((await store.get(merchantKey("B", "GOOD1")))?.status).toBe("closed");
+    expect(a.closeCalls).toHaveLength(0);
+  });
 });
