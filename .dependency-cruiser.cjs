@@ -50,7 +50,9 @@ module.exports = {
       from: { path: `${SM}gateways/(?!kit/)([^/]+)/` },
       to: { path: SM, pathNot: [`${SM}gateways/$1/`, `${SM}gateways/kit/`, `${SM}(gateways|bills)/contract\\.ts$`, LEAVES] },
     },
-    layer("gateway-index-only-lists", `${SM}gateways/index\\.ts$`, [`${SM}gateways/(?!kit/)[^/]+/adapter\\.ts$`], "gateways/index.ts re-exports each adapter, nothing else."),
+    // A gateway's second call level is a second adapter factory in its folder (fubei's
+    // service-provider mode: gateways/fubei/provider.ts), listed like the first.
+    layer("gateway-index-only-lists", `${SM}gateways/index\\.ts$`, [`${SM}gateways/(?!kit/)[^/]+/(adapter|provider)\\.ts$`], "gateways/index.ts re-exports each adapter factory (adapter.ts, provider.ts), nothing else."),
     layer("store-below-engine", `${SM}store/`, [], "Stores know records, never the engine, the options or a gateway."),
     layer(
       "public-types-over-contracts",

@@ -5,9 +5,11 @@
  * time, and a watchdog ends the whole run if it overstays.
  *
  * `node bench/run.mjs --only notify --runs 3` measures only the named sections (comma-separated:
- * client, signing, order, notify, redis, memory, telemetry, reconcile) and replaces only those in results.json. `--runs N`
- * (default 3, or BENCH_NOTIFY_RUNS) is how often the notify section is measured, each time
+ * client, signing, order, notify, redis, memory, telemetry, reconcile, merchants) and replaces only those in results.json. `--runs N`
+ * (default 3, or BENCH_NOTIFY_RUNS) is how often the notify and merchants sections are measured, each time
  * with fresh servers; results.json then holds every run's ratios and their min/median/max.
+ * `merchants` (last in a full run) compares notifies with 1,000
+ * merchants against one shop: `node bench/run.mjs --only merchants --runs 3`.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
@@ -19,6 +21,7 @@ import { formatReport } from "./lib/report.mjs";
 import { BENCH_GATEWAY } from "./lib/targets.mjs";
 import { measureClientSize } from "./sections/client-size.mjs";
 import { measureMemory } from "./sections/memory.mjs";
+import { MERCHANT_RATIOS, measureMerchants } from "./sections/merchants.mjs";
 import { ALREADY_PAID_ROUNDS, ALREADY_PAID_SECONDS, FIRST_TIME_SLICES, MEASURED_ORDERS, WARMUP_ORDERS, measureNotifyRoute } from "./sections/notify-route.mjs";
 import { measureOrderRoute } from "./sections/order-route.mjs";
 import { measureRedis } from "./sections/redis.mjs";
@@ -33,7 +36,7 @@ if (!Number.isInteger(NOTIFY_RUNS) || NOTIFY_RUNS < 1 || NOTIFY_RUNS > 20) {
   console.error("bench: --runs must be a whole number from 1 to 20");
   process.exit(2);
 }
-const ALIASES = { client: "client", signing: "signing", order: "orderRoute", orderRoute: "orderRoute", notify: "notifyRoute", notifyRoute: "notifyRoute", redis: "redis", memory: "memory", telemetry: "telemetry", reconcile: "reconcile" };
+const ALIASES = { client: "client", signing: "signing", order: "orderRoute", orderRoute: "orderRoute", notify: "notifyRoute", notifyRoute: "notifyRoute", redis: "redis", memory: "memory", telemetry: "telemetry", reconcile: "reconcile", merchants: "merchants" };
 const only = args.only?.split(",").map((name) => ALIASES[name.trim()] ?? name.trim());
 const unknown = only?.filter((name) => !Object.values(ALIASES).includes(name)) ?? [];
 if (unknown.length > 0) {
@@ -43,8 +46,8 @@ if (unknown.length > 0) {
 
 // Generous: on a busy machine one notify run takes minutes. BENCH_WATCHDOG_MINUTES overrides.
 // (+4 for the memory section: 9 fresh processes writing 100,000 orders each; +5 for telemetry's 3 runs;
-// +8 for reconcile's 3 runs of a 1,000,000-row day.)
-const WATCHDOG_MS = Number(process.env.BENCH_WATCHDOG_MINUTES ?? 22 + 6 * NOTIFY_RUNS) * 60 * 1000;
+// +8 for reconcile's 3 runs of a 1,000,000-row day; +2 per run for the merchants section.)
+const WATCHDOG_MS = Number(process.env.BENCH_WATCHDOG_MINUTES ?? 22 + 8 * NOTIFY_RUNS) * 60 * 1000;
 const RESULTS_FILE = fileURLToPath(new URL("./results.json", import.meta.url));
 
 const SECTIONS = [
@@ -65,6 +68,16 @@ const SECTIONS = [
   ["memory", measureMemory],
   ["telemetry", measureTelemetry],
   ["reconcile", measureReconcile],
+  [
+    "merchants",
+    () =>
+      repeatSection(measureMerchants, {
+        runs: NOTIFY_RUNS,
+        ratios: MERCHANT_RATIOS,
+        headline: "ratioFirstTime",
+        log: (line) => process.stderr.write(`bench: merchants ${line}\n`),
+      }),
+  ],
 ];
 
 const watchdog = setTimeout(() => {
@@ -100,5 +113,8 @@ results.loadAverageAtEnd = loadAverage();
 await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
 console.log(formatReport(results));
 console.log(`\n${results.totalSeconds} s; figures written to bench/results.json`);
-const incorrect = [results.notifyRoute, results.redis].filter((section) => !only || only.includes(section === results.redis ? "redis" : "notifyRoute")).some((section) => section?.onPaid && !section.onPaid.exactlyOnce);
+const incorrect = [["notifyRoute", results.notifyRoute], ["redis", results.redis], ["merchants", results.merchants]]
+  .filter(([key]) => !only || only.includes(key))
+  .map(([, section]) => section)
+  .some((section) => section?.onPaid && !section.onPaid.exactlyOnce);
 process.exit(failed || incorrect ? 1 : 0);

@@ -15,11 +15,12 @@ export const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
  * @param {string | string[]} options.url  one base URL, or several (connections are spread over them)
  * @param {string} options.path
  * @param {(i: number) => string} options.bodyAt  the body of the i-th request of this run
+ * @param {(i: number) => string} [options.pathAt]  the path of the i-th request (default `path`)
  * @param {number} [options.seconds]  run for this long (default RUN_SECONDS)...
  * @param {number} [options.amount]   ...or exactly this many requests
  * @param {string} [options.contentType]
  */
-export async function load({ url, path, bodyAt, seconds = RUN_SECONDS, amount, contentType = "application/json", connections = CONNECTIONS }) {
+export async function load({ url, path, bodyAt, pathAt, seconds = RUN_SECONDS, amount, contentType = "application/json", connections = CONNECTIONS }) {
   let counter = 0;
   const started = performance.now();
   const tracker = autocannon({
@@ -33,7 +34,10 @@ export async function load({ url, path, bodyAt, seconds = RUN_SECONDS, amount, c
         method: "POST",
         path,
         headers: { "content-type": contentType },
-        setupRequest: (request) => ({ ...request, body: bodyAt(counter++) }),
+        setupRequest: (request) => {
+          const i = counter++;
+          return pathAt ? { ...request, body: bodyAt(i), path: pathAt(i) } : { ...request, body: bodyAt(i) };
+        },
       },
     ],
   });

@@ -49,6 +49,20 @@ function notifyRows(notify) {
   ];
 }
 
+function merchantsRows(section) {
+  return [
+    httpRow(`${section.merchants} merchants, first time (${section.gateway})`, section.paybridgeFirstTime),
+    httpRow("one shop, first time, beside it", section.baselineBesideFirstTime),
+    httpRow(`${section.merchants} merchants, already paid`, section.paybridgeAlreadyPaid),
+    httpRow("one shop, already paid, beside it", section.baseline),
+    ratioRow("ratio first time, merchants / one shop (req/s)", section.ratioFirstTime, section.goal),
+    ratioRow("ratio already paid, merchants / one shop (req/s)", section.ratioAlreadyPaid, section.goal),
+    ["ratio by server CPU per request", `${section.cpuRatioFirstTime} / ${section.cpuRatioAlreadyPaid}`, "first time / already paid; one shop ms / merchants ms"],
+    ...Object.entries(section.spread ?? {}).map(([name, { min, median, max, values }]) => [`${name} over ${values.length} runs`, `min ${min} / median ${median} / max ${max}`, `runs: ${values.join(", ")}`]),
+    ["onPaid calls", `${number(section.onPaid.onPaidCalls)} for ${number(section.onPaid.orders)} orders`, section.onPaid.exactlyOnce ? "exactly once each (both sides)" : "NOT EXACTLY ONCE"],
+  ];
+}
+
 function signingRows(signing) {
   return Object.entries(signing).map(([gateway, figures]) => [
     `${gateway} (${figures.rule.algorithm}, ${figures.rule.hexCase}, skip ${figures.rule.skip})`,
@@ -114,6 +128,7 @@ const SECTIONS = [
   ["memory", "Memory store heap (MemoryOrderStore)", memoryRows],
   ["telemetry", "Telemetry overhead (CPU per operation)", telemetryRows],
   ["reconcile", "Reconciliation (bounded memory)", reconcileRows],
+  ["merchants", "Notify route, 1,000 merchants against one shop", merchantsRows],
 ];
 
 export function formatReport(results) {

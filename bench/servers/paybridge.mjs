@@ -1,10 +1,13 @@
 /**
  * paybridge (dist) mounted at /pay, every channel routed to the bench gateway on the sandbox.
- * Config: { sandboxUrl, publicUrl, gateway, amountFen, redis?: { url, keyPrefix } }.
+ * Config: { sandboxUrl, publicUrl, gateway, amountFen, redis?: { url, keyPrefix }, merchants? }.
+ * With `merchants: N`, it serves N merchants `m0`…`m<N-1>` (lib/merchants.mjs), each with its own
+ * adapters (the sandbox's keys), an order's merchant from its number, setups cached for the run.
  * Handler `paidCounts`: onPaid calls per order. The first few warnings and errors go to stderr.
  */
 import express from "express";
 import { closeServer, listenOnLoopback, serveParent } from "../lib/child.mjs";
+import { MERCHANT_ID, merchantOf } from "../lib/merchants.mjs";
 import { distFiles } from "../lib/paths.mjs";
 
 const { paybridge, RedisOrderStore } = await import(distFiles.middleware);
@@ -12,7 +15,10 @@ const { sandboxAdapters } = await import(distFiles.sandbox);
 
 const PRINTED_LOG_LINES = 5;
 
-serveParent(async ({ sandboxUrl, publicUrl, gateway, amountFen, redis }) => {
+/** Long enough that no merchant's setup is loaded again during a run: the resolver is cached. */
+const MERCHANT_CACHE_TTL_MS = 60 * 60 * 1000;
+
+serveParent(async ({ sandboxUrl, publicUrl, gateway, amountFen, redis, merchants }) => {
   const paidCounts = new Map();
   const logged = { warn: 0, error: 0 };
   const logAt = (level) => (message, fields) => {
@@ -26,10 +32,15 @@ serveParent(async ({ sandboxUrl, publicUrl, gateway, amountFen, redis }) => {
   app.use(
     "/pay",
     paybridge({
-      gateways: sandboxAdapters(sandboxUrl),
+      ...(merchants
+        ? {
+            merchants: async (merchantId) => (Number(MERCHANT_ID.exec(merchantId)?.[1] ?? merchants) < merchants ? { gateways: sandboxAdapters(sandboxUrl) } : null),
+            merchantCacheTtlMs: MERCHANT_CACHE_TTL_MS,
+          }
+        : { gateways: sandboxAdapters(sandboxUrl) }),
       routing: () => gateway,
       publicUrl,
-      resolveOrder: async () => ({ amountFen }),
+      resolveOrder: async ({ orderNo }) => ({ amountFen, ...(merchants ? { merchantId: merchantOf(orderNo, merchants) } : {}) }),
       onPaid: async (payment) => {
         paidCounts.set(payment.orderNo, (paidCounts.get(payment.orderNo) ?? 0) + 1);
       },

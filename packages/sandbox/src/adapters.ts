@@ -2,11 +2,13 @@
 import {
   ConfigError,
   fubei,
+  fubeiProvider,
   lianke,
   upaas,
   vbao,
   xiangma,
   type FubeiConfig,
+  type FubeiProviderConfig,
   type GatewayAdapter,
   type LiankeConfig,
   type UpaasConfig,
@@ -45,7 +47,7 @@ export function sandboxAdapters(sandboxUrl: string, overrides: SandboxAdapterOve
     }),
     lianke({ baseUrl: `${base}/lianke`, ...credentials.lianke, appId: SANDBOX_WECHAT.appId, ...overrides.lianke }),
     xiangma({ baseUrl: `${base}/xiangma`, ...credentials.xiangma, ...overrides.xiangma }),
-    fubei({ baseUrl: `${base}/fubei/gateway`, ...credentials.fubei, ...overrides.fubei }),
+    fubei({ baseUrl: `${base}/fubei/gateway`, appId: credentials.fubei.appId, appSecret: credentials.fubei.appSecret, storeId: credentials.fubei.storeId, ...overrides.fubei }),
     vbao({
       baseUrl: `${base}/vbao`,
       customerNo: credentials.vbao.customerNo,
@@ -54,4 +56,14 @@ export function sandboxAdapters(sandboxUrl: string, overrides: SandboxAdapterOve
       ...overrides.vbao,
     }),
   ];
+}
+
+/**
+ * fubei's service-provider mode against the sandbox's /gateway/agent: the sandbox's one provider
+ * (vendor_sn + vendor secret) acting for `merchantId` — one adapter per merchant, one key for all.
+ */
+export function sandboxFubeiProvider(sandboxUrl: string, merchantId: number, overrides: Partial<FubeiProviderConfig> = {}): GatewayAdapter {
+  if (typeof sandboxUrl !== "string" || !URL.canParse(sandboxUrl)) throw new ConfigError("sandboxUrl", "must be the absolute URL the sandbox is mounted at");
+  const { vendorSn, vendorSecret } = SANDBOX_CREDENTIALS.fubei;
+  return fubeiProvider({ baseUrl: `${sandboxUrl.replace(/\/+$/, "")}/fubei/gateway/agent`, vendorSn, vendorSecret, merchantId, ...overrides });
 }

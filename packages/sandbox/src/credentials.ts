@@ -6,7 +6,8 @@ export interface SandboxCredentials {
   upaas: { storeNum: string; key: string };
   lianke: { storeNo: string; key: string };
   xiangma: { instNo: string; mchNo: string; key: string };
-  fubei: { appId: string; appSecret: string; storeId: number };
+  /** `vendorSn` / `vendorSecret`: the service provider of /gateway/agent (any merchant_id is its merchant). */
+  fubei: { appId: string; appSecret: string; storeId: number; vendorSn: string; vendorSecret: string };
   /** `publicKey` is what a merchant configures (vbao's key); `privateKey` stays in the sandbox. */
   vbao: { customerNo: string; key: string; publicKey: string; privateKey: string };
 }
@@ -19,7 +20,7 @@ export const SANDBOX_CREDENTIALS: Readonly<SandboxCredentials> = Object.freeze({
   upaas: Object.freeze({ storeNum: "1000001", key: "sandbox-upaas-key-0123456789abcdef" }),
   lianke: Object.freeze({ storeNo: "SANDBOX0001", key: "sandbox-lianke-key-0123456789abcdef" }),
   xiangma: Object.freeze({ instNo: "60000001", mchNo: "Y52212200002", key: "sandbox-xiangma-key-0123456789abcdef" }),
-  fubei: Object.freeze({ appId: "20170601202131300809", appSecret: "sandbox-fubei-secret-0123456789abcdef", storeId: 3239 }),
+  fubei: Object.freeze({ appId: "20170601202131300809", appSecret: "sandbox-fubei-secret-0123456789abcdef", storeId: 3239, vendorSn: "2018052914265100001", vendorSecret: "sandbox-fubei-vendor-secret-0123456789" }),
   vbao: Object.freeze({
     customerNo: "VB10000001",
     key: "sandbox-vbao-key-0123456789abcdef",

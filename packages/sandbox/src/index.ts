@@ -27,7 +27,7 @@ export { SANDBOX_CREDENTIALS, SANDBOX_GATEWAY_IDS, type SandboxCredentials, type
 export { FAULT_KINDS, type FaultKind } from "./faults.js";
 export { BILL_MISMATCHES, type BillMismatch } from "./bill-book.js";
 export type { DeliveryResult, NotifyOutcomeEvent, NotifySentEvent, SandboxEventMap, SandboxLogger } from "./notifier.js";
-export { sandboxAdapters, type SandboxAdapterOverrides } from "./adapters.js";
+export { sandboxAdapters, sandboxFubeiProvider, type SandboxAdapterOverrides } from "./adapters.js";
 
 export interface SandboxOptions {
   /** Default SANDBOX_CREDENTIALS. */

@@ -16,6 +16,7 @@ import { epochSeconds, gatewayOrderNumber, randomDigits, randomHex } from "../id
 import { OrderBook, type SandboxOrder } from "../order-book.js";
 import type { GatewaySimulator, SimulatorContext } from "../simulator.js";
 import { fubeiReconciliation, RECONCILIATION_METHOD } from "./fubei-bills.js";
+import { agentNotify, fubeiAgentHandler, isAgentOrder } from "./fubei-agent.js";
 import { fubeiLifecycleMethod, LIFECYCLE_METHODS, namedOrder, REFUND_METHOD, REFUND_QUERY_METHOD } from "./fubei-refunds.js";
 
 const ENVELOPE_KEYS = ["app_id", "method", "format", "sign_method", "nonce", "version", "biz_content"] as const;
@@ -97,6 +98,9 @@ export function fubeiSimulator(credentials: SandboxCredentials["fubei"], context
     res.json({ result_message: "成功", data, result_code: 200 });
     return null;
   };
+
+  // The service-provider endpoint (fubei-agent.ts): the same order book, its own envelope.
+  router.post("/gateway/agent", fubeiAgentHandler(credentials, orders, { fail, succeed }));
 
   router.post("/gateway", (req, res) => {
     const envelope = parseJsonObject(req.body);
@@ -198,6 +202,7 @@ export function fubeiSimulator(credentials: SandboxCredentials["fubei"], context
     router,
     orders,
     notify(order) {
+      if (isAgentOrder(order)) return agentNotify(order, credentials);
       const fields = { result_code: "200", result_message: "成功", data: JSON.stringify(notifyData(order, credentials.storeId)) };
       return { contentType: "application/x-www-form-urlencoded", body: new URLSearchParams({ ...fields, sign: notifySigner.sign(fields) }).toString() };
     },

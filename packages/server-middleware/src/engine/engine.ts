@@ -11,7 +11,7 @@ import type { CloseResult, HealthOptions, HealthReport, ResolvedOrder, Paybridge
 import { CloseService } from "./close.js";
 import { createContext, type EngineScope } from "./context.js";
 import { CreateService, type CreateResult } from "./create.js";
-import { Expiry } from "./expiry.js";
+import { Expiry, type ListedSweep } from "./expiry.js";
 import { HealthService } from "./health.js";
 import { NotifyService } from "./notify.js";
 import { ReconcileService } from "./reconcile/service.js";
@@ -87,6 +87,11 @@ export class Engine implements PaybridgeOperations {
 
   sweepExpired(): Promise<SweepResult> {
     return this.#expiry.sweep();
+  }
+
+  /** Closes the expired ones of these orders (a sweep across merchants hands each merchant its share). */
+  sweepListed(orderNos: readonly string[], deadline: number): Promise<ListedSweep> {
+    return this.#expiry.closeListed(orderNos, deadline);
   }
 
   stopSweeping(): void {

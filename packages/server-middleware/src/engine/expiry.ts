@@ -20,6 +20,9 @@ const SWEEP_LIMIT = 1_000;
 
 type Outcome = "closed" | "failed" | "deferred" | "none";
 
+/** What closing a listed share came to; `untaken`: those the deadline left (counted in `deferred` too). */
+export type ListedSweep = Pick<SweepResult, "closed" | "failed" | "deferred"> & { untaken: number };
+
 export class Expiry {
   readonly #ctx: EngineContext;
   readonly #close: CloseService;
@@ -83,6 +86,18 @@ export class Expiry {
       this.#sweeping = undefined;
     });
     return this.#sweeping;
+  }
+
+  /**
+   * Closes the expired ones of `orderNos` — this engine's share of a page that a sweep across
+   * merchants read from the shared store — starting none after `deadline` (epoch ms).
+   */
+  async closeListed(orderNos: readonly string[], deadline: number): Promise<ListedSweep> {
+    const { outcomes } = await this.#closeAll(orderNos, Date.now(), deadline);
+    const untaken = orderNos.length - outcomes.length;
+    const result = { closed: 0, failed: 0, deferred: untaken, untaken };
+    for (const outcome of outcomes) if (outcome !== "none") result[outcome] += 1;
+    return result;
   }
 
   /** Starts the optional timer (unref'd: it never keeps the process alive). */

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { NotifyInput } from "../gateways/contract.js";
-import type { NotifyEntry, NotifyVerdict } from "../store/contract.js";
+import type { NotifyEntry, NotifyInbox, NotifyVerdict } from "../store/contract.js";
 import type { EngineContext } from "./context.js";
 
 /** Headers a gateway's signature may live in. Never cookies or authorization (a caller's secret). */
@@ -37,6 +37,41 @@ export function keptHeaders(headers: NotifyInput["headers"]): Record<string, str
   return kept;
 }
 
+/** What one inbox entry is made of; `input` is absent for a body refused unread. */
+export interface NotifyEntryParts {
+  id: string;
+  gateway: string;
+  input: NotifyInput | undefined;
+  receivedAt: number;
+  outcome: NotifyOutcome;
+  headers?: NotifyInput["headers"] | undefined;
+  merchantId?: string | undefined;
+}
+
+export function notifyEntry({ id, gateway, input, receivedAt, outcome, headers, merchantId }: NotifyEntryParts): NotifyEntry {
+  return {
+    id,
+    gateway,
+    receivedAt: new Date(receivedAt).toISOString(),
+    body: input ? input.rawBody.toString("base64") : "",
+    headers: keptHeaders(input?.headers ?? headers ?? {}),
+    ...(merchantId === undefined ? {} : { merchantId }),
+    ...outcome,
+    replays: 0,
+    processedAt: new Date().toISOString(),
+  };
+}
+
+/** Writes the entry; a failing inbox is logged and changes no answer (the notify was processed). */
+export async function keepNotify(inbox: NotifyInbox | undefined, entry: NotifyEntry, logError: EngineContext["logError"]): Promise<void> {
+  if (!inbox) return;
+  try {
+    await inbox.put(entry);
+  } catch (error) {
+    logError("notify inbox write failed", error, { gateway: entry.gateway, notifyId: entry.id });
+  }
+}
+
 export class NotifyRecorder {
   readonly #ctx: EngineContext;
 
@@ -46,27 +81,10 @@ export class NotifyRecorder {
 
   /** The entry for notify `id` received at `receivedAt`; `input` is absent for a body refused unread. */
   entry(id: string, gateway: string, input: NotifyInput | undefined, receivedAt: number, outcome: NotifyOutcome, headers?: NotifyInput["headers"]): NotifyEntry {
-    return {
-      id,
-      gateway,
-      receivedAt: new Date(receivedAt).toISOString(),
-      body: input ? input.rawBody.toString("base64") : "",
-      headers: keptHeaders(input?.headers ?? headers ?? {}),
-      ...(this.#ctx.merchantId === undefined ? {} : { merchantId: this.#ctx.merchantId }),
-      ...outcome,
-      replays: 0,
-      processedAt: new Date().toISOString(),
-    };
+    return notifyEntry({ id, gateway, input, receivedAt, outcome, headers, merchantId: this.#ctx.merchantId });
   }
 
-  /** Writes the entry; a failing inbox is logged and changes no answer (the notify was processed). */
-  async keep(entry: NotifyEntry): Promise<void> {
-    const { inbox } = this.#ctx.options.store;
-    if (!inbox) return;
-    try {
-      await inbox.put(entry);
-    } catch (error) {
-      this.#ctx.logError("notify inbox write failed", error, { gateway: entry.gateway, notifyId: entry.id });
-    }
+  keep(entry: NotifyEntry): Promise<void> {
+    return keepNotify(this.#ctx.options.store.inbox, entry, (message, error, fields) => this.#ctx.logError(message, error, fields));
   }
 }

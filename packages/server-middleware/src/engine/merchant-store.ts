@@ -4,9 +4,15 @@
  * single-shop key or another merchant's; merchant ids cannot contain `:` either. The record as
  * stored keeps that key as its orderNo, so it names its merchant wherever it is read.
  */
-import type { ListCursor, ListedRefund, OrderRecord, OrderStore, TimeWindow } from "../store/contract.js";
+import type { ListCursor, ListedRefund, OrderRecord, OrderStore, PendingCursor, TimeWindow } from "../store/contract.js";
 
 export const MERCHANT_KEY_PREFIX = "m:";
+
+/**
+ * Pages of the shared store one scoped pendingBefore reads at most: other merchants' pending
+ * orders are skipped a page at a time, so one call is bounded however many they are.
+ */
+const MAX_SHARED_PAGES = 8;
 
 /** The store key of a merchant's order. */
 export function merchantKey(merchantId: string, orderNo: string): string {
@@ -52,9 +58,24 @@ export class ScopedOrderStore implements OrderStore {
     return this.#inner.compareAndDelete(this.#prefix + orderNo, expectedVersion);
   }
 
-  pendingBefore?: (createdBefore: number, limit: number) => Promise<string[]> = async (createdBefore, limit) => {
-    const keys = (await this.#inner.pendingBefore?.(createdBefore, limit)) ?? [];
-    return keys.filter((key) => key.startsWith(this.#prefix)).map((key) => key.slice(this.#prefix.length));
+  /**
+   * This merchant's pending orders, read from the shared store past `after` (this merchant's
+   * position, prefixed as stored), skipping other merchants' a page at a time.
+   */
+  pendingBefore?: (createdBefore: number, limit: number, after?: PendingCursor) => Promise<string[]> = async (createdBefore, limit, after) => {
+    const own: string[] = [];
+    let cursor = after === undefined ? undefined : { createdAt: after.createdAt, orderNo: this.#prefix + after.orderNo };
+    for (let page = 0; page < MAX_SHARED_PAGES && own.length < limit; page++) {
+      const keys = (await this.#inner.pendingBefore?.(createdBefore, limit, cursor)) ?? [];
+      for (const key of keys) if (key.startsWith(this.#prefix) && own.length < limit) own.push(key.slice(this.#prefix.length));
+      const last = keys.at(-1);
+      if (keys.length < limit || last === undefined) break;
+      // The next page starts past the last key read: its creation time is in its record.
+      const record = await this.#inner.get(last);
+      if (!record) break;
+      cursor = { createdAt: Date.parse(record.createdAt), orderNo: last };
+    }
+    return own;
   };
 
   /** This merchant's paid orders only: the shared store's listing under its key prefix, unprefixed. */

@@ -10,11 +10,12 @@ import type { CreateOrderRequest, OrderStatusResponse } from "@paybridge/shared"
 import { validateOptions, type ResolvedOptions } from "../config/options.js";
 import { MerchantUnavailableError, PaybridgeError } from "../errors.js";
 import type { NotifyInput, NotifyReply } from "../gateways/contract.js";
-import type { NotifyEntry, NotifyQuery, OrderStore } from "../store/contract.js";
+import type { NotifyEntry, NotifyQuery, OrderStore, PendingCursor } from "../store/contract.js";
 import { parseMerchantKey, ScopedOrderStore } from "./merchant-store.js";
 import type { CloseResult, LogFields, Logger, MerchantOperations, PaybridgeEvents, PaybridgeOperations, ReconcileRequest, ReconcileResult, RefundRequest, RefundResult, ReplayResult, SweepResult, HealthOptions, HealthReport } from "../types.js";
 import type { CreateResult } from "./create.js";
 import { Engine } from "./engine.js";
+import { keepNotify, newNotifyId, notifyEntry } from "./inbox.js";
 import { HealthService } from "./health.js";
 import { checkMerchantId, isMerchantId } from "./input.js";
 import { checkResolved, clientErrorStatus, notFound } from "./order-fields.js";
@@ -45,6 +46,8 @@ export class MerchantEngines implements PaybridgeOperations {
   /** A gateway id's failure reply, learnt from any merchant's adapter: what an unservable notify answers. */
   readonly #failureReplies = new Map<string, NotifyReply>();
   #timer: NodeJS.Timeout | undefined;
+  /** Where the next sweep reads the shared store on; undefined: from the oldest. */
+  #sweepCursor: PendingCursor | undefined;
   readonly #health: HealthService;
 
   constructor(options: ResolvedOptions, events: PaybridgeEvents) {
@@ -82,24 +85,27 @@ export class MerchantEngines implements PaybridgeOperations {
     return engine.status(orderNo, token);
   }
 
-  /** A notify at /notify/:gateway/:merchant, verified by that merchant's adapter only. */
+  /**
+   * A notify at /notify/:gateway/:merchant, verified by that merchant's adapter only. One that
+   * cannot be served (no such merchant, its setup failing) is kept in the inbox like any refusal.
+   */
   async notify(gatewayId: string, merchantId: string | undefined, input: NotifyInput): Promise<NotifyReply> {
-    if (!isMerchantId(merchantId)) return this.#unservable(gatewayId, merchantId, "unknown merchant", false);
+    if (!isMerchantId(merchantId)) return this.#unservable(gatewayId, merchantId, "unknown merchant", false, input);
     let engine: Engine | null;
     try {
       engine = await this.#engine(merchantId);
     } catch {
-      // Logged where it failed; the gateway retries a 5xx.
-      return this.#unservable(gatewayId, merchantId, "merchant not available", true);
+      // Logged where it failed; the gateway retries a 5xx (and the kept entry can be replayed).
+      return this.#unservable(gatewayId, merchantId, "merchant not available", true, input);
     }
-    if (!engine) return this.#unservable(gatewayId, merchantId, "unknown merchant", false);
-    if (!engine.hasGateway(gatewayId)) return this.#unservable(gatewayId, merchantId, "merchant has no such gateway", false);
+    if (!engine) return this.#unservable(gatewayId, merchantId, "unknown merchant", false, input);
+    if (!engine.hasGateway(gatewayId)) return this.#unservable(gatewayId, merchantId, "merchant has no such gateway", false, input);
     return engine.notify(gatewayId, input);
   }
 
-  /** A notify refused before verification (body faults): the gateway's reply when it is known. */
-  rejectNotify(gatewayId: string, merchantId: string | undefined, reason: string): NotifyReply {
-    return this.#unservable(gatewayId, merchantId, reason, false);
+  /** A notify refused before verification (body faults): the gateway's reply when it is known; kept without its bytes. */
+  rejectNotify(gatewayId: string, merchantId: string | undefined, reason: string, headers: NotifyInput["headers"] = {}): Promise<NotifyReply> {
+    return this.#unservable(gatewayId, merchantId, reason, false, undefined, headers);
   }
 
   async refund(request: RefundRequest): Promise<RefundResult> {
@@ -116,27 +122,47 @@ export class MerchantEngines implements PaybridgeOperations {
     return (await this.#required(checkMerchantId(merchantId))).close(orderNo);
   }
 
-  /** Closes expired orders merchant by merchant (those the shared store lists), then prunes it once. */
+  /**
+   * Reads one page of the shared store's expired pending orders, on from where the last sweep
+   * stopped, and hands each merchant its share (closed with its own gateway); then prunes once.
+   * The cursor is the shared store's, so one merchant's refusing orders never hide another's.
+   */
   async sweepExpired(): Promise<SweepResult> {
-    const { store, expireAfterMs } = this.#options;
+    const { store, expireAfterMs, sweepTimeLimitMs } = this.#options;
     const result: SweepResult = { closed: 0, failed: 0, deferred: 0, pruned: 0, prunedNotifies: 0 };
-    const keys = store.pendingBefore ? await store.pendingBefore(Date.now() - expireAfterMs, SWEEP_LIMIT) : [];
-    const merchants = new Set(keys.map((key) => parseMerchantKey(key)?.[0]).filter(isMerchantId));
-    for (const merchantId of merchants) {
+    const deadline = Date.now() + sweepTimeLimitMs;
+    const keys = store.pendingBefore ? await store.pendingBefore(Date.now() - expireAfterMs, SWEEP_LIMIT, this.#sweepCursor) : [];
+    const shares = new Map<string, string[]>();
+    let untaken = 0;
+    for (const key of keys) {
+      const [merchantId, orderNo] = parseMerchantKey(key) ?? [];
+      if (isMerchantId(merchantId) && orderNo !== undefined) shares.set(merchantId, [...(shares.get(merchantId) ?? []), orderNo]);
+    }
+    for (const [merchantId, orderNos] of shares) {
       try {
         const engine = await this.#engine(merchantId);
-        if (!engine) continue;
-        const swept = await engine.sweepExpired();
+        const swept = engine ? await engine.sweepListed(orderNos, deadline) : { closed: 0, failed: 0, deferred: 0, untaken: 0 };
+        untaken += swept.untaken;
         result.closed += swept.closed;
         result.failed += swept.failed;
         result.deferred += swept.deferred;
       } catch {
-        result.failed += 1;
+        result.failed += orderNos.length;
       }
     }
+    this.#sweepCursor = await this.#nextCursor(keys, untaken > 0);
     if (store.prune) result.pruned = await store.prune();
     if (store.inbox) result.prunedNotifies = await store.inbox.prune(Date.now() - this.#options.notifyRetentionMs);
     return result;
+  }
+
+  /** On past a full page; the same page again when the time limit cut it short; from the oldest after a short page. */
+  async #nextCursor(keys: readonly string[], cutShort: boolean): Promise<PendingCursor | undefined> {
+    if (cutShort) return this.#sweepCursor;
+    const last = keys.at(-1);
+    if (keys.length < SWEEP_LIMIT || last === undefined) return undefined;
+    const record = await this.#options.store.get(last);
+    return record ? { createdAt: Date.parse(record.createdAt), orderNo: last } : undefined;
   }
 
   /** The shared store answers (no merchant's gateways are listed: they load on demand). */
@@ -230,15 +256,30 @@ export class MerchantEngines implements PaybridgeOperations {
     }
   }
 
-  #unservable(gatewayId: string, merchantId: string | undefined, reason: string, retry: boolean): NotifyReply {
-    const fields = { gateway: gatewayId, reason, ...(isMerchantId(merchantId) ? { merchantId } : {}) };
+  /**
+   * Answers a notify no merchant's adapter verifies, and keeps it in the inbox (verdict
+   * `rejected`, or `retry` when the merchant's setup failed), naming the merchant only when the
+   * URL's segment is a valid merchant id, and kept only under a gateway id some merchant's adapter
+   * has (never a made-up one): an entry is no larger and no cheaper to cause than a badly signed
+   * notify at a real merchant's URL.
+   */
+  async #unservable(gatewayId: string, merchantId: string | undefined, reason: string, retry: boolean, input?: NotifyInput, headers?: NotifyInput["headers"]): Promise<NotifyReply> {
+    const receivedAt = Date.now();
+    const named = isMerchantId(merchantId) ? merchantId : undefined;
+    const fields = { gateway: gatewayId, reason, ...(named === undefined ? {} : { merchantId: named }) };
     this.#options.logger.warn("notify rejected", fields);
     try {
       this.events.emit("notify.rejected", fields);
     } catch (error) {
       this.#options.logger.error("a listener of notify.rejected threw", { err: error });
     }
-    const failure = this.#failureReplies.get(gatewayId) ?? NO_MERCHANT;
+    const known = this.#failureReplies.get(gatewayId);
+    if (known) {
+      const outcome = { verdict: retry ? ("retry" as const) : ("rejected" as const), reason };
+      const entry = notifyEntry({ id: newNotifyId(receivedAt), gateway: gatewayId, input, receivedAt, outcome, headers, merchantId: named });
+      await keepNotify(this.#options.store.inbox, entry, (message, error, logged) => this.#options.logger.error(message, { ...logged, err: error }));
+    }
+    const failure = known ?? NO_MERCHANT;
     return { ...failure, status: retry ? 503 : clientErrorStatus(failure.status) };
   }
 }

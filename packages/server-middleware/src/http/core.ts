@@ -144,7 +144,7 @@ export class PaybridgeHttp<Req> {
     }
     // Refused before verification: the single engine keeps it in the inbox without its bytes.
     const reject = async (reason: string): Promise<NotifyReply> =>
-      merchants ? merchants.rejectNotify(gateway, merchantId, reason) : (engine as Engine).refuseNotify(gateway, reason, request.headers());
+      merchants ? merchants.rejectNotify(gateway, merchantId, reason, request.headers()) : (engine as Engine).refuseNotify(gateway, reason, request.headers());
     const encoding = request.header("content-encoding");
     // No gateway compresses a notify: an encoded one is refused rather than inflated.
     if (encoding !== undefined && encoding.trim().toLowerCase() !== "identity") {

@@ -48,6 +48,17 @@ describe("openpay v3 white-label profiles", () => {
     expect((await urls(xiangma({ ...config, preset: "leshouying-test" })))[0]).toBe("https://test.gdyfsk.com/yfpay/v3/h5pay");
   });
 
+  it("乐收赢 总分店 (leshouying-chain): create at /yfpay/v4/chain/h5pay, the rest under /yfpay/v3", async () => {
+    const adapter = xiangma({ ...config, preset: "leshouying-chain", shopNo: "S-01" });
+    expect(adapter.id).toBe("leshouying");
+    expect(await urls(adapter)).toEqual([
+      "https://open.gdyfsk.com/yfpay/v4/chain/h5pay", // page 11558431882569584
+      "https://open.gdyfsk.com/yfpay/v3/queryorder", // assumed for the chain
+      "https://open.gdyfsk.com/yfpay/v3/refundorder", // assumed for the chain
+      "https://open.gdyfsk.com/yfpay/v3/closeorder", // assumed for the chain
+    ]);
+  });
+
   it("a profile's id is a default: two platforms side by side keep their own, and id still overrides", () => {
     expect(xiangma({ ...config, preset: "shoubei", id: "sb2" }).id).toBe("sb2");
     expect(xiangma(config).id).toBe("xiangma");
@@ -63,5 +74,20 @@ describe("xiangma as a service provider: one institution (inst_no + key), a mch_
     const forB = jsonNotify(signed({ ...paid, mch_no: "MCH-B" }));
     expect(shopB.verifyNotify(forB).outcome).toBe("paid");
     expect(() => shopA.verifyNotify(forB)).toThrow(NotifyRejectedError);
+  });
+
+  it("乐收赢 总分店: a branch's shop_no beside the head shop's mch_no on every call, and a notify for another branch refused", async () => {
+    const branch = xiangma({ ...config, preset: "leshouying-chain", mchNo: "HEAD-1", shopNo: "BRANCH-7" });
+    const fake = fakeHttp((request) =>
+      request.url.includes("queryorder") ? JSON.stringify({ ...evidence("xiangma", "query-answer-pending").body, query_trace_no: undefined, mch_no: "HEAD-1" }) : JSON.stringify({ ...evidence("xiangma", "create-answer-wechat").body, mch_no: "HEAD-1" }),
+    );
+    await branch.createOrder(WECHAT, fake.http);
+    await branch.queryOrder?.({ orderNo: "A1", gatewayOrderNo: "X1" }, fake.http);
+    for (const request of fake.requests) expect(JSON.parse(request.body!)).toMatchObject({ inst_no: config.instNo, mch_no: "HEAD-1", shop_no: "BRANCH-7" });
+    const plain = fakeHttp(() => evidenceText("xiangma", "create-answer-wechat"));
+    await xiangma(config).createOrder(WECHAT, plain.http);
+    expect(JSON.parse(plain.requests[0]!.body!)).not.toHaveProperty("shop_no");
+    expect(() => branch.verifyNotify(jsonNotify(signed({ ...paid, mch_no: "HEAD-1", shop_no: "BRANCH-8" })))).toThrow(NotifyRejectedError);
+    expect(branch.verifyNotify(jsonNotify(signed({ ...paid, mch_no: "HEAD-1", shop_no: "BRANCH-7" }))).outcome).toBe("paid");
   });
 });

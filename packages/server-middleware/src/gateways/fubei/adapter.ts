@@ -71,7 +71,7 @@ const DEFAULT_SIGN_RULE: SignRule = {
   signField: "sign",
   fields: ENVELOPE_FIELDS,
 };
-const SUCCESS_CODE = 200;
+export const SUCCESS_CODE = 200;
 /**
  * `data.trade_state` of the query and the notify: the Java SDK's list (PaymentQueryOrderModel).
  * REVOKING (撤销中) is not over yet; REVOKED_ERROR (撤销失败) says a cancel failed, not whether
@@ -215,16 +215,16 @@ function totalFee(amountFen: number): number {
 // official-account orders, not the mini-program orders this adapter makes, so paybridge closes
 // fubei orders locally (a payment that still arrives wins).
 
-const REFUND_STATES: Readonly<Record<string, RefundAnswer["status"]>> = {
+export const REFUND_STATES: Readonly<Record<string, RefundAnswer["status"]>> = {
   REFUND_SUCCESS: "succeeded",
   REFUND_PROCESSING: "processing",
   REFUND_FAIL: "failed",
 };
 /** *Assumed*: merchant_refund_sn has the merchant_order_sn's length. */
 const REFUND_NO_MAX = 32;
-const FUBEI_REFUND_RULES = Object.freeze({ maxRefunds: 10, windowDays: 90, maxRefundNoLength: REFUND_NO_MAX });
+export const FUBEI_REFUND_RULES = Object.freeze({ maxRefunds: 10, windowDays: 90, maxRefundNoLength: REFUND_NO_MAX });
 /** A refusal whose code reads as the gateway's own trouble says nothing about the refund. */
-const SYSTEM_FAULT = /SYSTEM|BUSY|TIMEOUT|UNKNOWN|INTERNAL|^5\d\d$/i;
+export const SYSTEM_FAULT = /SYSTEM|BUSY|TIMEOUT|UNKNOWN|INTERNAL|^5\d\d$/i;
 
 interface FubeiLifecycle {
   id: string;
@@ -283,7 +283,7 @@ function fubeiLifecycle(ctx: FubeiLifecycle): Pick<GatewayAdapter, "refundOrder"
 }
 
 /** A yuan amount as fubei writes it (a JSON number or its text) in fen, exactly. */
-function yuanTextToFen(text: string, fail: (message: string) => Error): number {
+export function yuanTextToFen(text: string, fail: (message: string) => Error): number {
   try {
     return yuanStringToFen(text);
   } catch {

@@ -31,7 +31,7 @@ import { createSigner, type SignRule, type Signer } from "../kit/signing.js";
 import { textOf } from "../kit/text.js";
 import { shanghaiCompactTime, shanghaiTimeToIso } from "../kit/times.js";
 import { joinUrl, redirectUrl } from "../kit/urls.js";
-import { configText, configUrl, optionalText, requiredFen, requiredText } from "../kit/validate.js";
+import { configText, configUrl, optionalConfigText, optionalText, requiredFen, requiredText } from "../kit/validate.js";
 import { secondsTimestamp, wechatParams } from "../kit/wechat.js";
 import { XIANGMA_BILL_COLUMNS } from "./bill.js";
 
@@ -40,7 +40,7 @@ export { XIANGMA_PRESETS, type XiangmaProfile } from "./profiles.js";
 export interface XiangmaConfig extends GatewayConfigBase {
   /**
    * Which environment or white-label platform's host and paths are the defaults: `production`
-   * (default), `test`, `shoubei` (收呗), `leshouying` (乐收赢), `leshouying-test`. The profile also
+   * (default), `test`, `shoubei` (收呗), `leshouying` (乐收赢), `leshouying-test`, `leshouying-chain`. The profile also
    * gives the default id (`shoubei`, `leshouying`). See src/gateways/xiangma-profiles.ts.
    */
   preset?: keyof typeof XIANGMA_PRESETS | undefined;
@@ -48,8 +48,10 @@ export interface XiangmaConfig extends GatewayConfigBase {
   baseUrl?: string | undefined;
   /** `inst_no`, the institution number. */
   instNo: string;
-  /** `mch_no`, the merchant number. */
+  /** `mch_no`, the merchant number (乐收赢 总分店: the head shop's). */
   mchNo: string;
+  /** `shop_no`, 乐收赢 总分店's 分店商户号 (evidenced there); sent on every call when set (*assumed* elsewhere). */
+  shopNo?: string | undefined;
   key: string;
   /** Overrides of the preset's path per endpoint. */
   paths?: Partial<Record<XiangmaPath, string>> | undefined;
@@ -84,6 +86,8 @@ export function xiangma(config: XiangmaConfig): GatewayAdapter {
   const baseUrl = configUrl(config.baseUrl ?? preset.baseUrl, option("baseUrl"));
   const instNo = configText(config.instNo, option("instNo"));
   const mchNo = configText(config.mchNo, option("mchNo"));
+  // Who every call is for: the institution, its merchant, and the branch shop when there is one.
+  const merchant: JsonObject = { inst_no: instNo, mch_no: mchNo, ...optionalField("shop_no", optionalConfigText(config.shopNo, option("shopNo"), 32)) };
   const signer = createSigner(configText(config.key, option("key")), { ...DEFAULT_SIGN_RULE, ...config.signRule }, settings.previousKeys);
   const paths = pathSettings(config.paths, preset.paths, option("paths"));
   if (config.tradeStates !== undefined && !isJsonObject(config.tradeStates as unknown)) throw new ConfigError(option("tradeStates"), "must be an object");
@@ -124,12 +128,11 @@ export function xiangma(config: XiangmaConfig): GatewayAdapter {
     billColumns: XIANGMA_BILL_COLUMNS,
     supports: { wechat: ["h5", "jsapi"], alipay: ["h5", "jsapi"], unionpay: ["h5", "jsapi"] },
     // Refund, refund query and close: the block at the end of this file.
-    ...xiangmaLifecycle({ id, instNo, mchNo, verifyResponseSign: settings.verifyResponseSign, signer, url: (path) => joinUrl(baseUrl, paths[path]) }),
+    ...xiangmaLifecycle({ id, merchant, mchNo, verifyResponseSign: settings.verifyResponseSign, signer, url: (path) => joinUrl(baseUrl, paths[path]) }),
 
     async createOrder(input, http) {
       const fields: JsonObject = {
-        inst_no: instNo,
-        mch_no: mchNo,
+        ...merchant,
         pay_type: PAY_TYPES[input.channel],
         pay_trace_no: requiredText(input.orderNo, "orderNo", { max: ORDER_NO_MAX }),
         pay_time: shanghaiCompactTime(new Date()),
@@ -153,6 +156,7 @@ export function xiangma(config: XiangmaConfig): GatewayAdapter {
       const reject = (message: string): NotifyRejectedError => new NotifyRejectedError(message);
       checkMerchant(id, "inst_no", record.inst_no, instNo, reject);
       checkMerchant(id, "mch_no", record.mch_no, mchNo, reject);
+      if (merchant.shop_no !== undefined) checkMerchant(id, "shop_no", record.shop_no, String(merchant.shop_no), reject);
       const status = tradeStatus(record);
       if (status === undefined) throw reject(`${id} notify has an unknown result_code`);
       const amount = requiredNotifyText(record, "total_amount");
@@ -174,7 +178,7 @@ export function xiangma(config: XiangmaConfig): GatewayAdapter {
       if (input.gatewayOrderNo === undefined) throw new GatewayError(id, `${id} query needs the trade_no of the create answer`);
       // "查询流水号,自定义,每次请求唯一": the query's own id, fresh each time, never the order number.
       const queryTraceNo = requestNonce();
-      const body = await post(http, paths.query, { inst_no: instNo, mch_no: mchNo, query_trace_no: queryTraceNo, trade_no: input.gatewayOrderNo });
+      const body = await post(http, paths.query, { ...merchant, query_trace_no: queryTraceNo, trade_no: input.gatewayOrderNo });
       const echoed = textOf(body.query_trace_no);
       if (echoed !== undefined && echoed !== queryTraceNo) throw new GatewayError(id, `${id} query answered another query_trace_no`);
       const status = tradeStatus(body);
@@ -202,7 +206,8 @@ const REFUND_RESULTS = { PAY_SUCCESS: "succeeded", PAY_IN_PROCESS: "processing",
 
 interface XiangmaLifecycle {
   id: string;
-  instNo: string;
+  /** inst_no, mch_no and shop_no as every call sends them. */
+  merchant: JsonObject;
   mchNo: string;
   verifyResponseSign: boolean;
   signer: Signer;
@@ -253,8 +258,7 @@ function xiangmaLifecycle(ctx: XiangmaLifecycle): Pick<GatewayAdapter, "refundOr
     refundRules: { maxRefundNoLength: ORDER_NO_MAX },
     async refundOrder(input, http) {
       const fields: JsonObject = {
-        inst_no: ctx.instNo,
-        mch_no: ctx.mchNo,
+        ...ctx.merchant,
         refund_trace_no: requiredText(input.refundNo, "refundNo", { max: ORDER_NO_MAX }),
         refund_fee: String(requiredFen(input.amountFen, "amountFen")),
         trade_no: tradeNo(input, "refund"),
@@ -264,7 +268,7 @@ function xiangmaLifecycle(ctx: XiangmaLifecycle): Pick<GatewayAdapter, "refundOr
 
     async queryRefund(input, http) {
       const queryTraceNo = requestNonce();
-      const body = await send(http, "refundQuery", { inst_no: ctx.instNo, mch_no: ctx.mchNo, query_trace_no: queryTraceNo, refund_trace_no: input.refundNo });
+      const body = await send(http, "refundQuery", { ...ctx.merchant, query_trace_no: queryTraceNo, refund_trace_no: input.refundNo });
       // A refusal of the query says nothing about the refund: the core resends under the same number.
       if (textOf(body.return_code) !== SUCCESS_CODE) {
         throw new GatewayError(id, textOf(body.return_msg) ?? `${id} refused the refund query`, { gatewayCode: textOf(body.return_code) });
@@ -275,8 +279,7 @@ function xiangmaLifecycle(ctx: XiangmaLifecycle): Pick<GatewayAdapter, "refundOr
     async closeOrder(input, http) {
       const closeTraceNo = requestNonce();
       const fields: JsonObject = {
-        inst_no: ctx.instNo,
-        mch_no: ctx.mchNo,
+        ...ctx.merchant,
         close_trace_no: closeTraceNo,
         close_time: shanghaiCompactTime(new Date()),
         trade_no: tradeNo(input, "close"),

@@ -54,4 +54,10 @@ export const XIANGMA_PRESETS = Object.freeze({
   leshouying: Object.freeze({ id: "leshouying", baseUrl: "https://open.gdyfsk.com", paths: underPrefix("/yfpay/v3", "h5pay") }),
   /** 乐收赢's test host `https://test.gdyfsk.com/yfpay/v3/` (seen), same paths. */
   "leshouying-test": Object.freeze({ id: "leshouying", baseUrl: "https://test.gdyfsk.com", paths: underPrefix("/yfpay/v3", "h5pay") }),
+  /**
+   * 乐收赢 总分店 (page 11558431882569584): create at `/yfpay/v4/chain/h5pay`, `mch_no` the head
+   * shop's 总店商户号 and `shop_no` the branch's 分店商户号 (the `shopNo` setting). Its other calls
+   * *assumed* under /yfpay/v3 as the plain 乐收赢 profile's.
+   */
+  "leshouying-chain": Object.freeze({ id: "leshouying", baseUrl: "https://open.gdyfsk.com", paths: Object.freeze({ ...underPrefix("/yfpay/v3", "h5pay"), create: "/yfpay/v4/chain/h5pay" }) }),
 } satisfies Record<string, XiangmaProfile>);
