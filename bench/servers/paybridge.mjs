@@ -1,18 +1,19 @@
 /**
  * paybridge (dist) mounted at /pay, every channel routed to the bench gateway on the sandbox.
- * Config: { sandboxUrl, publicUrl, gateway, amountFen, redis?: { url, keyPrefix } }.
+ * Config: { sandboxUrl, publicUrl, gateway, amountFen, store?: { kind: "redis", url, keyPrefix } | { kind: "postgres" | "mysql", url } }
+ * (a SQL store is migrated at start, as each instance of a deployment may do).
  * Handler `paidCounts`: onPaid calls per order. The first few warnings and errors go to stderr.
  */
 import express from "express";
 import { closeServer, listenOnLoopback, serveParent } from "../lib/child.mjs";
 import { distFiles } from "../lib/paths.mjs";
 
-const { paybridge, RedisOrderStore } = await import(distFiles.middleware);
+const { paybridge, RedisOrderStore, PostgresOrderStore, MySqlOrderStore } = await import(distFiles.middleware);
 const { sandboxAdapters } = await import(distFiles.sandbox);
 
 const PRINTED_LOG_LINES = 5;
 
-serveParent(async ({ sandboxUrl, publicUrl, gateway, amountFen, redis }) => {
+serveParent(async ({ sandboxUrl, publicUrl, gateway, amountFen, store: storeConfig }) => {
   const paidCounts = new Map();
   const logged = { warn: 0, error: 0 };
   const logAt = (level) => (message, fields) => {
@@ -20,7 +21,8 @@ serveParent(async ({ sandboxUrl, publicUrl, gateway, amountFen, redis }) => {
     if (logged[level] <= PRINTED_LOG_LINES) console.error(`[paybridge ${level}] ${message}`, fields ?? "");
   };
   // The store opens (and on close, closes) its own connection from the URL.
-  const store = redis ? new RedisOrderStore({ redis: redis.url, keyPrefix: redis.keyPrefix }) : undefined;
+  const store = openStore(storeConfig);
+  await store?.migrate?.();
 
   const app = express();
   app.use(
@@ -51,3 +53,10 @@ serveParent(async ({ sandboxUrl, publicUrl, gateway, amountFen, redis }) => {
     },
   };
 });
+
+function openStore(config) {
+  if (config?.kind === "redis") return new RedisOrderStore({ redis: config.url, keyPrefix: config.keyPrefix });
+  if (config?.kind === "postgres") return new PostgresOrderStore({ postgres: config.url });
+  if (config?.kind === "mysql") return new MySqlOrderStore({ mysql: config.url });
+  return undefined;
+}
