@@ -5,9 +5,9 @@
  * time, and a watchdog ends the whole run if it overstays.
  *
  * `node bench/run.mjs --only notify --runs 3` measures only the named sections (comma-separated:
- * client, signing, order, notify, redis, memory, telemetry, reconcile, merchants) and replaces only those in results.json. `--runs N`
- * (default 3, or BENCH_NOTIFY_RUNS) is how often the notify and merchants sections are measured, each time
- * with fresh servers; results.json then holds every run's ratios and their min/median/max.
+ * client, signing, order, notify, redis, postgres, mysql, memory, telemetry, reconcile, merchants) and replaces only those in
+ * results.json. `--runs N` (default 3, or BENCH_NOTIFY_RUNS) is how often the notify, store and merchants sections are
+ * measured, each time with fresh servers; results.json then holds every run's figures and their min/median/max.
  * `merchants` (last in a full run) compares notifies with 1,000
  * merchants against one shop: `node bench/run.mjs --only merchants --runs 3`.
  */
@@ -25,6 +25,7 @@ import { MERCHANT_RATIOS, measureMerchants } from "./sections/merchants.mjs";
 import { ALREADY_PAID_ROUNDS, ALREADY_PAID_SECONDS, FIRST_TIME_SLICES, MEASURED_ORDERS, WARMUP_ORDERS, measureNotifyRoute } from "./sections/notify-route.mjs";
 import { measureOrderRoute } from "./sections/order-route.mjs";
 import { measureRedis } from "./sections/redis.mjs";
+import { measureSqlStore } from "./sections/sql-stores.mjs";
 import { measureSigning } from "./sections/signing.mjs";
 import { measureTelemetry } from "./sections/telemetry.mjs";
 import { measureReconcile } from "./sections/reconcile.mjs";
@@ -36,7 +37,7 @@ if (!Number.isInteger(NOTIFY_RUNS) || NOTIFY_RUNS < 1 || NOTIFY_RUNS > 20) {
   console.error("bench: --runs must be a whole number from 1 to 20");
   process.exit(2);
 }
-const ALIASES = { client: "client", signing: "signing", order: "orderRoute", orderRoute: "orderRoute", notify: "notifyRoute", notifyRoute: "notifyRoute", redis: "redis", memory: "memory", telemetry: "telemetry", reconcile: "reconcile", merchants: "merchants" };
+const ALIASES = { client: "client", signing: "signing", order: "orderRoute", orderRoute: "orderRoute", notify: "notifyRoute", notifyRoute: "notifyRoute", redis: "redis", postgres: "postgres", mysql: "mysql", memory: "memory", telemetry: "telemetry", reconcile: "reconcile", merchants: "merchants" };
 const only = args.only?.split(",").map((name) => ALIASES[name.trim()] ?? name.trim());
 const unknown = only?.filter((name) => !Object.values(ALIASES).includes(name)) ?? [];
 if (unknown.length > 0) {
@@ -46,8 +47,8 @@ if (unknown.length > 0) {
 
 // Generous: on a busy machine one notify run takes minutes. BENCH_WATCHDOG_MINUTES overrides.
 // (+4 for the memory section: 9 fresh processes writing 100,000 orders each; +5 for telemetry's 3 runs;
-// +8 for reconcile's 3 runs of a 1,000,000-row day; +2 per run for the merchants section.)
-const WATCHDOG_MS = Number(process.env.BENCH_WATCHDOG_MINUTES ?? 22 + 8 * NOTIFY_RUNS) * 60 * 1000;
+// +8 for reconcile's 3 runs of a 1,000,000-row day; +2 per run for the merchants section and for the three store sections.)
+const WATCHDOG_MS = Number(process.env.BENCH_WATCHDOG_MINUTES ?? 22 + 10 * NOTIFY_RUNS) * 60 * 1000;
 const RESULTS_FILE = fileURLToPath(new URL("./results.json", import.meta.url));
 
 const SECTIONS = [
@@ -64,7 +65,12 @@ const SECTIONS = [
         log: (line) => process.stderr.write(`bench: notifyRoute ${line}\n`),
       }),
   ],
-  ["redis", measureRedis],
+  // Each store section runs --runs times too, with fresh instances and a fresh key prefix / database per run.
+  ...[
+    ["redis", measureRedis],
+    ["postgres", measureSqlStore("postgres")],
+    ["mysql", measureSqlStore("mysql")],
+  ].map(([key, measure]) => [key, () => measure({ runs: NOTIFY_RUNS, log: (line) => process.stderr.write(`bench: ${key} ${line}\n`) })]),
   ["memory", measureMemory],
   ["telemetry", measureTelemetry],
   ["reconcile", measureReconcile],
@@ -113,8 +119,6 @@ results.loadAverageAtEnd = loadAverage();
 await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
 console.log(formatReport(results));
 console.log(`\n${results.totalSeconds} s; figures written to bench/results.json`);
-const incorrect = [["notifyRoute", results.notifyRoute], ["redis", results.redis], ["merchants", results.merchants]]
-  .filter(([key]) => !only || only.includes(key))
-  .map(([, section]) => section)
-  .some((section) => section?.onPaid && !section.onPaid.exactlyOnce);
+const counted = ["notifyRoute", "redis", "postgres", "mysql", "merchants"].filter((key) => !only || only.includes(key));
+const incorrect = counted.some((key) => results[key]?.onPaid && !results[key].onPaid.exactlyOnce);
 process.exit(failed || incorrect ? 1 : 0);

@@ -71,13 +71,20 @@ function signingRows(signing) {
   ]);
 }
 
-function redisRows(redis) {
-  if (redis.skipped) return [["Redis store", "SKIPPED", redis.reason]];
-  const { onPaid } = redis;
+/** A store shared by two instances (bench/lib/two-instances.mjs): Redis, PostgreSQL, MySQL. */
+function sharedStoreRows(store) {
+  if (store.skipped) return [["shared store", "SKIPPED", store.reason]];
+  const { onPaid, spread } = store;
+  const over = (key, unit) => (spread?.[key] ? `; ${spread[key].values.length} runs ${unit}: ${spread[key].values.join(", ")}` : "");
+  const goal = store.goalConcurrentNotifiesPerSecond === undefined ? "" : `; goal >= ${number(store.goalConcurrentNotifiesPerSecond)}/s in every run: ${verdict(store.goalMetInEveryRun)}`;
   return [
-    [...httpRow(`${redis.instances} instances, ${redis.copiesPerOrder} racing copies/order`, redis.concurrent).slice(0, 2),
-      `${httpRow("", redis.concurrent)[2]}; status ${JSON.stringify(redis.concurrent.statusCodes)}`],
-    [...httpRow("retry pass, 1 per order", redis.retry).slice(0, 2), `${httpRow("", redis.retry)[2]}; status ${JSON.stringify(redis.retry.statusCodes)}`],
+    ...(store.firstTime
+      ? [[...httpRow(`${store.instances} instances, first time, 1 per order`, store.firstTime).slice(0, 2),
+          `${httpRow("", store.firstTime)[2]}${over("firstTimeRequestsPerSecond", "req/s")}${over("firstTimeCpuMsPerRequest", "CPU ms")}`]]
+      : []),
+    [...httpRow(`${store.instances} instances, ${store.copiesPerOrder} racing copies/order`, store.concurrent).slice(0, 2),
+      `${httpRow("", store.concurrent)[2]}; status ${JSON.stringify(store.concurrent.statusCodes)}${over("concurrentRequestsPerSecond", "req/s")}${goal}`],
+    [...httpRow("retry pass, 1 per order", store.retry).slice(0, 2), `${httpRow("", store.retry)[2]}; status ${JSON.stringify(store.retry.statusCodes)}`],
     ["onPaid calls", `${number(onPaid.onPaidCalls)} for ${number(onPaid.orders)} orders`,
       `${onPaid.exactlyOnce ? "exactly once each" : "NOT EXACTLY ONCE"} (once ${onPaid.paidOnce}, never ${onPaid.neverPaid}, more ${onPaid.paidMoreThanOnce}; per instance ${onPaid.callsPerInstance.join(" + ")})`],
   ];
@@ -124,7 +131,9 @@ const SECTIONS = [
   ["orderRoute", "Order route", orderRows],
   ["notifyRoute", "Notify route", notifyRows],
   ["signing", "Signing (per gateway rule)", signingRows],
-  ["redis", "Redis store, two instances", redisRows],
+  ["redis", "Redis store, two instances", sharedStoreRows],
+  ["postgres", "PostgreSQL store, two instances", sharedStoreRows],
+  ["mysql", "MySQL store (MariaDB), two instances", sharedStoreRows],
   ["memory", "Memory store heap (MemoryOrderStore)", memoryRows],
   ["telemetry", "Telemetry overhead (CPU per operation)", telemetryRows],
   ["reconcile", "Reconciliation (bounded memory)", reconcileRows],

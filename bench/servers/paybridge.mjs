@@ -1,6 +1,7 @@
 /**
  * paybridge (dist) mounted at /pay, every channel routed to the bench gateway on the sandbox.
- * Config: { sandboxUrl, publicUrl, gateway, amountFen, redis?: { url, keyPrefix }, merchants? }.
+ * Config: { sandboxUrl, publicUrl, gateway, amountFen, store?: { kind: "redis", url, keyPrefix } | { kind: "postgres" | "mysql", url }, merchants? }
+ * (a SQL store is migrated at start, as each instance of a deployment may do).
  * With `merchants: N`, it serves N merchants `m0`…`m<N-1>` (lib/merchants.mjs), each with its own
  * adapters (the sandbox's keys), an order's merchant from its number, setups cached for the run.
  * Handler `paidCounts`: onPaid calls per order. The first few warnings and errors go to stderr.
@@ -10,7 +11,7 @@ import { closeServer, listenOnLoopback, serveParent } from "../lib/child.mjs";
 import { MERCHANT_ID, merchantOf } from "../lib/merchants.mjs";
 import { distFiles } from "../lib/paths.mjs";
 
-const { paybridge, RedisOrderStore } = await import(distFiles.middleware);
+const { paybridge, RedisOrderStore, PostgresOrderStore, MySqlOrderStore } = await import(distFiles.middleware);
 const { sandboxAdapters } = await import(distFiles.sandbox);
 
 const PRINTED_LOG_LINES = 5;
@@ -18,7 +19,7 @@ const PRINTED_LOG_LINES = 5;
 /** Long enough that no merchant's setup is loaded again during a run: the resolver is cached. */
 const MERCHANT_CACHE_TTL_MS = 60 * 60 * 1000;
 
-serveParent(async ({ sandboxUrl, publicUrl, gateway, amountFen, redis, merchants }) => {
+serveParent(async ({ sandboxUrl, publicUrl, gateway, amountFen, store: storeConfig, merchants }) => {
   const paidCounts = new Map();
   const logged = { warn: 0, error: 0 };
   const logAt = (level) => (message, fields) => {
@@ -26,7 +27,8 @@ serveParent(async ({ sandboxUrl, publicUrl, gateway, amountFen, redis, merchants
     if (logged[level] <= PRINTED_LOG_LINES) console.error(`[paybridge ${level}] ${message}`, fields ?? "");
   };
   // The store opens (and on close, closes) its own connection from the URL.
-  const store = redis ? new RedisOrderStore({ redis: redis.url, keyPrefix: redis.keyPrefix }) : undefined;
+  const store = openStore(storeConfig);
+  await store?.migrate?.();
 
   const app = express();
   app.use(
@@ -62,3 +64,10 @@ serveParent(async ({ sandboxUrl, publicUrl, gateway, amountFen, redis, merchants
     },
   };
 });
+
+function openStore(config) {
+  if (config?.kind === "redis") return new RedisOrderStore({ redis: config.url, keyPrefix: config.keyPrefix });
+  if (config?.kind === "postgres") return new PostgresOrderStore({ postgres: config.url });
+  if (config?.kind === "mysql") return new MySqlOrderStore({ mysql: config.url });
+  return undefined;
+}

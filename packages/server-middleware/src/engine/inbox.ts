@@ -21,9 +21,21 @@ export interface NotifyOutcome {
   orderNo?: string;
 }
 
-/** Sorts by receipt time: 9 base-36 digits of epoch ms (good until the year 5188), then random. */
+/**
+ * This process's part of every notify id it makes: drawn once (72 random bits), so instances
+ * sharing one store never make the same id, and no id costs a call into the system's random
+ * source (`randomBytes` per id was a tenth of a notify's CPU).
+ */
+const ID_PREFIX = randomBytes(9).toString("base64url");
+let idCount = 0;
+
+/**
+ * Sorts by receipt time: 9 base-36 digits of epoch ms (good until the year 5188), then this
+ * process's prefix and a counter (base 36, 7 digits wide, so one process's ids of one
+ * millisecond also sort in the order they were made). At most 30 characters.
+ */
 export function newNotifyId(receivedAt: number): string {
-  return `${receivedAt.toString(36).padStart(9, "0")}-${randomBytes(6).toString("base64url")}`;
+  return `${receivedAt.toString(36).padStart(9, "0")}-${ID_PREFIX}${(idCount += 1).toString(36).padStart(7, "0")}`;
 }
 
 export function keptHeaders(headers: NotifyInput["headers"]): Record<string, string> {

@@ -19,10 +19,22 @@ const MAX_FAILED_RENEWALS = 2;
  */
 export type Renewal = (current: OrderRecord, leaseUntil: number) => Partial<RecordFields> | undefined;
 
+/** What a hook is handed: its claim's signal, made when first read (most hooks never read it). */
+export interface Holding {
+  readonly signal: AbortSignal;
+}
+
 /** Runs `hook` with a signal while renewing the claim `renew` describes; stops renewing when it settles. */
-export async function runHolding<T>(ctx: EngineContext, orderNo: string, renew: Renewal, hook: (signal: AbortSignal) => T | Promise<T>): Promise<T> {
+export async function runHolding<T>(ctx: EngineContext, orderNo: string, renew: Renewal, hook: (holding: Holding) => T | Promise<T>): Promise<T> {
   const leaseMs = ctx.options.fulfilmentLeaseMs;
-  const controller = new AbortController();
+  // Made on first use, by the hook reading `signal` or by a lost claim: an AbortController per
+  // onPaid was a visible part of a notify's CPU, for a signal few hooks look at.
+  let controller: AbortController | undefined;
+  const holding: Holding = {
+    get signal() {
+      return (controller ??= new AbortController()).signal;
+    },
+  };
   let timer: NodeJS.Timeout | undefined;
   let running = true;
   let failures = 0;
@@ -30,7 +42,7 @@ export async function runHolding<T>(ctx: EngineContext, orderNo: string, renew: 
   const lose = (reason: string): void => {
     if (!running) return;
     ctx.options.logger.warn("a fulfilment claim was lost while its hook ran; its signal fires", { orderNo, reason });
-    controller.abort(new Error(`the fulfilment claim was lost: ${reason}`));
+    (controller ??= new AbortController()).abort(new Error(`the fulfilment claim was lost: ${reason}`));
   };
   const renewNow = async (): Promise<void> => {
     let held = false;
@@ -57,7 +69,7 @@ export async function runHolding<T>(ctx: EngineContext, orderNo: string, renew: 
 
   schedule();
   try {
-    return await hook(controller.signal);
+    return await hook(holding);
   } finally {
     running = false;
     clearTimeout(timer);

@@ -71,8 +71,8 @@ export async function settle(ctx: EngineContext, from: OrderRecord, paid: { gate
   try {
     // Renewed while it runs, so a slow onPaid is not run a second time beside it.
     const payment = paymentOf(record);
-    await runHolding(ctx, record.orderNo, (current, leaseUntil) => (holds(current) ? { fulfilmentLeaseUntil: leaseUntil } : undefined), (signal) =>
-      ctx.options.onPaid(payment, { signal }),
+    await runHolding(ctx, record.orderNo, (current, leaseUntil) => (holds(current) ? { fulfilmentLeaseUntil: leaseUntil } : undefined), (holding) =>
+      ctx.options.onPaid(payment, holding),
     );
   } catch (error) {
     ctx.logError("onPaid threw; the gateway's retry runs it again", error, { orderNo: record.orderNo });

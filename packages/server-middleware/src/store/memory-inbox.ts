@@ -10,6 +10,15 @@ export const DEFAULT_MAX_NOTIFIES = 10_000;
 
 export class MemoryNotifyInbox implements NotifyInbox {
   readonly #entries = new Map<string, NotifyEntry>();
+  /**
+   * Ids in the order first written, from `#head` on: the next to go when the inbox is full.
+   * Not the map's own key order: a Map keeps a deleted key's slot until it is rebuilt, so
+   * finding its first live key after many deletions walks thousands of dead slots, on every
+   * notify once the inbox is full. Ids pruned meanwhile are skipped here, and the dead front
+   * of the array is dropped once it is half of it.
+   */
+  #order: string[] = [];
+  #head = 0;
   readonly #max: number;
 
   constructor(maxEntries = DEFAULT_MAX_NOTIFIES) {
@@ -20,9 +29,11 @@ export class MemoryNotifyInbox implements NotifyInbox {
   async put(entry: NotifyEntry): Promise<void> {
     const copy = Object.freeze({ ...entry, headers: Object.freeze({ ...entry.headers }) });
     if (!this.#entries.has(entry.id)) {
-      for (const oldest of this.#entries.keys()) {
-        if (this.#entries.size < this.#max) break;
-        this.#entries.delete(oldest);
+      while (this.#entries.size >= this.#max && this.#head < this.#order.length) this.#entries.delete(this.#order[this.#head++] as string);
+      this.#order.push(entry.id);
+      if (this.#head > 1024 && this.#head * 2 > this.#order.length) {
+        this.#order = this.#order.slice(this.#head);
+        this.#head = 0;
       }
     }
     this.#entries.set(entry.id, copy);
@@ -49,6 +60,11 @@ export class MemoryNotifyInbox implements NotifyInbox {
       if (receivedMs(id) >= receivedBefore) continue;
       this.#entries.delete(id);
       dropped += 1;
+    }
+    // Forgets the ids dropped here too: the inbox may never fill, so eviction would never skip them.
+    if (dropped > 0) {
+      this.#order = this.#order.slice(this.#head).filter((id) => this.#entries.has(id));
+      this.#head = 0;
     }
     return dropped;
   }

@@ -282,7 +282,13 @@ async function connect(target: RedisConnectOptions | string): Promise<RedisComma
   } catch (cause) {
     throw new ConfigError("redis", `RedisOrderStore needs the ioredis package (npm install ioredis): ${String(cause)}`);
   }
-  const client = typeof target === "string" ? new Client(target) : new Client(target as import("ioredis").RedisOptions);
+  // Auto-pipelining: commands issued in one tick (concurrent notifies, an inbox entry and its
+  // index) leave in one write and their replies come back in one read — fewer system calls on
+  // both sides, which bounded two instances' notifies per second. Options the caller gives win.
+  const client =
+    typeof target === "string"
+      ? new Client(target, { enableAutoPipelining: true })
+      : new Client({ enableAutoPipelining: true, ...(target as import("ioredis").RedisOptions) });
   // ioredis reconnects by itself and a failed command rejects to its caller (which logs it);
   // without a listener it would also print every failed reconnect attempt to stderr.
   client.on("error", () => undefined);

@@ -85,6 +85,34 @@ describe("a slow onPaid (finding 12)", () => {
     expect(await h.router.store.get("H2")).toMatchObject({ fulfilment: "running", fulfilmentClaim: "another-run" });
   });
 
+  it("finds its signal fired when it first reads it after its claim was lost (the signal is made on first use)", async () => {
+    let takenOver: () => void = () => {};
+    const takeover = new Promise<void>((resolve) => (takenOver = resolve));
+    let abortedWhenRead: boolean | undefined;
+    harness = await startHarness({
+      fulfilmentLeaseMs: LEASE_MS,
+      onPaid: async (_payment: Payment, context?: { signal: AbortSignal }) => {
+        await takeover;
+        // Two renewals later the loss is known; only now is the signal looked at.
+        await sleep(LEASE_MS);
+        abortedWhenRead = context?.signal.aborted;
+      },
+    });
+    const h = harness;
+    await h.api.post("/pay/orders").send({ orderNo: "H4" }).expect(201);
+    const first = notify(h, "H4").then((res) => res);
+    let record: OrderRecord | null = null;
+    for (let i = 0; i < 100 && record?.fulfilment !== "running"; i++) {
+      await sleep(5);
+      record = await h.router.store.get("H4");
+    }
+    const { version, ...fields } = record!;
+    await h.router.store.compareAndSet("H4", version, { ...fields, fulfilmentClaim: "another-run", fulfilmentLeaseUntil: Date.now() + 60_000 });
+    takenOver();
+    expect((await first).status).toBeGreaterThanOrEqual(500);
+    expect(abortedWhenRead).toBe(true);
+  });
+
   it("is told by its signal when the store keeps failing to renew its lease", async () => {
     const memory = new MemoryOrderStore();
     let failing = false;

@@ -24,6 +24,36 @@ describe("MemoryOrderStore's inbox", () => {
   });
 });
 
+describe("MemoryOrderStore's inbox, bounded over many notifies", () => {
+  const at = (i: number) => Date.parse("2026-02-01T00:00:00Z") + i;
+
+  it("keeps the last maxNotifies written, across replays (a rewritten id) and prunes", async () => {
+    const store = new MemoryOrderStore({ maxNotifies: 50 });
+    const written: string[] = [];
+    // Past 1,024 dropped ids the inbox compacts its list of ids: 3,000 go through that too.
+    for (let i = 0; i < 3_000; i++) {
+      const entry = newEntry(at(i));
+      await store.inbox.put(entry);
+      written.push(entry.id);
+      // A replay rewrites an entry: it is not a new one, and must not count twice.
+      if (i % 7 === 0) await store.inbox.put({ ...entry, replays: 1 });
+      // Retention drops the oldest now and then; what it dropped is not dropped again for room.
+      if (i === 299 || i === 599) expect(await store.inbox.prune(at(i - 40))).toBeGreaterThan(0);
+    }
+    const kept = (await store.inbox.list({ limit: 1_000 })).map((entry) => entry.id);
+    expect(kept).toEqual(written.slice(-50));
+  });
+
+  it("after a prune, fills up to maxNotifies again before dropping any", async () => {
+    const store = new MemoryOrderStore({ maxNotifies: 10 });
+    for (let i = 0; i < 10; i++) await store.inbox.put(newEntry(at(i)));
+    expect(await store.inbox.prune(at(8))).toBe(8);
+    const later = Array.from({ length: 8 }, (_, i) => newEntry(at(100 + i)));
+    for (const entry of later) await store.inbox.put(entry);
+    expect(await store.inbox.list({ limit: 100 })).toHaveLength(10);
+  });
+});
+
 describe.skipIf(redisServerMissing)("RedisOrderStore's inbox", () => {
   let server: RedisServer;
   beforeAll(async () => {

@@ -238,7 +238,7 @@ export class RefundService {
     };
     try {
       const refund = refundOf(claimed.record, entry);
-      await runHolding(this.#ctx, orderNo, renew, (signal) => this.#ctx.options.onRefunded(refund, { signal }));
+      await runHolding(this.#ctx, orderNo, renew, (holding) => this.#ctx.options.onRefunded(refund, holding));
     } catch (error) {
       this.#ctx.logError("onRefunded threw; the next refund call or notify for it runs it again", error, { orderNo, refundNo });
       outcome = "none";
