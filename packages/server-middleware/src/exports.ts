@@ -34,6 +34,7 @@ export type {
   Mismatch,
   MismatchKind,
 } from "./types.js";
+export type { OrderView, OrderQueryResult } from "./types.js";
 export type { BillRow, BillColumns, BillFetchInput } from "./bills/contract.js";
 export type { TypedEventEmitter, EventListener } from "./typed-events.js";
 export type {

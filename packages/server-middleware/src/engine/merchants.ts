@@ -19,6 +19,7 @@ import { HealthService } from "./health.js";
 import { checkMerchantId, isMerchantId } from "./input.js";
 import { checkResolved, clientErrorStatus, notFound } from "./order-fields.js";
 import { tokenMerchant } from "./status-tokens.js";
+import type { OrderQueryResult, OrderView } from "../types.js";
 
 /**
  * Merchants cached at most. Notify URLs are the internet's to choose: without a bound, posts
@@ -111,6 +112,14 @@ export class MerchantEngines implements PaybridgeOperations {
     return (await this.#required(checkMerchantId(merchantId))).close(orderNo);
   }
 
+  async order(orderNo: string, merchantId?: string): Promise<OrderView | null> {
+    return (await this.#required(checkMerchantId(merchantId))).order(orderNo);
+  }
+
+  async queryOrder(orderNo: string, merchantId?: string): Promise<OrderQueryResult> {
+    return (await this.#required(checkMerchantId(merchantId))).queryOrder(orderNo);
+  }
+
   /** Closes expired orders merchant by merchant (those the shared store lists), then prunes it once. */
   async sweepExpired(): Promise<SweepResult> {
     const { store, expireAfterMs } = this.#options;
@@ -159,6 +168,8 @@ export class MerchantEngines implements PaybridgeOperations {
     return {
       refund: (request) => this.refund(request),
       close: (orderNo, merchantId) => this.close(orderNo, merchantId),
+      order: (orderNo, merchantId) => this.order(orderNo, merchantId),
+      queryOrder: (orderNo, merchantId) => this.queryOrder(orderNo, merchantId),
       sweepExpired: () => this.sweepExpired(),
       stopSweeping: () => this.stopSweeping(),
       invalidateMerchant: (merchantId) => this.invalidateMerchant(merchantId),
