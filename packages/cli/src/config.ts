@@ -17,6 +17,8 @@ export interface Paybridge {
   readonly operations: PaybridgeHandler;
   /** The gateway's bill columns preset (`adapter.billColumns`), for a merchant's setup when merchants are configured. */
   billColumns(gateway: string, merchantId?: string): Promise<BillColumns | undefined>;
+  /** The config has `merchants`: every order and day belongs to one, named by `--merchant`. */
+  readonly merchants: boolean;
   /** Whether `gateway` is configured (every id passes with `merchants`: they load per merchant). */
   hasGateway(gateway: string): boolean;
   /** Stops any sweep and closes the store's connections. */
@@ -37,7 +39,13 @@ export async function loadConfig(path: string | undefined, cwd: string): Promise
   }
   const exported = loaded.default;
   if (exported === undefined) throw configError("config_invalid", `the config file ${file} has no default export (the router's options)`);
-  const options = (typeof exported === "function" ? await (exported as () => unknown)() : exported) as PaybridgeHandlerOptions;
+  let options: PaybridgeHandlerOptions;
+  try {
+    options = (typeof exported === "function" ? await (exported as () => unknown)() : exported) as PaybridgeHandlerOptions;
+  } catch (error) {
+    const name = error instanceof Error ? error.name : typeof error;
+    throw configError("config_invalid", `the config's default export threw (${name}; --verbose shows why)`, error);
+  }
   if (typeof options !== "object" || options === null) throw configError("config_invalid", "the config's default export must be the router's options (an object)");
   if (options.store === undefined) {
     throw configError("config_invalid", "the config gives no `store`: a command line process would see an empty memory store");
@@ -47,6 +55,7 @@ export async function loadConfig(path: string | undefined, cwd: string): Promise
   const gateways = new Map((options.gateways ?? []).map((adapter) => [adapter.id, adapter] as const));
   return {
     operations,
+    merchants: options.merchants !== undefined,
     hasGateway: (gateway) => options.merchants !== undefined || gateways.has(gateway),
     async billColumns(gateway, merchantId) {
       if (options.merchants === undefined) return gateways.get(gateway)?.billColumns;

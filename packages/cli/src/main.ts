@@ -67,13 +67,19 @@ export async function main(argv: readonly string[], io: CliIo, load: LoadPaybrid
       global,
       args,
       values,
-      paybridge: () => (loaded ??= load(global.config, io.cwd)),
+      paybridge: () => (loaded ??= load(global.config, io.cwd).then((paybridge) => forMerchant(paybridge, global.merchant))),
     });
   } catch (error) {
     return report(io, error, { verbose, json });
   } finally {
     if (loaded) await dispose(io, loaded, verbose);
   }
+}
+
+/** --merchant only where the config has merchants: a single shop would silently ignore it. */
+function forMerchant(paybridge: Paybridge, merchant: string | undefined): Paybridge {
+  if (merchant !== undefined && !paybridge.merchants) throw usageError("--merchant is for a config with `merchants`; this one has a single shop");
+  return paybridge;
 }
 
 function strictParse(argv: readonly string[], command: Command) {

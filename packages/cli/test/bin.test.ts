@@ -166,6 +166,9 @@ describe("the bin's exit codes", () => {
     expect(missing.stderr).toMatch(/^paybridge: no config file at .*paybridge\.config\.mjs .*\[config_missing\]\n$/);
     writeConfig(empty, "export default {;\n");
     expect((await cli(["sweep"], empty)).code).toBe(3);
+    writeConfig(empty, "export default async () => { throw new Error('vault down: token s3cr3t'); };\n");
+    const threw = await cli(["sweep"], empty);
+    expect([threw.code, threw.stderr]).toEqual([3, "paybridge: the config's default export threw (Error; --verbose shows why) [config_invalid]\n"]);
     writeConfig(empty, `import { MemoryOrderStore } from ${JSON.stringify(dist("server-middleware/dist/web.js"))};\nexport default { store: new MemoryOrderStore(), statusTokenSecret: "short" };\n`);
     const refused = await cli(["sweep"], empty);
     expect(refused.code).toBe(3);

@@ -72,6 +72,12 @@ describe("order commands", () => {
     expect(result.disposed).toBe(true);
   });
 
+  it("--merchant with a single-shop config is a usage error (it would be ignored)", async () => {
+    const result = await run(["order", "show", "A1", "--merchant", "shopA"], { operations: { order: async () => ORDER }, merchants: false });
+    expect([result.code, result.calls]).toEqual([2, []]);
+    expect(result.stderr).toContain("--merchant is for a config with `merchants`");
+  });
+
   it("order show prints yuan from fen; an unknown order is exit 4", async () => {
     expect((await run(["order", "show", "A1"], { operations: { order: async () => ORDER } })).stdout).toMatch(/amount\s+12\.34 \(1234 fen\)/);
     const missing = await run(["order", "show", "A9"], { operations: { order: async () => null } });

@@ -24,6 +24,8 @@ export interface FakeOptions {
   /** Columns presets by gateway id. */
   billColumns?: Record<string, unknown>;
   tty?: boolean;
+  /** The config has `merchants` (default true, so --merchant passes). */
+  merchants?: boolean;
   cwd?: string;
 }
 
@@ -37,6 +39,7 @@ export async function run(argv: readonly string[], fake: FakeOptions = {}): Prom
   );
   const paybridge: Paybridge = {
     operations: recorded as unknown as PaybridgeHandler,
+    merchants: fake.merchants ?? true,
     hasGateway: (gateway) => (fake.gateways ?? ["xiangma"]).includes(gateway),
     billColumns: async (gateway) => fake.billColumns?.[gateway] as never,
     dispose: async () => void (result.disposed = true),
