@@ -5,7 +5,7 @@
  * time, and a watchdog ends the whole run if it overstays.
  *
  * `node bench/run.mjs --only notify --runs 3` measures only the named sections (comma-separated:
- * client, signing, order, notify, redis, memory, telemetry) and replaces only those in results.json. `--runs N`
+ * client, signing, order, notify, redis, memory, telemetry, reconcile) and replaces only those in results.json. `--runs N`
  * (default 3, or BENCH_NOTIFY_RUNS) is how often the notify section is measured, each time
  * with fresh servers; results.json then holds every run's ratios and their min/median/max.
  */
@@ -24,6 +24,7 @@ import { measureOrderRoute } from "./sections/order-route.mjs";
 import { measureRedis } from "./sections/redis.mjs";
 import { measureSigning } from "./sections/signing.mjs";
 import { measureTelemetry } from "./sections/telemetry.mjs";
+import { measureReconcile } from "./sections/reconcile.mjs";
 import { NOTIFY_RATIOS, repeatSection } from "./lib/repeat.mjs";
 
 const { values: args } = parseArgs({ options: { only: { type: "string" }, runs: { type: "string" } } });
@@ -32,7 +33,7 @@ if (!Number.isInteger(NOTIFY_RUNS) || NOTIFY_RUNS < 1 || NOTIFY_RUNS > 20) {
   console.error("bench: --runs must be a whole number from 1 to 20");
   process.exit(2);
 }
-const ALIASES = { client: "client", signing: "signing", order: "orderRoute", orderRoute: "orderRoute", notify: "notifyRoute", notifyRoute: "notifyRoute", redis: "redis", memory: "memory", telemetry: "telemetry" };
+const ALIASES = { client: "client", signing: "signing", order: "orderRoute", orderRoute: "orderRoute", notify: "notifyRoute", notifyRoute: "notifyRoute", redis: "redis", memory: "memory", telemetry: "telemetry", reconcile: "reconcile" };
 const only = args.only?.split(",").map((name) => ALIASES[name.trim()] ?? name.trim());
 const unknown = only?.filter((name) => !Object.values(ALIASES).includes(name)) ?? [];
 if (unknown.length > 0) {
@@ -41,8 +42,9 @@ if (unknown.length > 0) {
 }
 
 // Generous: on a busy machine one notify run takes minutes. BENCH_WATCHDOG_MINUTES overrides.
-// (+4 for the memory section: 9 fresh processes writing 100,000 orders each; +5 for telemetry's 3 runs.)
-const WATCHDOG_MS = Number(process.env.BENCH_WATCHDOG_MINUTES ?? 14 + 6 * NOTIFY_RUNS) * 60 * 1000;
+// (+4 for the memory section: 9 fresh processes writing 100,000 orders each; +5 for telemetry's 3 runs;
+// +8 for reconcile's 3 runs of a 1,000,000-row day.)
+const WATCHDOG_MS = Number(process.env.BENCH_WATCHDOG_MINUTES ?? 22 + 6 * NOTIFY_RUNS) * 60 * 1000;
 const RESULTS_FILE = fileURLToPath(new URL("./results.json", import.meta.url));
 
 const SECTIONS = [
@@ -62,6 +64,7 @@ const SECTIONS = [
   ["redis", measureRedis],
   ["memory", measureMemory],
   ["telemetry", measureTelemetry],
+  ["reconcile", measureReconcile],
 ];
 
 const watchdog = setTimeout(() => {

@@ -97,6 +97,14 @@ function telemetryRows(telemetry) {
   ];
 }
 
+function reconcileRows(reconcile) {
+  return Object.values(reconcile.sizes).map((size) => [
+    `${number(size.orders)} orders, ${number(size.billRows)} bill rows (${reconcile.runs} runs, heap cap ${reconcile.heapCapMiB} MiB)`,
+    `${size.wallSeconds.median} s wall (${size.wallSeconds.min}-${size.wallSeconds.max}), ${size.cpuSeconds.median} s CPU`,
+    `peak RSS ${size.peakRssMiB.median} MiB, heap ${size.peakHeapMiB.median} MiB; ${number(size.mismatches)} mismatches`,
+  ]);
+}
+
 const SECTIONS = [
   ["client", "Client size", clientRows],
   ["orderRoute", "Order route", orderRows],
@@ -105,6 +113,7 @@ const SECTIONS = [
   ["redis", "Redis store, two instances", redisRows],
   ["memory", "Memory store heap (MemoryOrderStore)", memoryRows],
   ["telemetry", "Telemetry overhead (CPU per operation)", telemetryRows],
+  ["reconcile", "Reconciliation (bounded memory)", reconcileRows],
 ];
 
 export function formatReport(results) {

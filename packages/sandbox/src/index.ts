@@ -7,6 +7,8 @@
 import { EventEmitter } from "node:events";
 import express, { type ErrorRequestHandler, type Express, type Request } from "express";
 import { ConfigError } from "@paybridge/server-middleware";
+import { BillBook, isBillMismatch, type BillMismatch } from "./bill-book.js";
+import { billControlRouter, billFileRouter } from "./bill-routes.js";
 import { controlRouter } from "./control.js";
 import { SANDBOX_CREDENTIALS, SANDBOX_GATEWAY_IDS, isSandboxGatewayId, type SandboxCredentials, type SandboxGatewayId } from "./credentials.js";
 import { FaultInjector } from "./faults.js";
@@ -23,6 +25,7 @@ import type { GatewaySimulator, SimulatorContext } from "./simulator.js";
 
 export { SANDBOX_CREDENTIALS, SANDBOX_GATEWAY_IDS, type SandboxCredentials, type SandboxGatewayId } from "./credentials.js";
 export { FAULT_KINDS, type FaultKind } from "./faults.js";
+export { BILL_MISMATCHES, type BillMismatch } from "./bill-book.js";
 export type { DeliveryResult, NotifyOutcomeEvent, NotifySentEvent, SandboxEventMap, SandboxLogger } from "./notifier.js";
 export { sandboxAdapters, type SandboxAdapterOverrides } from "./adapters.js";
 
@@ -47,6 +50,8 @@ export interface SandboxOptions {
    */
   notifyBaseUrl?: string | undefined;
   logger?: SandboxLogger | undefined;
+  /** Mismatches each gateway's bills carry from the start (bill-book.ts); `POST /control/bill-mismatch` changes them. */
+  billMismatches?: Partial<Record<SandboxGatewayId, readonly BillMismatch[]>> | undefined;
 }
 
 export interface SandboxHandle {
@@ -74,6 +79,9 @@ function checkOptions(options: SandboxOptions): void {
     }
   }
   if (options.notifyBaseUrl !== undefined) notifyBase(options.notifyBaseUrl);
+  for (const [gateway, kinds] of Object.entries(options.billMismatches ?? {})) {
+    if (!isSandboxGatewayId(gateway) || !Array.isArray(kinds) || !kinds.every(isBillMismatch)) throw new ConfigError(`billMismatches.${gateway}`, "must be a gateway's list of bill mismatch kinds");
+  }
   const timeout = options.notifyTimeoutMs;
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
     throw new ConfigError("notifyTimeoutMs", "must be a positive number of milliseconds");
@@ -115,7 +123,9 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   // Absolute URLs handed out (pages, vbao's interfaceUrl) follow where the sandbox is mounted.
   const mountUrls = new WeakMap<Request, string>();
   const refunds = new RefundDesk();
-  const context: SimulatorContext = { sandboxUrl: (req) => mountUrls.get(req) ?? `${req.protocol}://${req.get("host")}`, refunds };
+  // Reads the simulators' order books when a bill is asked for (they are made below).
+  const bills = new BillBook((gateway) => (simulators.get(gateway) as GatewaySimulator).orders, refunds, options.billMismatches);
+  const context: SimulatorContext = { sandboxUrl: (req) => mountUrls.get(req) ?? `${req.protocol}://${req.get("host")}`, refunds, bills };
   app.use((req, res, next) => {
     // Also when mounted in an app that announces Express: the sandbox does not.
     res.removeHeader("X-Powered-By");
@@ -164,6 +174,10 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       });
     }),
   );
+
+  // The day's bills as console CSV files, and the switches that put mismatches in them.
+  app.use("/control", billControlRouter(bills));
+  app.use("/bills", billFileRouter(bills));
 
   app.get("/page/:gateway/:gatewayOrderNo", (req, res) => {
     const { gateway, gatewayOrderNo } = req.params;

@@ -47,6 +47,11 @@ export class OrderBook {
     return this.#byGatewayOrderNo.get(gatewayOrderNo);
   }
 
+  /** Every order, in the order they were admitted (the bill book derives a day's bill from them). */
+  all(): SandboxOrder[] {
+    return [...this.#byOrderNo.values()];
+  }
+
   find(predicate: (order: SandboxOrder) => boolean): SandboxOrder | undefined {
     for (const order of this.#byOrderNo.values()) if (predicate(order)) return order;
     return undefined;

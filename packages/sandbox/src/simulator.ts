@@ -1,5 +1,6 @@
 /** What every gateway simulator provides to the sandbox app. */
 import type { Request, Router } from "express";
+import type { BillBook } from "./bill-book.js";
 import type { SandboxGatewayId } from "./credentials.js";
 import type { OrderBook, SandboxOrder } from "./order-book.js";
 import type { RefundDesk, SandboxRefund } from "./refund-desk.js";
@@ -36,6 +37,8 @@ export interface SimulatorContext {
   sandboxUrl(req: Request): string;
   /** The refund and close desk (refund-desk.ts) the simulators with those APIs share. */
   refunds: RefundDesk;
+  /** The day's bills derived from the orders and refunds (bill-book.ts), for the simulators with a bill API. */
+  bills: BillBook;
 }
 
 /** The redirect page of an order (UnionPay pre_pay_url, xiangma code_url, vbao launchUrl). */

@@ -93,6 +93,22 @@ export class NotifyRejectedError extends Error {
   }
 }
 
+/**
+ * 400: a bill file that cannot be read as a bill (bills/read-bill-csv.ts). `reason` is in our own
+ * words and names the column, never the row's text: a bill holds customers' data.
+ */
+export class BillFormatError extends PaybridgeError {
+  override readonly name = "BillFormatError";
+  /** The file's line the fault is on (1 = the file's first line; a quoted field may span lines: its record's first). */
+  readonly line: number;
+  readonly reason: string;
+  constructor(line: number, reason: string, column?: string) {
+    super("invalid_request", `bill line ${line}: ${reason}`, column === undefined ? {} : { field: column });
+    this.line = line;
+    this.reason = reason;
+  }
+}
+
 /** The order's gateway has no refund API: paybridge never refunds only in its own records. */
 export class RefundUnsupportedError extends PaybridgeError {
   override readonly name = "RefundUnsupportedError";
@@ -148,5 +164,21 @@ export class StoreSchemaError extends OrderStoreError {
   constructor(store: string, message: string, migration: string) {
     super(store, message);
     this.migration = migration;
+  }
+}
+
+/**
+ * 502: a gateway's bill API kept failing for a day (every try failed): the reconciliation
+ * reports nothing rather than take a missing bill for a day without payments. `cause` is the
+ * last try's error.
+ */
+export class BillFetchError extends PaybridgeError {
+  override readonly name = "BillFetchError";
+  readonly gateway: string;
+  readonly attempts: number;
+  constructor(gateway: string, date: string, attempts: number, cause: unknown) {
+    super("gateway_error", `the bill of ${gateway} for ${date} could not be fetched (${attempts} tries)`, { cause });
+    this.gateway = gateway;
+    this.attempts = attempts;
   }
 }

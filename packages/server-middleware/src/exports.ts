@@ -35,7 +35,8 @@ export type {
   MismatchKind,
 } from "./types.js";
 export type { OrderView, OrderQueryResult } from "./types.js";
-export type { BillRow, BillColumns, BillFetchInput } from "./bills/contract.js";
+export type { BillRow, BillColumns, BillFetchInput, BillFile } from "./bills/contract.js";
+export { readBillCsv, type BillCsvOptions, type BillEncoding, type BillSource } from "./bills/read-bill-csv.js";
 export type { TypedEventEmitter, EventListener } from "./typed-events.js";
 export type {
   GatewayAdapter,
@@ -70,7 +71,10 @@ export {
   RateLimitedError,
   OrderStoreError,
   StoreSchemaError,
+  BillFormatError,
+  BillFetchError,
 } from "./errors.js";
+export { reconcileReport, mismatchCsvLine, MISMATCH_CSV_COLUMNS, type ReconcileReport, type ReportOutput } from "./engine/reconcile/report.js";
 export { type SignRule, type Signer, type SignableFields, createSigner, computeSign, verifySign, canonicalString, COMMON_SIGN_RULE } from "./gateways/kit/signing.js";
 export { MemoryOrderStore, type MemoryOrderStoreOptions } from "./store/memory.js";
 export { PostgresOrderStore, type PostgresOrderStoreOptions, type PostgresPool, type PostgresResult, type PGliteDatabase } from "./store/postgres.js";

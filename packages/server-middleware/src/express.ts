@@ -44,7 +44,7 @@ export interface PaybridgeRouter extends Router, PaybridgeOperations, MerchantOp
  *   required; see {@link PaybridgeOptions} for the rest and their defaults.
  * @returns an Express Router with `.events` (order.created, order.paid, order.failed,
  *   notify.rejected, gateway.error, refund.succeeded, refund.failed), `.store`, and the
- *   server-side operations `refund()`, `close()`, `sweepExpired()` and `health()` (never routes).
+ *   server-side operations `refund()`, `close()`, `sweepExpired()`, `health()` and `reconcile()` (never routes).
  * @throws ConfigError naming the first option that is wrong, at start-up.
  *
  * @example

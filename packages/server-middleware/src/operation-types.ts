@@ -79,6 +79,19 @@ export interface ReconcileRequest {
   /** How many mismatches the result lists (all are emitted as events and kept in the report). Default 1,000. */
   maxListed?: number | undefined;
   signal?: AbortSignal | undefined;
+  /**
+   * Every mismatch, once the whole bill was read and matched (never for a refused bill), before
+   * the result resolves; awaited, so a slow writer (`reconcileReport`'s CSV) holds the replay back.
+   */
+  onMismatch?: ((mismatch: Mismatch) => void | Promise<void>) | undefined;
+  /** How far (ms) our paid time may lie from the bill's day and still be matched without a lookup. Default 15 minutes. */
+  toleranceMs?: number | undefined;
+  /** Tries of the gateway's bill API before the reconciliation fails (BillFetchError). Default 3. */
+  fetchAttempts?: number | undefined;
+  /** The wait before the first retry, in ms, doubled for each next one. Default 1 000. */
+  retryDelayMs?: number | undefined;
+  /** Rows held in memory at most, per side, before rows spill to temporary files. Default 200,000. */
+  rowBudget?: number | undefined;
 }
 
 /**
@@ -152,6 +165,12 @@ export interface PaybridgeOperations {
   replay(notifyId: string): Promise<ReplayResult>;
   /** The notifies kept in the store's inbox, oldest first, in pages (`after` = the last id of the previous page). */
   listNotifies(query?: NotifyQuery): Promise<NotifyEntry[]>;
+  /**
+   * Matches a gateway's bill for a day against the store (docs/reconciliation.md). With
+   * `merchants`, name the merchant. Throws BillFormatError for a malformed bill (nothing reported),
+   * BillFetchError when the gateway's bill API kept failing.
+   */
+  reconcile(request: ReconcileRequest): Promise<ReconcileResult>;
   /** Whether this instance can serve: its store answers (a readiness probe; see README "Operations"). */
   health(options?: HealthOptions): Promise<HealthReport>;
 }

@@ -7,7 +7,7 @@
 import type { Channel, PaidStatus, Scene } from "@paybridge/shared";
 import type { PaybridgeError } from "./errors.js";
 import type { TypedEventEmitter } from "./typed-events.js";
-import type { RefundResult } from "./operation-types.js";
+import type { Mismatch, ReconcileResult, RefundResult } from "./operation-types.js";
 
 export type {
   RefundRequest,
@@ -261,6 +261,10 @@ export interface PaybridgeEventMap {
    * retries; replay it once the order is back.
    */
   "payment.unmatched": [payment: MerchantTag & { gateway: string; orderNo: string; amountFen: number; gatewayOrderNo?: string; notifyId: string }];
+  /** One difference between a gateway's bill and the store; emitted only once the whole bill matched. */
+  "reconcile.mismatch": [mismatch: Mismatch];
+  /** A reconciliation finished: its totals and the first mismatches (after every reconcile.mismatch). */
+  "reconcile.done": [result: ReconcileResult];
 }
 
 /** `router.events`: a Node EventEmitter typed by PaybridgeEventMap. */

@@ -15,6 +15,7 @@ import { checkFields, parseJsonObject, type FieldTable, type JsonObject } from "
 import { epochSeconds, gatewayOrderNumber, randomDigits, randomHex } from "../ids.js";
 import { OrderBook, type SandboxOrder } from "../order-book.js";
 import type { GatewaySimulator, SimulatorContext } from "../simulator.js";
+import { fubeiReconciliation, RECONCILIATION_METHOD } from "./fubei-bills.js";
 import { fubeiLifecycleMethod, LIFECYCLE_METHODS, namedOrder, REFUND_METHOD, REFUND_QUERY_METHOD } from "./fubei-refunds.js";
 
 const ENVELOPE_KEYS = ["app_id", "method", "format", "sign_method", "nonce", "version", "biz_content"] as const;
@@ -26,8 +27,8 @@ const ALIPAY_METHOD = "openapi.payment.Alipay.H5";
 
 const ENVELOPE_FIELDS: FieldTable = {
   app_id: { type: "string", required: true, maxLength: 32 },
-  // The last two: refund and refund query (fubei-refunds.ts).
-  method: { type: "string", required: true, oneOf: [CREATE_METHOD, ALIPAY_METHOD, QUERY_METHOD, REFUND_METHOD, REFUND_QUERY_METHOD] },
+  // Then refund and refund query (fubei-refunds.ts), and the reconciliation (fubei-bills.ts).
+  method: { type: "string", required: true, oneOf: [CREATE_METHOD, ALIPAY_METHOD, QUERY_METHOD, REFUND_METHOD, REFUND_QUERY_METHOD, RECONCILIATION_METHOD] },
   format: { type: "string", required: true, oneOf: ["json"] },
   sign_method: { type: "string", required: true, oneOf: ["md5"] },
   nonce: { type: "string", required: true, maxLength: 64 },
@@ -81,7 +82,7 @@ function isCashierId(value: unknown): boolean {
     (typeof value === "string" && /^\d{1,10}$/.test(value));
 }
 
-export function fubeiSimulator(credentials: SandboxCredentials["fubei"], context?: Pick<SimulatorContext, "refunds">): GatewaySimulator {
+export function fubeiSimulator(credentials: SandboxCredentials["fubei"], context?: Pick<SimulatorContext, "refunds" | "bills">): GatewaySimulator {
   const envelopeSigner = createSigner(credentials.appSecret, { ...NOTIFY_RULE, fields: ENVELOPE_KEYS });
   const notifySigner = createSigner(credentials.appSecret, NOTIFY_RULE);
   const orders = new OrderBook();
@@ -109,6 +110,7 @@ export function fubeiSimulator(credentials: SandboxCredentials["fubei"], context
     if (LIFECYCLE_METHODS.includes(envelope.method as string) && context) {
       return fubeiLifecycleMethod(envelope.method as string, biz, res, { orders, desk: context.refunds, fail, succeed });
     }
+    if (envelope.method === RECONCILIATION_METHOD && context) return fubeiReconciliation(biz, res, { bills: context.bills, storeId: credentials.storeId, fail, succeed });
     if (envelope.method === CREATE_METHOD) return create(biz, res);
     if (envelope.method === ALIPAY_METHOD) return createAlipay(biz, res);
     return query(biz, res);

@@ -20,6 +20,7 @@ import { dashedTime, epochSeconds, gatewayOrderNumber, randomDigits, randomHex }
 import { OrderBook, type SandboxOrder } from "../order-book.js";
 import type { RefundDesk, SandboxRefund } from "../refund-desk.js";
 import { pageUrl, type GatewaySimulator, type NotifyMessage, type SimulatorContext } from "../simulator.js";
+import { vbaoBillRoute } from "./vbao-bills.js";
 
 const PAY_TYPE_CHANNEL: Record<string, Channel> = { WECHAT: "wechat", ALIPAY: "alipay" };
 const INTERFACE_PATH = "/api/vborder/order/standard/miniPay";
@@ -166,6 +167,8 @@ export function vbaoSimulator(credentials: SandboxCredentials["vbao"], context: 
 
   // Refund request (the adapter's assumption) and refund notify: the block at the end of this file.
   vbaoLifecycleRoutes({ router, orders, desk: context.refunds, customerNo: credentials.customerNo, readRequest, fail, succeedEncrypted });
+  // The bill file download (vbao-bills.ts).
+  vbaoBillRoute({ router, bills: context.bills, customerNo: credentials.customerNo, readRequest, fail });
 
   return {
     id: "vbao",

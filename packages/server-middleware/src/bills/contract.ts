@@ -7,7 +7,7 @@
 
 /** One row of a bill, read and checked: amounts in integer fen, times in epoch ms. */
 export interface BillRow {
-  /** Where the row came from, for errors and reports: the file's line (header = 1), or the API page's row number. */
+  /** Where the row came from, for errors and reports: the file's line (1 = its first line), or the API page's row number. */
   line: number;
   kind: "payment" | "refund";
   /** The merchant's order number (what paybridge sent as the order number). */
@@ -34,7 +34,7 @@ export interface BillColumns {
   amount: string;
   /** The unit of `amount` and `fee` in the file. */
   amountUnit: "fen" | "yuan";
-  /** The trade time; read in Asia/Shanghai. Formats: `yyyy-MM-dd HH:mm:ss`, `yyyyMMddHHmmss`, unix seconds or ms. */
+  /** The trade time; read in Asia/Shanghai. Formats: `yyyy-MM-dd HH:mm:ss`, `yyyy/MM/dd HH:mm:ss`, `yyyyMMddHHmmss`, unix seconds or ms. */
   time: string;
   gatewayOrderNo?: string;
   refundNo?: string;
@@ -52,4 +52,16 @@ export interface BillFetchInput {
   /** The day, `yyyy-MM-dd`, in Asia/Shanghai. */
   date: string;
   signal?: AbortSignal | undefined;
+}
+
+/**
+ * A gateway's bill as a file (adapter capability `fetchBillFile`, where the gateway's bill API
+ * hands out a file rather than rows: vbao): the engine reads it with this folder's reader.
+ */
+export interface BillFile {
+  format: "csv";
+  /** Which column holds which field: the adapter's setting (its preset, or the merchant's mapping). */
+  columns: BillColumns;
+  /** The file as downloaded, bounded in size by the adapter. */
+  body: Uint8Array;
 }

@@ -7,7 +7,7 @@ import type { CreateOrderRequest, OrderStatusResponse } from "@paybridge/shared"
 import type { ResolvedOptions } from "../config/options.js";
 import type { NotifyInput, NotifyReply } from "../gateways/contract.js";
 import type { NotifyEntry, NotifyQuery, OrderStore } from "../store/contract.js";
-import type { CloseResult, HealthOptions, HealthReport, ResolvedOrder, PaybridgeEvents, PaybridgeOperations, RefundRequest, RefundResult, ReplayResult, SweepResult } from "../types.js";
+import type { CloseResult, HealthOptions, HealthReport, ResolvedOrder, PaybridgeEvents, PaybridgeOperations, ReconcileRequest, ReconcileResult, RefundRequest, RefundResult, ReplayResult, SweepResult } from "../types.js";
 import { CloseService } from "./close.js";
 import { createContext, type EngineScope } from "./context.js";
 import { CreateService, type CreateResult } from "./create.js";
@@ -15,6 +15,7 @@ import { Expiry } from "./expiry.js";
 import { HealthService } from "./health.js";
 import { OrderLookup } from "./lookup.js";
 import { NotifyService } from "./notify.js";
+import { ReconcileService } from "./reconcile/service.js";
 import { RefundService } from "./refunds/service.js";
 import { StatusService } from "./status.js";
 import type { OrderQueryResult, OrderView } from "../types.js";
@@ -32,6 +33,7 @@ export class Engine implements PaybridgeOperations {
   readonly #expiry: Expiry;
   readonly #health: HealthService;
   readonly #lookup: OrderLookup;
+  readonly #reconciler: ReconcileService;
 
   /** `scope`: with several merchants, the merchant this engine serves (src/engine/merchants/). */
   constructor(options: ResolvedOptions, scope?: EngineScope) {
@@ -46,6 +48,7 @@ export class Engine implements PaybridgeOperations {
     this.#notifies = new NotifyService(ctx, this.#refunds);
     this.#health = new HealthService(options.store, () => [...ctx.adapters.keys()]);
     this.#lookup = new OrderLookup(ctx);
+    this.#reconciler = new ReconcileService(ctx);
     this.#expiry.start(options.sweepIntervalMs);
   }
 
@@ -106,6 +109,10 @@ export class Engine implements PaybridgeOperations {
     return this.#health.check(options);
   }
 
+  reconcile(request: ReconcileRequest): Promise<ReconcileResult> {
+    return this.#reconciler.reconcile(request);
+  }
+
   /** The server-side operations as plain functions, for a host to expose on itself. */
   operations(): PaybridgeOperations {
     return {
@@ -118,6 +125,7 @@ export class Engine implements PaybridgeOperations {
       replay: (notifyId) => this.replay(notifyId),
       listNotifies: (query) => this.listNotifies(query),
       health: (options) => this.health(options),
+      reconcile: (request) => this.reconcile(request),
     };
   }
 }

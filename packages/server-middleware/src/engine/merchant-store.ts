@@ -4,7 +4,7 @@
  * single-shop key or another merchant's; merchant ids cannot contain `:` either. The record as
  * stored keeps that key as its orderNo, so it names its merchant wherever it is read.
  */
-import type { OrderRecord, OrderStore } from "../store/contract.js";
+import type { ListCursor, ListedRefund, OrderRecord, OrderStore, TimeWindow } from "../store/contract.js";
 
 export const MERCHANT_KEY_PREFIX = "m:";
 
@@ -32,6 +32,8 @@ export class ScopedOrderStore implements OrderStore {
     this.#prefix = merchantKey(merchantId, "");
     // Only when the shared store can list: a merchant's engine sweeps its own pending orders.
     if (!inner.pendingBefore) this.pendingBefore = undefined;
+    if (!inner.listPaid) this.listPaid = undefined;
+    if (!inner.listRefunds) this.listRefunds = undefined;
   }
 
   async get(orderNo: string): Promise<OrderRecord | null> {
@@ -54,6 +56,24 @@ export class ScopedOrderStore implements OrderStore {
     const keys = (await this.#inner.pendingBefore?.(createdBefore, limit)) ?? [];
     return keys.filter((key) => key.startsWith(this.#prefix)).map((key) => key.slice(this.#prefix.length));
   };
+
+  /** This merchant's paid orders only: the shared store's listing under its key prefix, unprefixed. */
+  listPaid?: (window: TimeWindow, limit: number, after?: ListCursor, keyPrefix?: string) => Promise<OrderRecord[]> = async (window, limit, after, keyPrefix = "") => {
+    const records = (await this.#inner.listPaid?.(window, limit, this.#cursor(after), this.#prefix + keyPrefix)) ?? [];
+    return records.map((record) => this.#out(record)).filter((record) => record !== null);
+  };
+
+  listRefunds?: (window: TimeWindow, limit: number, after?: ListCursor, keyPrefix?: string) => Promise<ListedRefund[]> = async (window, limit, after, keyPrefix = "") => {
+    const listed = (await this.#inner.listRefunds?.(window, limit, this.#cursor(after), this.#prefix + keyPrefix)) ?? [];
+    return listed.flatMap(({ order, refund }) => {
+      const own = this.#out(order);
+      return own ? [{ order: own, refund }] : [];
+    });
+  };
+
+  #cursor(after: ListCursor | undefined): ListCursor | undefined {
+    return after === undefined ? undefined : { ...after, orderNo: this.#prefix + after.orderNo };
+  }
 
   #in<T extends Omit<OrderRecord, "version">>(record: T): T {
     return { ...record, orderNo: this.#prefix + record.orderNo };

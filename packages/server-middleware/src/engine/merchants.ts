@@ -12,7 +12,7 @@ import { MerchantUnavailableError, PaybridgeError } from "../errors.js";
 import type { NotifyInput, NotifyReply } from "../gateways/contract.js";
 import type { NotifyEntry, NotifyQuery, OrderStore } from "../store/contract.js";
 import { parseMerchantKey, ScopedOrderStore } from "./merchant-store.js";
-import type { CloseResult, LogFields, Logger, MerchantOperations, PaybridgeEvents, PaybridgeOperations, RefundRequest, RefundResult, ReplayResult, SweepResult, HealthOptions, HealthReport } from "../types.js";
+import type { CloseResult, LogFields, Logger, MerchantOperations, PaybridgeEvents, PaybridgeOperations, ReconcileRequest, ReconcileResult, RefundRequest, RefundResult, ReplayResult, SweepResult, HealthOptions, HealthReport } from "../types.js";
 import type { CreateResult } from "./create.js";
 import { Engine } from "./engine.js";
 import { HealthService } from "./health.js";
@@ -108,6 +108,11 @@ export class MerchantEngines implements PaybridgeOperations {
     return (await this.#required(merchantId)).refund(request);
   }
 
+  /** The merchant's own day: its adapter's bill against its orders only (its scoped store). */
+  async reconcile(request: ReconcileRequest): Promise<ReconcileResult> {
+    return (await this.#required(checkMerchantId(request.merchantId))).reconcile(request);
+  }
+
   async close(orderNo: string, merchantId?: string): Promise<CloseResult> {
     return (await this.#required(checkMerchantId(merchantId))).close(orderNo);
   }
@@ -176,6 +181,7 @@ export class MerchantEngines implements PaybridgeOperations {
       replay: (notifyId) => this.replay(notifyId),
       listNotifies: async (query) => (await this.#options.store.inbox?.list(query ?? {})) ?? [],
       health: (options) => this.health(options),
+      reconcile: (request) => this.reconcile(request),
     };
   }
 

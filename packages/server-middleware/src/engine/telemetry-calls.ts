@@ -64,6 +64,9 @@ export class GatewayCallTracer {
       ...(adapter.refundOrder ? { refundOrder: (input, http) => this.run(id, "refund", input.orderNo, () => adapter.refundOrder!(input, http)) } : {}),
       ...(adapter.queryRefund ? { queryRefund: (input, http) => this.run(id, "refund_query", input.orderNo, () => adapter.queryRefund!(input, http)) } : {}),
       ...(adapter.closeOrder ? { closeOrder: (input, http) => this.run(id, "close", input.orderNo, () => adapter.closeOrder!(input, http)) } : {}),
+      // Not measured as a call (a bill is pages streamed over minutes), but never dropped.
+      ...(adapter.fetchBill ? { fetchBill: (input, http) => adapter.fetchBill!(input, http) } : {}),
+      ...(adapter.billColumns !== undefined ? { billColumns: adapter.billColumns } : {}),
     };
   }
 

@@ -5,7 +5,7 @@
  * file; the core only calls this interface.
  */
 import type { Channel, PayAction, Scene } from "@paybridge/shared";
-import type { BillColumns, BillFetchInput, BillRow } from "../bills/contract.js";
+import type { BillColumns, BillFetchInput, BillFile, BillRow } from "../bills/contract.js";
 
 /** One outbound HTTP exchange. Provided by the core so timeouts and errors are uniform. */
 export interface GatewayRequest {
@@ -208,6 +208,11 @@ export interface GatewayAdapter {
    * page throws, never ends the rows early). Rows of other merchants are the adapter's to drop.
    */
   fetchBill?(input: BillFetchInput, http: GatewayHttp): AsyncIterable<BillRow>;
+  /**
+   * Downloads a day's bill FILE from the gateway's bill API, where it hands out a file (vbao):
+   * the engine reads it with the bill reader (src/bills/). A failed download throws.
+   */
+  fetchBillFile?(input: BillFetchInput, http: GatewayHttp): Promise<BillFile>;
   /** The columns of the bill file the gateway's console exports, where known (docs/gateways.md says which are evidenced). */
   readonly billColumns?: BillColumns;
 }

@@ -42,6 +42,7 @@ export function host(name: HostName, options: PaybridgeOptions<unknown>, before:
       listNotifies: handler.listNotifies,
       invalidateMerchant: handler.invalidateMerchant,
       health: handler.health,
+      reconcile: handler.reconcile,
       listener: (req, res) => void serveWeb(handler, req, res),
     };
   }
@@ -50,8 +51,8 @@ export function host(name: HostName, options: PaybridgeOptions<unknown>, before:
   const app = express();
   for (const handler of before) app.use(handler);
   app.use("/pay", router);
-  const { events, store, refund, close, order, queryOrder, sweepExpired, stopSweeping, replay, listNotifies, invalidateMerchant, health } = router;
-  return { events, store, refund, close, order, queryOrder, sweepExpired, stopSweeping, replay, listNotifies, invalidateMerchant, health, listener: app };
+  const { events, store, refund, close, order, queryOrder, sweepExpired, stopSweeping, replay, listNotifies, invalidateMerchant, health, reconcile } = router;
+  return { events, store, refund, close, order, queryOrder, sweepExpired, stopSweeping, replay, listNotifies, invalidateMerchant, health, reconcile, listener: app };
 }
 
 /** A Node request as a fetch-API Request, and the Response written back. */

@@ -29,6 +29,7 @@ import { displayText, textOf } from "../kit/text.js";
 import { unixSecondsToIso } from "../kit/times.js";
 import { configInteger, configText, configUrl, optionalText, requiredFen, requiredText } from "../kit/validate.js";
 import { wechatParams } from "../kit/wechat.js";
+import { fubeiBill } from "./bill.js";
 
 /** fubei's gateways (EVIDENCE.md: the official SDKs; the test one from the Java SDK's OpenApiUnitTest). */
 export const FUBEI_PRESETS = Object.freeze({
@@ -48,8 +49,8 @@ export interface FubeiConfig extends GatewayConfigBase {
   storeId: number;
   /** `cashier_id`, an integer of at most 10 digits. */
   cashierId?: number | undefined;
-  /** The `method` of each call: `openapi.payment.order.mina`, `openapi.payment.Alipay.H5`, `openapi.payment.order.query`. */
-  methods?: Partial<Record<"create" | "alipayH5" | "query" | "refund" | "refundQuery", string>> | undefined;
+  /** The `method` of each call: `openapi.payment.order.mina`, `openapi.payment.Alipay.H5`, `openapi.payment.order.query`, … `.reconciliation`. */
+  methods?: Partial<Record<"create" | "alipayH5" | "query" | "refund" | "refundQuery" | "reconciliation", string>> | undefined;
 }
 
 const GATEWAY = "fubei";
@@ -59,6 +60,7 @@ const DEFAULT_METHODS = {
   query: "openapi.payment.order.query",
   refund: "openapi.payment.order.refund",
   refundQuery: "openapi.payment.order.refund.query",
+  reconciliation: "openapi.payment.order.reconciliation",
 };
 const ENVELOPE_FIELDS = ["app_id", "method", "format", "sign_method", "nonce", "version", "biz_content"] as const;
 const DEFAULT_SIGN_RULE: SignRule = {
@@ -139,6 +141,8 @@ export function fubei(config: FubeiConfig): GatewayAdapter {
     id,
     // Refund and refund query: the block at the end of this file.
     ...fubeiLifecycle({ id, methods, call }),
+    // A day's payments from the reconciliation method, and the console file's preset: bill.ts.
+    ...fubeiBill({ id, method: methods.reconciliation, storeId, call }),
     // WeChat's own browser (openapi.payment.order.h5pay) needs open_id + sub_open_id from fubei's
     // own authorisation redirect, which paybridge does not run: refused, naming who can serve it.
     supports: { wechat: ["mini"], alipay: ["jsapi"] },

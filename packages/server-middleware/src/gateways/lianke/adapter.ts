@@ -21,6 +21,7 @@ import { displayText, textOf } from "../kit/text.js";
 import { joinUrl } from "../kit/urls.js";
 import { configText, configUrl, optionalText, requiredFen, requiredText } from "../kit/validate.js";
 import { wechatParams } from "../kit/wechat.js";
+import { LIANKE_BILL_COLUMNS } from "./bill.js";
 
 /**
  * lianke's request authentication is not public: a signer signs the body's fields (its
@@ -149,6 +150,8 @@ export function lianke(config: LiankeConfig): GatewayAdapter {
 
   return {
     id,
+    // The console file's columns, *assumed* (bill.ts).
+    billColumns: LIANKE_BILL_COLUMNS,
     supports: { wechat: ["jsapi", "mini"], alipay: ["jsapi"] },
 
     async createOrder(input, http) {

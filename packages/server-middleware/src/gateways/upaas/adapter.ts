@@ -21,6 +21,7 @@ import { textOf } from "../kit/text.js";
 import { joinUrl, redirectUrl } from "../kit/urls.js";
 import { configText, configUrl, optionalConfigText, requiredFen, requiredText } from "../kit/validate.js";
 import { wechatParams } from "../kit/wechat.js";
+import { UPAAS_BILL_COLUMNS } from "./bill.js";
 
 export interface UpaasConfig extends GatewayConfigBase {
   /** Default `https://cqopen.upaas.unionpay.com` (or `https://openapi.mayihaike.com`). */
@@ -124,6 +125,8 @@ export function upaas(config: UpaasConfig): GatewayAdapter {
 
   return {
     id,
+    // The console file's columns, *assumed* (bill.ts).
+    billColumns: UPAAS_BILL_COLUMNS,
     supports: { wechat: ["jsapi", "mini"], alipay: ["jsapi", "mini"], unionpay: ["h5"] },
 
     async createOrder(input, http) {

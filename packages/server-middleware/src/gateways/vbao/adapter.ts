@@ -26,6 +26,7 @@ import { textOf } from "../kit/text.js";
 import { joinUrl, redirectUrl } from "../kit/urls.js";
 import { configText, configUrl, requiredFen, requiredText } from "../kit/validate.js";
 import { wechatParams } from "../kit/wechat.js";
+import { vbaoBill, type VbaoBillConfig } from "./bill.js";
 
 /**
  * vbao's `reqmsg` / `data` codec. vbao's 基本规则 page (showdoc chinavbao 9339781943678551):
@@ -42,7 +43,7 @@ export type VbaoRsaPadding = RsaPadding;
 /** The plain JSON text: ONLY for the paybridge sandbox or tests, never for the real gateway. */
 export const VBAO_PLAIN_JSON_CODEC: VbaoCodec = Object.freeze({ encode: (json: string) => json });
 
-export interface VbaoConfig extends GatewayConfigBase {
+export interface VbaoConfig extends GatewayConfigBase, VbaoBillConfig {
   /** Required: the gateway has no public production host. */
   baseUrl: string;
   customerNo: string;
@@ -109,10 +110,10 @@ export function vbao(config: VbaoConfig): GatewayAdapter {
     return { response, body: responseObject(id, response) };
   }
 
+  const envelope = (request: JsonObject): JsonObject => ({ customerNo, reqmsg: codec.encode(JSON.stringify({ ...request, [signer.rule.signField]: signer.sign(request) })) });
   /** A server call: `reqmsg` = the signed business JSON through the codec; `data` read back and checked. */
   async function serverCall(http: GatewayHttp, path: string, request: JsonObject): Promise<JsonObject> {
-    const reqmsg = codec.encode(JSON.stringify({ ...request, [signer.rule.signField]: signer.sign(request) }));
-    const { response, body } = await answer(http, joinUrl(baseUrl, path), { customerNo, reqmsg });
+    const { response, body } = await answer(http, joinUrl(baseUrl, path), envelope(request));
     const code = textOf(body.code);
     if (code !== SUCCESS_CODE) throw gatewayRefusal(id, response, body.msg, code);
     const data = decodeData(body.data);
@@ -171,6 +172,7 @@ export function vbao(config: VbaoConfig): GatewayAdapter {
     id,
     // Refund request (assumed) and refund notify (evidenced): the block at the end of this file.
     ...vbaoLifecycle({ id, customerNo, signer, refundPath: paths.refund, sendNotifyUrl, serverCall }),
+    ...vbaoBill({ id, baseUrl, customerNo, envelope, config: config.bill, option }),
     // The launch link serves a plain page and the wallets' browsers; the mini scene runs the step in-program.
     supports: { wechat: ["h5", "jsapi", "mini"], alipay: ["h5", "jsapi", "mini"] },
 

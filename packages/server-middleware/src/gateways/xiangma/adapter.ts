@@ -33,6 +33,7 @@ import { shanghaiCompactTime, shanghaiTimeToIso } from "../kit/times.js";
 import { joinUrl, redirectUrl } from "../kit/urls.js";
 import { configText, configUrl, optionalText, requiredFen, requiredText } from "../kit/validate.js";
 import { secondsTimestamp, wechatParams } from "../kit/wechat.js";
+import { XIANGMA_BILL_COLUMNS } from "./bill.js";
 
 export { XIANGMA_PRESETS, type XiangmaProfile } from "./profiles.js";
 
@@ -119,6 +120,8 @@ export function xiangma(config: XiangmaConfig): GatewayAdapter {
 
   return {
     id,
+    // The console file's columns, *assumed* (bill.ts).
+    billColumns: XIANGMA_BILL_COLUMNS,
     supports: { wechat: ["h5", "jsapi"], alipay: ["h5", "jsapi"], unionpay: ["h5", "jsapi"] },
     // Refund, refund query and close: the block at the end of this file.
     ...xiangmaLifecycle({ id, instNo, mchNo, verifyResponseSign: settings.verifyResponseSign, signer, url: (path) => joinUrl(baseUrl, paths[path]) }),
