@@ -4,17 +4,15 @@
  * or `--columns`), else fetched with the gateway's bill API. Exit 1 when anything differs.
  */
 import { createReadStream, existsSync, readFileSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { BillColumns, BillRow, MismatchKind, ReconcileResult } from "@paybridge/server-middleware/web";
+import { readBillCsv, type BillColumns, type BillRow, type MismatchKind, type ReconcileResult } from "@paybridge/server-middleware/web";
 import type { Command, CommandContext } from "./command.js";
 import type { Paybridge } from "./config.js";
 import { EXIT, usageError } from "./exit-codes.js";
 import { fields, table, yuan } from "./format.js";
 import { printJson } from "./io.js";
 import { progressBar } from "./progress.js";
-import { renderReport, reportFormat } from "./report.js";
-import { billReader, reconcileOf } from "./seams.js";
+import { reportFormat, reportWriter } from "./report.js";
 import { day, positiveInteger, required, text } from "./values.js";
 
 /** The largest --columns file read. */
@@ -30,8 +28,8 @@ export const RECONCILE_COMMAND: Command = {
     ["--bill <file.csv>", "a bill file downloaded from the gateway's console; absent: fetched with its bill API"],
     ["--columns <file.json>", "the file's columns (BillColumns) when the gateway's preset does not fit"],
     ["--bill-merchant <no>", "the merchant number every row of the file must name (with a merchant column)"],
-    ["--report <file>", "also write the report: .csv (the mismatches), .json (the result) or .html (one page)"],
-    ["--max-listed <n>", "mismatches listed in the output and report (default 1000; all are counted)"],
+    ["--report <file>", "also write the report: .csv (every mismatch), .json (the result) or .html (one page)"],
+    ["--max-listed <n>", "mismatches listed in the output and the JSON or HTML report (default 1000; all are counted)"],
   ],
   details: "Exit 0 when the bill and the store agree, 1 when they do not (cron alerts on it), 2 for a bad argument or a malformed bill.",
   options: {
@@ -62,22 +60,23 @@ export const RECONCILE_COMMAND: Command = {
     if (!paybridge.hasGateway(gateway)) throw usageError(`the config has no gateway ${JSON.stringify(gateway)}`);
     const merchantId = context.global.merchant;
     const bill = billFile === undefined ? undefined : await billRows(context, paybridge, { file: resolve(io.cwd, billFile), gateway, date, columns });
-    const reconcile = reconcileOf(paybridge.operations);
+    const report = reportPath === undefined || format === undefined ? undefined : reportWriter(resolve(io.cwd, reportPath), format);
     const progress = progressBar(io, "reconciling", !context.global.json);
     let result: ReconcileResult;
     try {
-      result = await reconcile({
+      result = await paybridge.operations.reconcile({
         date,
         gateway,
         ...(merchantId === undefined ? {} : { merchantId }),
         ...(bill === undefined ? {} : { bill }),
         ...(maxListed === undefined ? {} : { maxListed }),
+        ...(report?.onMismatch === undefined ? {} : { onMismatch: report.onMismatch }),
         onProgress: ({ billRows: read, ourRows }) => progress.update(read, undefined, `bill rows, ${ourRows} of ours`),
       });
     } finally {
       progress.end();
     }
-    if (reportPath !== undefined && format !== undefined) await writeFile(resolve(io.cwd, reportPath), renderReport(format, result));
+    await report?.finish(result);
     if (context.global.json) printJson(io, result);
     else printResult(context, result);
     return mismatchCount(result) === 0 ? EXIT.ok : EXIT.mismatches;
@@ -110,7 +109,7 @@ async function billRows(context: CommandContext, paybridge: Paybridge, bill: Bil
   const columns = bill.columns ?? (await paybridge.billColumns(bill.gateway, merchantId));
   if (columns === undefined) throw usageError(`gateway ${bill.gateway} has no bill column preset: give --columns <mapping.json>`);
   const merchant = text(context.values, "bill-merchant");
-  return billReader()(createReadStream(bill.file), { columns, date: bill.date, ...(merchant === undefined ? {} : { merchant }) });
+  return readBillCsv(createReadStream(bill.file), { columns, date: bill.date, ...(merchant === undefined ? {} : { merchant }) });
 }
 
 const mismatchCount = (result: ReconcileResult): number => Object.values(result.counts).reduce((sum, count) => sum + count, 0);

@@ -1,9 +1,12 @@
 /**
- * A reconciliation's report file, by its extension: `.json` the result as it is, `.csv` one line
- * per listed mismatch, `.html` one self-contained page (html-report.ts).
+ * A reconciliation's report file, by its extension: `.csv` every mismatch and `.json` the result,
+ * both written by server-middleware's reconcileReport (CSV streamed as reconcile hands the
+ * mismatches over); `.html` one self-contained page of the result (html-report.ts).
  */
+import { createWriteStream } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { extname } from "node:path";
-import type { Mismatch, ReconcileResult } from "@paybridge/server-middleware/web";
+import { reconcileReport, type Mismatch, type ReconcileResult } from "@paybridge/server-middleware/web";
 import { usageError } from "./exit-codes.js";
 import { htmlReport } from "./html-report.js";
 
@@ -15,44 +18,14 @@ export function reportFormat(path: string): ReportFormat {
   throw usageError("--report must end in .csv, .json or .html");
 }
 
-export function renderReport(format: ReportFormat, result: ReconcileResult): string {
-  if (format === "json") return `${JSON.stringify(result, null, 2)}\n`;
-  if (format === "html") return htmlReport(result);
-  return csvReport(result.mismatches);
+/** The report's writer: handed every mismatch during the run, then the result. */
+export interface ReportWriter {
+  onMismatch?: (mismatch: Mismatch) => Promise<void>;
+  finish(result: ReconcileResult): Promise<void>;
 }
 
-const CSV_HEADER = ["kind", "orderNo", "refundNo", "gateway", "merchantId", "billAmountFen", "billAt", "billLine", "billStatus", "ourAmountFen", "ourStatus", "ourAt", "notifyId"];
-
-export function csvReport(mismatches: readonly Mismatch[]): string {
-  const lines = mismatches.map((mismatch) =>
-    [
-      mismatch.kind,
-      mismatch.orderNo,
-      mismatch.refundNo,
-      mismatch.gateway,
-      mismatch.merchantId,
-      mismatch.bill?.amountFen,
-      mismatch.bill?.at,
-      mismatch.bill?.line,
-      mismatch.bill?.status,
-      mismatch.ours?.amountFen,
-      mismatch.ours?.status,
-      mismatch.ours?.at,
-      mismatch.notifyId,
-    ]
-      .map(csvCell)
-      .join(","),
-  );
-  return `${[CSV_HEADER.join(","), ...lines].join("\r\n")}\r\n`;
-}
-
-/**
- * RFC 4180 quoting; a cell a spreadsheet would run as a formula (=, +, -, @, tab, CR at its
- * start) is prefixed with `'`: order numbers in a bill are the gateway's text.
- */
-function csvCell(value: string | number | undefined): string {
-  if (value === undefined) return "";
-  let text = String(value);
-  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+export function reportWriter(path: string, format: ReportFormat): ReportWriter {
+  if (format === "html") return { finish: (result) => writeFile(path, htmlReport(result)) };
+  const report = reconcileReport(createWriteStream(path), format);
+  return { ...(format === "csv" ? { onMismatch: (mismatch: Mismatch) => report.onMismatch(mismatch) } : {}), finish: (result) => report.finish(result) };
 }

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Mismatch, ReconcileRequest } from "@paybridge/server-middleware/web";
+import type { BillRow, Mismatch, ReconcileRequest } from "@paybridge/server-middleware/web";
 import { reconcileResult, run } from "./support.js";
 
 const dir = mkdtempSync(join(tmpdir(), "paybridge-cli-reconcile-"));
@@ -20,7 +20,11 @@ const MISMATCHES: Mismatch[] = [
   { kind: "amount_differs", orderNo: "=HYPERLINK(\"x\")", gateway: "xiangma", bill: { amountFen: 999, at: "2026-12-03T11:00:00+08:00", line: 9, status: "success" }, ours: { amountFen: 1000, status: "paid" } },
 ];
 
-const reconcileWith = (mismatches: Mismatch[]) => async (request: ReconcileRequest) => reconcileResult(request, mismatches);
+/** A fake reconcile: hands each mismatch to onMismatch, as the engine's does once the bill matched. */
+const reconcileWith = (mismatches: Mismatch[]) => async (request: ReconcileRequest) => {
+  for (const mismatch of mismatches) await request.onMismatch?.(mismatch);
+  return reconcileResult(request, mismatches);
+};
 
 describe("reconcile arguments", () => {
   it.each([
@@ -87,12 +91,12 @@ describe("reconcile results", () => {
     expect(html).toContain("<td>bill</td><td>2</td><td>20.00</td>");
   });
 
-  it("the CSV report has one line per mismatch and never a formula", async () => {
-    await run([...ARGS, "--report", "day.csv"], { operations: { reconcile: reconcileWith(MISMATCHES) }, cwd: dir });
+  it("the CSV report (reconcileReport's) has every mismatch, even past --max-listed, never a formula", async () => {
+    await run([...ARGS, "--report", "day.csv", "--max-listed", "1"], { operations: { reconcile: reconcileWith(MISMATCHES) }, cwd: dir });
     const lines = readFileSync(join(dir, "day.csv"), "utf8").trimEnd().split("\r\n");
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^kind,orderNo,refundNo,/);
-    expect(lines[2]).toMatch(/^amount_differs,"'=HYPERLINK\(""x""\)",,xiangma,,999,/);
+    expect(lines[0]).toMatch(/^kind,order_no,refund_no,/);
+    expect(lines[2]).toMatch(/^amount_differs,"'=HYPERLINK\(""x""\)",,9,9\.99,success,/);
   });
 
   it("the JSON report is the result", async () => {
@@ -100,9 +104,20 @@ describe("reconcile results", () => {
     expect(JSON.parse(readFileSync(join(dir, "day.json"), "utf8"))).toMatchObject({ date: "2026-12-03", mismatches: MISMATCHES });
   });
 
-  it("a server-middleware without reconcile(): exit 4, saying so", async () => {
-    const result = await run(ARGS, { operations: {} });
-    expect(result.code).toBe(4);
-    expect(result.stderr).toBe("paybridge: this @paybridge/server-middleware has no reconcile(): reconcile needs a version that has it [unsupported]\n");
+  it("--bill is read with readBillCsv and the --columns mapping; a malformed line is exit 2 with its line", async () => {
+    writeFileSync(join(dir, "columns.json"), JSON.stringify({ orderNo: "order", amount: "amount", amountUnit: "yuan", time: "time" }));
+    writeFileSync(join(dir, "good.csv"), "order,amount,time\nA1,12.34,2026-12-03 10:00:00\n");
+    writeFileSync(join(dir, "bad.csv"), "order,amount,time\nA1,12.345,2026-12-03 10:00:00\n");
+    const rows: BillRow[] = [];
+    const reconcile = async (request: ReconcileRequest) => {
+      for await (const row of request.bill ?? []) rows.push(row);
+      return reconcileResult(request);
+    };
+    const good = await run([...ARGS, "--bill", "good.csv", "--columns", "columns.json"], { operations: { reconcile }, cwd: dir });
+    expect(good.code, good.stderr).toBe(0);
+    expect(rows).toMatchObject([{ line: 2, kind: "payment", orderNo: "A1", amountFen: 1234, status: "success" }]);
+    const bad = await run([...ARGS, "--bill", "bad.csv", "--columns", "columns.json"], { operations: { reconcile }, cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^paybridge: bill line 2: .* \[invalid_request\]\n$/);
   });
 });
