@@ -108,10 +108,18 @@ module.exports = {
       to: { path: SM, pathNot: `${SM}(index|web)\\.ts$` },
     },
     {
+      name: "cli-on-public-exports",
+      comment: "The paybridge command is a consumer: it imports server-middleware only through its Express-free entry, @paybridge/server-middleware/web.",
+      severity: "error",
+      from: { path: "^packages/cli/src/" },
+      // tsconfig paths map the entry to src/web.ts.
+      to: { path: SM, pathNot: `${SM}web\\.ts$` },
+    },
+    {
       name: "production-never-imports-sandbox",
       comment: "The sandbox (test keys, fixed credentials) never ships inside the package merchants deploy.",
       severity: "error",
-      from: { path: "^packages/(server-middleware|client|shared)/src/" },
+      from: { path: "^packages/(server-middleware|client|shared|cli)/src/" },
       to: { path: "^packages/sandbox/" },
     },
     {

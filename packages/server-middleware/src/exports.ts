@@ -34,6 +34,7 @@ export type {
   Mismatch,
   MismatchKind,
 } from "./types.js";
+export type { OrderView, OrderQueryResult } from "./types.js";
 export type { BillRow, BillColumns, BillFetchInput, BillFile } from "./bills/contract.js";
 export { readBillCsv, type BillCsvOptions, type BillEncoding, type BillSource } from "./bills/read-bill-csv.js";
 export type { TypedEventEmitter, EventListener } from "./typed-events.js";

@@ -153,6 +153,10 @@ export interface PaybridgeOperations {
   refund(request: RefundRequest): Promise<RefundResult>;
   /** Closes a pending order, at its gateway where it has a close API. With `merchants`, name the merchant. */
   close(orderNo: string, merchantId?: string): Promise<CloseResult>;
+  /** The order as stored, read-only (no gateway call); null when there is none. With `merchants`, name the merchant. */
+  order(orderNo: string, merchantId?: string): Promise<OrderView | null>;
+  /** A pending order: asks its gateway (at most once per `queryIntervalMs`, as the status route does) and applies the answer. */
+  queryOrder(orderNo: string, merchantId?: string): Promise<OrderQueryResult>;
   /** Closes expired pending orders and prunes finished ones past retention. */
   sweepExpired(): Promise<SweepResult>;
   /** Stops the sweep timer (when `sweepIntervalMs` started one). */
@@ -189,4 +193,44 @@ export interface HealthReport {
 export interface MerchantOperations {
   /** The next request for this merchant asks `merchants` again: after a key rotation step, or a shop leaving. */
   invalidateMerchant(merchantId: string): void;
+}
+
+/**
+ * An order as an operator sees it (`order()`): the stored record without what is the engine's
+ * own (the payer's pay parameters, claim tokens, leases). What the merchant gave (description,
+ * attach) is as stored.
+ */
+export interface OrderView {
+  orderNo: string;
+  merchantId?: string;
+  status: OrderStatus;
+  amountFen: number;
+  /** Succeeded refunds, integer fen. */
+  refundedFen: number;
+  gateway: string;
+  channel: OrderRecord["channel"];
+  scene: OrderRecord["scene"];
+  gatewayOrderNo?: string;
+  description?: string;
+  attach?: string;
+  openId?: string;
+  createdAt: string;
+  paidAt?: string;
+  /** Whether onPaid has completed (`done`), is running, or has not (yet). */
+  fulfilment: OrderRecord["fulfilment"];
+  /** ISO 8601 of the last query sent to the gateway. */
+  lastQueriedAt?: string;
+  /** The store's compare-and-set version. */
+  version: number;
+  refunds: Array<Pick<RefundEntry, "refundNo" | "amountFen" | "status" | "reason" | "requestedAt" | "attempts" | "gatewayRefundNo" | "finishedAt" | "failure" | "fulfilment">>;
+}
+
+/** What `queryOrder()` did: the order afterwards, and whether its gateway was asked. */
+export interface OrderQueryResult {
+  order: OrderView;
+  /**
+   * False when nothing was sent: the order is not pending, its gateway has no query API or no
+   * gateway order yet, or it was queried less than `queryIntervalMs` ago.
+   */
+  queried: boolean;
 }

@@ -25,6 +25,7 @@ export type {
   Mismatch,
   MismatchKind,
 } from "./operation-types.js";
+export type { OrderView, OrderQueryResult } from "./operation-types.js";
 import type { GatewayAdapter } from "./gateways/contract.js";
 import type { OrderStore } from "./store/contract.js";
 

@@ -13,10 +13,12 @@ import { createContext, type EngineScope } from "./context.js";
 import { CreateService, type CreateResult } from "./create.js";
 import { Expiry, type ListedSweep } from "./expiry.js";
 import { HealthService } from "./health.js";
+import { OrderLookup } from "./lookup.js";
 import { NotifyService } from "./notify.js";
 import { ReconcileService } from "./reconcile/service.js";
 import { RefundService } from "./refunds/service.js";
 import { StatusService } from "./status.js";
+import type { OrderQueryResult, OrderView } from "../types.js";
 
 export type { CreateResult } from "./create.js";
 
@@ -30,6 +32,7 @@ export class Engine implements PaybridgeOperations {
   readonly #closer: CloseService;
   readonly #expiry: Expiry;
   readonly #health: HealthService;
+  readonly #lookup: OrderLookup;
   readonly #reconciler: ReconcileService;
 
   /** `scope`: with several merchants, the merchant this engine serves (src/engine/merchants/). */
@@ -44,6 +47,7 @@ export class Engine implements PaybridgeOperations {
     this.#statuses = new StatusService(ctx, this.#expiry);
     this.#notifies = new NotifyService(ctx, this.#refunds);
     this.#health = new HealthService(options.store, () => [...ctx.adapters.keys()]);
+    this.#lookup = new OrderLookup(ctx);
     this.#reconciler = new ReconcileService(ctx);
     this.#expiry.start(options.sweepIntervalMs);
   }
@@ -85,6 +89,14 @@ export class Engine implements PaybridgeOperations {
     return this.#closer.close(orderNo);
   }
 
+  order(orderNo: string): Promise<OrderView | null> {
+    return this.#lookup.order(orderNo);
+  }
+
+  queryOrder(orderNo: string): Promise<OrderQueryResult> {
+    return this.#lookup.queryOrder(orderNo);
+  }
+
   sweepExpired(): Promise<SweepResult> {
     return this.#expiry.sweep();
   }
@@ -111,6 +123,8 @@ export class Engine implements PaybridgeOperations {
     return {
       refund: (request) => this.refund(request),
       close: (orderNo) => this.close(orderNo),
+      order: (orderNo) => this.order(orderNo),
+      queryOrder: (orderNo) => this.queryOrder(orderNo),
       sweepExpired: () => this.sweepExpired(),
       stopSweeping: () => this.stopSweeping(),
       replay: (notifyId) => this.replay(notifyId),

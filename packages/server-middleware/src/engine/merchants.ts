@@ -10,8 +10,9 @@ import type { CreateOrderRequest, OrderStatusResponse } from "@paybridge/shared"
 import { validateOptions, type ResolvedOptions } from "../config/options.js";
 import { MerchantUnavailableError, PaybridgeError } from "../errors.js";
 import type { NotifyInput, NotifyReply } from "../gateways/contract.js";
-import type { NotifyEntry, NotifyQuery, OrderStore, PendingCursor } from "../store/contract.js";
-import { parseMerchantKey, ScopedOrderStore } from "./merchant-store.js";
+import type { NotifyEntry, NotifyQuery, OrderStore } from "../store/contract.js";
+import { ScopedOrderStore } from "./merchant-store.js";
+import { MerchantSweep } from "./merchant-sweep.js";
 import type { CloseResult, LogFields, Logger, MerchantOperations, PaybridgeEvents, PaybridgeOperations, ReconcileRequest, ReconcileResult, RefundRequest, RefundResult, ReplayResult, SweepResult, HealthOptions, HealthReport } from "../types.js";
 import type { CreateResult } from "./create.js";
 import { Engine } from "./engine.js";
@@ -20,15 +21,13 @@ import { HealthService } from "./health.js";
 import { checkMerchantId, isMerchantId } from "./input.js";
 import { checkResolved, clientErrorStatus, notFound } from "./order-fields.js";
 import { tokenMerchant } from "./status-tokens.js";
+import type { OrderQueryResult, OrderView } from "../types.js";
 
 /**
  * Merchants cached at most. Notify URLs are the internet's to choose: without a bound, posts
  * naming a million made-up merchants would keep a million cache entries. The oldest goes first.
  */
 const MAX_CACHED_MERCHANTS = 10_000;
-
-/** Orders one sweep reads from the shared store at most (as a single engine's sweep). */
-const SWEEP_LIMIT = 1_000;
 
 interface Cached {
   readonly engine: Promise<Engine | null>;
@@ -46,8 +45,7 @@ export class MerchantEngines implements PaybridgeOperations {
   /** A gateway id's failure reply, learnt from any merchant's adapter: what an unservable notify answers. */
   readonly #failureReplies = new Map<string, NotifyReply>();
   #timer: NodeJS.Timeout | undefined;
-  /** Where the next sweep reads the shared store on; undefined: from the oldest. */
-  #sweepCursor: PendingCursor | undefined;
+  readonly #sweep: MerchantSweep;
   readonly #health: HealthService;
 
   constructor(options: ResolvedOptions, events: PaybridgeEvents) {
@@ -55,6 +53,7 @@ export class MerchantEngines implements PaybridgeOperations {
     this.events = events;
     this.store = options.store;
     this.#health = new HealthService(options.store, () => []);
+    this.#sweep = new MerchantSweep(options, (merchantId) => this.#engine(merchantId));
     if (options.sweepIntervalMs > 0) {
       this.#timer = setInterval(() => {
         this.sweepExpired().catch((error: unknown) => options.logger.error("expiry sweep failed", { err: error }));
@@ -122,47 +121,17 @@ export class MerchantEngines implements PaybridgeOperations {
     return (await this.#required(checkMerchantId(merchantId))).close(orderNo);
   }
 
-  /**
-   * Reads one page of the shared store's expired pending orders, on from where the last sweep
-   * stopped, and hands each merchant its share (closed with its own gateway); then prunes once.
-   * The cursor is the shared store's, so one merchant's refusing orders never hide another's.
-   */
-  async sweepExpired(): Promise<SweepResult> {
-    const { store, expireAfterMs, sweepTimeLimitMs } = this.#options;
-    const result: SweepResult = { closed: 0, failed: 0, deferred: 0, pruned: 0, prunedNotifies: 0 };
-    const deadline = Date.now() + sweepTimeLimitMs;
-    const keys = store.pendingBefore ? await store.pendingBefore(Date.now() - expireAfterMs, SWEEP_LIMIT, this.#sweepCursor) : [];
-    const shares = new Map<string, string[]>();
-    let untaken = 0;
-    for (const key of keys) {
-      const [merchantId, orderNo] = parseMerchantKey(key) ?? [];
-      if (isMerchantId(merchantId) && orderNo !== undefined) shares.set(merchantId, [...(shares.get(merchantId) ?? []), orderNo]);
-    }
-    for (const [merchantId, orderNos] of shares) {
-      try {
-        const engine = await this.#engine(merchantId);
-        const swept = engine ? await engine.sweepListed(orderNos, deadline) : { closed: 0, failed: 0, deferred: 0, untaken: 0 };
-        untaken += swept.untaken;
-        result.closed += swept.closed;
-        result.failed += swept.failed;
-        result.deferred += swept.deferred;
-      } catch {
-        result.failed += orderNos.length;
-      }
-    }
-    this.#sweepCursor = await this.#nextCursor(keys, untaken > 0);
-    if (store.prune) result.pruned = await store.prune();
-    if (store.inbox) result.prunedNotifies = await store.inbox.prune(Date.now() - this.#options.notifyRetentionMs);
-    return result;
+  async order(orderNo: string, merchantId?: string): Promise<OrderView | null> {
+    return (await this.#required(checkMerchantId(merchantId))).order(orderNo);
   }
 
-  /** On past a full page; the same page again when the time limit cut it short; from the oldest after a short page. */
-  async #nextCursor(keys: readonly string[], cutShort: boolean): Promise<PendingCursor | undefined> {
-    if (cutShort) return this.#sweepCursor;
-    const last = keys.at(-1);
-    if (keys.length < SWEEP_LIMIT || last === undefined) return undefined;
-    const record = await this.#options.store.get(last);
-    return record ? { createdAt: Date.parse(record.createdAt), orderNo: last } : undefined;
+  async queryOrder(orderNo: string, merchantId?: string): Promise<OrderQueryResult> {
+    return (await this.#required(checkMerchantId(merchantId))).queryOrder(orderNo);
+  }
+
+  /** One page of the shared store's expired orders, each merchant its share (src/engine/merchant-sweep.ts). */
+  sweepExpired(): Promise<SweepResult> {
+    return this.#sweep.run();
   }
 
   /** The shared store answers (no merchant's gateways are listed: they load on demand). */
@@ -190,6 +159,8 @@ export class MerchantEngines implements PaybridgeOperations {
     return {
       refund: (request) => this.refund(request),
       close: (orderNo, merchantId) => this.close(orderNo, merchantId),
+      order: (orderNo, merchantId) => this.order(orderNo, merchantId),
+      queryOrder: (orderNo, merchantId) => this.queryOrder(orderNo, merchantId),
       sweepExpired: () => this.sweepExpired(),
       stopSweeping: () => this.stopSweeping(),
       invalidateMerchant: (merchantId) => this.invalidateMerchant(merchantId),

@@ -7,6 +7,12 @@ import type { NotifyEntry, NotifyInbox, NotifyQuery } from "./contract.js";
 import { queryBounds } from "./inbox-query.js";
 import type { SqlDialect } from "./sql-schema.js";
 
+/**
+ * The latest time a bound is written as: 9999-12-31, the last day both databases read. Past it
+ * JavaScript writes a six-digit `+275760-…` year, which PostgreSQL reads as a time zone.
+ */
+const LATEST_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 /** Runs one statement; `affected` counts the rows a write changed. */
 export type SqlExecute = (sql: string, values: unknown[]) => Promise<{ rows: Array<Record<string, unknown>>; affected: number }>;
 /** The store's guard: the schema checked first, every failure naming the store. */
@@ -47,7 +53,7 @@ export class SqlNotifyInbox implements NotifyInbox {
   async list(query: NotifyQuery): Promise<NotifyEntry[]> {
     const { since, until, limit } = queryBounds(query);
     const conditions = ["received_at >= ?", "received_at < ?"];
-    const values: unknown[] = [this.#time(new Date(since).toISOString()), this.#time(new Date(Math.min(until, 8.64e15)).toISOString())];
+    const values: unknown[] = [this.#time(new Date(Math.min(since, LATEST_TIME)).toISOString()), this.#time(new Date(Math.min(until, LATEST_TIME)).toISOString())];
     const filter = (column: string, value: string | undefined): void => {
       if (value === undefined) return;
       conditions.push(`${column} ?`);

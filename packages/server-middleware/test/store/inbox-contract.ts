@@ -96,6 +96,15 @@ export function describeInboxContract(open: () => Promise<InboxUnderTest>): void
     expect(await other.get(fresh.id)).toEqual(fresh);
   });
 
+  it("lists with no time bound, or only one (the operator's `notify list`)", async () => {
+    const start = nextHour();
+    const entry = newEntry(start + 1_000, { gateway: `open-${start}` });
+    await inbox.put(entry);
+    for (const bounds of [{}, { since: start }, { until: start + 60_000 }]) {
+      expect(await other.list({ ...bounds, gateway: entry.gateway }), JSON.stringify(bounds)).toEqual([entry]);
+    }
+  });
+
   it("refuses a query with a bad limit or time", async () => {
     await expect(inbox.list({ limit: 0 })).rejects.toThrow(RangeError);
     await expect(inbox.list({ since: "yesterday" })).rejects.toThrow(RangeError);

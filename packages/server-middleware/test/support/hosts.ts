@@ -34,6 +34,8 @@ export function host(name: HostName, options: PaybridgeOptions<unknown>, before:
       store: handler.store,
       refund: handler.refund,
       close: handler.close,
+      order: handler.order,
+      queryOrder: handler.queryOrder,
       sweepExpired: handler.sweepExpired,
       stopSweeping: handler.stopSweeping,
       replay: handler.replay,
@@ -49,8 +51,8 @@ export function host(name: HostName, options: PaybridgeOptions<unknown>, before:
   const app = express();
   for (const handler of before) app.use(handler);
   app.use("/pay", router);
-  const { events, store, refund, close, sweepExpired, stopSweeping, replay, listNotifies, invalidateMerchant, health, reconcile } = router;
-  return { events, store, refund, close, sweepExpired, stopSweeping, replay, listNotifies, invalidateMerchant, health, reconcile, listener: app };
+  const { events, store, refund, close, order, queryOrder, sweepExpired, stopSweeping, replay, listNotifies, invalidateMerchant, health, reconcile } = router;
+  return { events, store, refund, close, order, queryOrder, sweepExpired, stopSweeping, replay, listNotifies, invalidateMerchant, health, reconcile, listener: app };
 }
 
 /** A Node request as a fetch-API Request, and the Response written back. */
