@@ -16,9 +16,24 @@ export type GatewayCallOperation = "create" | "query" | "refund" | "refund_query
 export type CallOutcome = "ok" | "error" | "timeout";
 
 
+/** Counts one call and records its duration, under its outcome. */
+export type CallRecorder = (outcome: CallOutcome, seconds: number) => void;
+
 /** The call metrics, when a MeterProvider is registered: a count and a duration by outcome. */
 export interface CallMetrics {
-  record(gateway: string, operation: GatewayCallOperation, outcome: CallOutcome, seconds: number): void;
+  /** The recorder of one gateway's operation, asked once when its adapter is instrumented. */
+  recorder(gateway: string, operation: GatewayCallOperation): CallRecorder;
+}
+
+/**
+ * What one gateway operation's calls share, resolved when the adapter is instrumented: per
+ * call only the order number is new (no key built, no map searched, no name concatenated).
+ */
+interface CallSite {
+  readonly gateway: string;
+  readonly operation: GatewayCallOperation;
+  readonly spanName: string;
+  readonly record: CallRecorder | undefined;
 }
 
 const SPAN_NAMES: Readonly<Record<GatewayCallOperation, string>> = {
@@ -50,6 +65,8 @@ export class GatewayCallTracer {
   instrument(adapter: GatewayAdapter): GatewayAdapter {
     if (!this.#tracer && !this.#metrics) return adapter;
     const { id } = adapter;
+    const site = (operation: GatewayCallOperation): CallSite => ({ gateway: id, operation, spanName: SPAN_NAMES[operation], record: this.#metrics?.recorder(id, operation) });
+    const [create, query, refund, refundQuery, close] = [site("create"), site("query"), site("refund"), site("refund_query"), site("close")];
     // Each method is looked up on the adapter at call time, and called on it (an adapter may be a
     // class instance, or have a method replaced after start-up).
     return {
@@ -59,11 +76,11 @@ export class GatewayCallTracer {
       ...(adapter.refundRules !== undefined ? { refundRules: adapter.refundRules } : {}),
       verifyNotify: (input) => adapter.verifyNotify(input),
       ...(adapter.verifyRefundNotify ? { verifyRefundNotify: (input) => adapter.verifyRefundNotify!(input) } : {}),
-      createOrder: (input, http) => this.run(id, "create", input.orderNo, () => adapter.createOrder(input, http)),
-      ...(adapter.queryOrder ? { queryOrder: (input, http) => this.run(id, "query", input.orderNo, () => adapter.queryOrder!(input, http)) } : {}),
-      ...(adapter.refundOrder ? { refundOrder: (input, http) => this.run(id, "refund", input.orderNo, () => adapter.refundOrder!(input, http)) } : {}),
-      ...(adapter.queryRefund ? { queryRefund: (input, http) => this.run(id, "refund_query", input.orderNo, () => adapter.queryRefund!(input, http)) } : {}),
-      ...(adapter.closeOrder ? { closeOrder: (input, http) => this.run(id, "close", input.orderNo, () => adapter.closeOrder!(input, http)) } : {}),
+      createOrder: (input, http) => this.#run(create, input.orderNo, () => adapter.createOrder(input, http)),
+      ...(adapter.queryOrder ? { queryOrder: (input, http) => this.#run(query, input.orderNo, () => adapter.queryOrder!(input, http)) } : {}),
+      ...(adapter.refundOrder ? { refundOrder: (input, http) => this.#run(refund, input.orderNo, () => adapter.refundOrder!(input, http)) } : {}),
+      ...(adapter.queryRefund ? { queryRefund: (input, http) => this.#run(refundQuery, input.orderNo, () => adapter.queryRefund!(input, http)) } : {}),
+      ...(adapter.closeOrder ? { closeOrder: (input, http) => this.#run(close, input.orderNo, () => adapter.closeOrder!(input, http)) } : {}),
       // Not measured as a call (a bill is pages streamed over minutes), but never dropped.
       ...(adapter.fetchBill ? { fetchBill: (input, http) => adapter.fetchBill!(input, http) } : {}),
       ...(adapter.fetchBillFile ? { fetchBillFile: (input, http) => adapter.fetchBillFile!(input, http) } : {}),
@@ -72,30 +89,35 @@ export class GatewayCallTracer {
   }
 
   /** Runs one gateway call inside its span (when tracing), then counts it and records its duration by outcome. */
-  run<T>(gateway: string, operation: GatewayCallOperation, orderNo: string, call: () => Promise<T>): Promise<T> {
-    if (!this.#tracer) return this.#measure(gateway, operation, call, undefined);
-    return this.#tracer.startActiveSpan(SPAN_NAMES[operation], SPAN_OPTIONS, (span: Span) => {
-      if (span.isRecording()) span.setAttributes({ "paybridge.gateway": gateway, "paybridge.gateway.operation": operation, "paybridge.order_no": orderNo });
-      return this.#measure(gateway, operation, call, span);
+  #run<T>(site: CallSite, orderNo: string, call: () => Promise<T>): Promise<T> {
+    if (!this.#tracer) return measure(site, call, undefined);
+    return this.#tracer.startActiveSpan(site.spanName, SPAN_OPTIONS, (span: Span) => {
+      if (span.isRecording()) {
+        // Three calls, not setAttributes({ … }): no object built per call only to be copied.
+        span.setAttribute("paybridge.gateway", site.gateway);
+        span.setAttribute("paybridge.gateway.operation", site.operation);
+        span.setAttribute("paybridge.order_no", orderNo);
+      }
+      return measure(site, call, span);
     });
   }
+}
 
-  async #measure<T>(gateway: string, operation: GatewayCallOperation, call: () => Promise<T>, span: Span | undefined): Promise<T> {
-    const started = performance.now();
-    let outcome: CallOutcome = "ok";
-    try {
-      return await call();
-    } catch (error) {
-      outcome = error instanceof GatewayTimeoutError ? "timeout" : "error";
-      if (span) {
-        const type = errorType(error);
-        span.setAttribute("error.type", type);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: type });
-      }
-      throw error;
-    } finally {
-      span?.end();
-      this.#metrics?.record(gateway, operation, outcome, (performance.now() - started) / 1000);
+async function measure<T>(site: CallSite, call: () => Promise<T>, span: Span | undefined): Promise<T> {
+  const started = performance.now();
+  let outcome: CallOutcome = "ok";
+  try {
+    return await call();
+  } catch (error) {
+    outcome = error instanceof GatewayTimeoutError ? "timeout" : "error";
+    if (span) {
+      const type = errorType(error);
+      span.setAttribute("error.type", type);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: type });
     }
+    throw error;
+  } finally {
+    span?.end();
+    site.record?.(outcome, (performance.now() - started) / 1000);
   }
 }

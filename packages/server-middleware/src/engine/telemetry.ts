@@ -17,8 +17,8 @@ import { createNoopMeter, metrics, trace, type Meter, type ProxyTracerProvider }
 import type { OrderRecord } from "../store/contract.js";
 import type { ResolvedOptions } from "../config/options.js";
 import type { PaybridgeEventMap } from "../types.js";
-import { GatewayCallTracer, type CallOutcome, type GatewayCallOperation } from "./telemetry-calls.js";
-import { MeterCells, type GatewayCells, type NotifyRefusal, type RefundOutcome } from "./telemetry-cells.js";
+import { GatewayCallTracer, type CallOutcome, type CallRecorder, type GatewayCallOperation } from "./telemetry-calls.js";
+import { MeterCells, type Cell, type GatewayCells, type NotifyRefusal, type RefundOutcome } from "./telemetry-cells.js";
 
 export type { GatewayCallOperation } from "./telemetry-calls.js";
 export type { NotifyRefusal } from "./telemetry-cells.js";
@@ -78,10 +78,19 @@ export class Telemetry {
     this.#calls = new GatewayCallTracer(
       tracer,
       cells && {
-        record: (gateway: string, operation: GatewayCallOperation, outcome: CallOutcome, seconds: number) => {
-          const cell = cells.of(gateway).call(operation, outcome);
-          cell.value++;
-          cells.callDuration.record(seconds, cell.attributes);
+        recorder: (gateway: string, operation: GatewayCallOperation): CallRecorder => {
+          // The three cells found once: a call only counts and records, on its cell's frozen attributes.
+          const gatewayCells = cells.of(gateway);
+          const byOutcome: Readonly<Record<CallOutcome, Cell>> = {
+            ok: gatewayCells.call(operation, "ok"),
+            error: gatewayCells.call(operation, "error"),
+            timeout: gatewayCells.call(operation, "timeout"),
+          };
+          return (outcome, seconds) => {
+            const cell = byOutcome[outcome];
+            cell.value++;
+            cells.callDuration.record(seconds, cell.attributes);
+          };
         },
       },
     );
