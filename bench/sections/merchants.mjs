@@ -8,6 +8,7 @@
  * CPU. Ratios are 1,000 merchants / one shop (goal ≥ 0.9). Field names follow the notify
  * section (lib/repeat.mjs reads them): `paybridge*` = 1,000 merchants, `baseline*` = one shop.
  */
+import { join } from "node:path";
 import { startServer } from "../lib/child.mjs";
 import { interleave } from "../lib/compare.mjs";
 import { WARMUP_SECONDS, failuresOf, load, round } from "../lib/load.mjs";
@@ -95,6 +96,9 @@ async function measureBoth({ single, many, sandbox, capture }) {
     MERCHANTS_SLICES,
   );
   await settleHeaps([single, many]);
+  // BENCH_CPU_PROFILE_DIR: CPU profiles of both servers over exactly the already-paid phase.
+  const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
+  if (profileDir) for (const target of [single, many]) await target.request("profileStart");
   const alreadyPaid = await interleave(
     {
       baseline: { target: single, run: () => notifyLoad(sides.single, cycling(sides.single.measured), { seconds: ALREADY_PAID_SECONDS }) },
@@ -102,6 +106,12 @@ async function measureBoth({ single, many, sandbox, capture }) {
     },
     ALREADY_PAID_ROUNDS,
   );
+  if (profileDir) {
+    for (const [name, target] of [["one-shop", single], ["merchants", many]]) {
+      const file = join(profileDir, `merchants-already-paid-${Date.now()}-${name}.cpuprofile`);
+      process.stderr.write(`bench: already-paid notify profile (${name}) in ${await target.request("profileStop", { file })}\n`);
+    }
+  }
 
   const tally = async (side) => tallyOnPaid(side.orders.map((order) => order.orderNo), [await side.target.request("paidCounts")]);
   const onPaid = { singleShop: await tally(sides.single), merchants: await tally(sides.many) };

@@ -6,7 +6,7 @@
  * `pnpm build` (the test command builds first).
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -149,6 +149,43 @@ describe("the bin against a shop's orders", { timeout: 120_000 }, () => {
     const ran = await cli(["sweep", "--json"]);
     expect(ran.code, ran.stderr).toBe(0);
     expect(json(ran)).toMatchObject({ closed: 1, failed: 0 });
+  });
+
+  // The day's bill as the sandbox's console serves it (its xiangma columns), then the same bill
+  // with three of the sandbox's mismatch switches on: what an operator's cron job would see.
+  it("reconcile --bill: the sandbox's bill agrees (exit 0); with injected mismatches, exit 1 and an HTML report naming them", async () => {
+    const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const download = async (kinds: string[]): Promise<void> => {
+      const set = await postJson(`${sandboxShop.sandboxUrl}/control/bill-mismatch`, { gateway: "xiangma", kinds });
+      expect(set.status).toBe(200);
+      const bill = await fetch(`${sandboxShop.sandboxUrl}/bills/xiangma.csv?date=${day}`);
+      expect(bill.status).toBe(200);
+      writeFileSync(join(dir, "bill.csv"), Buffer.from(await bill.arrayBuffer()));
+    };
+    await download([]);
+    const agree = await cli(["reconcile", "--date", day, "--gateway", "xiangma", "--bill", "bill.csv", "--json"]);
+    expect(agree.code, agree.stderr).toBe(0);
+    expect(json(agree)).toMatchObject({
+      date: day,
+      matched: { payments: 3, refunds: 1 },
+      bill: { payments: 3, paymentFen: 3000, refunds: 1, refundFen: 300 },
+      ours: { payments: 3, paymentFen: 3000, refunds: 1, refundFen: 300 },
+      mismatches: [],
+    });
+
+    await download(["change-amount", "unknown-order", "drop-refund"]);
+    const differ = await cli(["reconcile", "--date", day, "--gateway", "xiangma", "--bill", "bill.csv", "--report", "day.html", "--json"]);
+    expect(differ.code, differ.stderr).toBe(1);
+    const result = json(differ) as { counts: Record<string, number>; mismatches: { kind: string; orderNo: string }[] };
+    expect(Object.entries(result.counts).filter(([, n]) => n > 0)).toEqual(
+      expect.arrayContaining([["amount_differs", 1], ["unknown_order", 1], ["refund_missing_in_bill", 1]]),
+    );
+    expect(Object.values(result.counts).reduce((sum, n) => sum + n, 0)).toBe(3);
+    expect(result.mismatches.find((m) => m.kind === "amount_differs")?.orderNo).toBe(orders.paid);
+    expect(result.mismatches.find((m) => m.kind === "refund_missing_in_bill")?.orderNo).toBe(orders.paid);
+    const html = readFileSync(join(dir, "day.html"), "utf8");
+    for (const kind of ["amount_differs", "unknown_order", "refund_missing_in_bill"]) expect(html).toContain(kind);
+    expect(html).toContain(orders.paid);
   });
 });
 

@@ -44,6 +44,8 @@ export class MemoryOrderStore implements OrderStore {
   readonly #retentionMs: number;
   readonly #maxOrders: number;
   readonly #now: () => number;
+  /** get and compareAndSet resolve a new object each time (contract.ts). */
+  readonly recordsAreCopies = true;
   readonly inbox: MemoryNotifyInbox;
 
   constructor(options: MemoryOrderStoreOptions = {}) {

@@ -109,6 +109,8 @@ export class RedisOrderStore implements OrderStore {
   readonly #keyPrefix: string;
   readonly #ttlSeconds: number;
   #closed: Promise<void> | undefined;
+  /** get and compareAndSet resolve a new object each time (contract.ts). */
+  readonly recordsAreCopies = true;
   readonly inbox: RedisNotifyInbox;
 
   constructor(options: RedisOrderStoreOptions) {

@@ -50,6 +50,8 @@ export abstract class SqlStoreBase implements OrderStore {
   #ready: Promise<void> | undefined;
   #closed: Promise<void> | undefined;
   /** The notify inbox, in the same database (migration 002). */
+  /** get and compareAndSet resolve a new object each time (contract.ts). */
+  readonly recordsAreCopies = true;
   readonly inbox: SqlNotifyInbox;
 
   protected constructor(name: string, dialect: SqlDialect, options: SqlStoreOptions) {

@@ -38,3 +38,54 @@ describe("ScopedOrderStore listing", () => {
     expect(scoped.listRefunds).toBeUndefined();
   });
 });
+
+describe("ScopedOrderStore records", () => {
+  /** A store that keeps and hands out its own objects (allowed: it does not declare recordsAreCopies). */
+  function keepingStore(): OrderStore & { kept: Map<string, OrderRecord> } {
+    const kept = new Map<string, OrderRecord>();
+    return {
+      kept,
+      get: async (orderNo) => kept.get(orderNo) ?? null,
+      insert: async (record) => (kept.has(record.orderNo) ? false : (kept.set(record.orderNo, { ...record, version: 1 }), true)),
+      compareAndSet: async (orderNo, version, next) => {
+        if (kept.get(orderNo)?.version !== version) return null;
+        const stored = { ...next, orderNo, version: version + 1 };
+        kept.set(orderNo, stored);
+        return stored;
+      },
+      compareAndDelete: async () => false,
+    };
+  }
+
+  it("never renames a record the inner store keeps: its stored key stays m:<merchant>:<orderNo>", async () => {
+    const inner = keepingStore();
+    const scoped = new ScopedOrderStore(inner, "A");
+    const order = newOrder({ orderNo: "O1" });
+    expect(await scoped.insert(order)).toBe(true);
+    expect(inner.kept.get("m:A:O1")?.orderNo).toBe("m:A:O1");
+    const read = await scoped.get("O1");
+    expect(read?.orderNo).toBe("O1");
+    const written = await scoped.compareAndSet("O1", 1, { ...order, status: "paid" });
+    expect(written).toMatchObject({ orderNo: "O1", status: "paid", version: 2 });
+    expect(inner.kept.get("m:A:O1")).toMatchObject({ orderNo: "m:A:O1", status: "paid", version: 2 });
+    // The caller's record is not renamed by the write either.
+    const next = { ...order, status: "closed" as const };
+    await scoped.compareAndSet("O1", 2, next);
+    expect(next.orderNo).toBe("O1");
+    expect((await scoped.get("O1"))?.orderNo).toBe("O1");
+  });
+
+  it("over a store that hands out copies, every read is the merchant's own object under its own number", async () => {
+    const shared = new MemoryOrderStore();
+    expect(shared.recordsAreCopies).toBe(true);
+    const scoped = new ScopedOrderStore(shared, "A");
+    await scoped.insert(newOrder({ orderNo: "O1" }));
+    const first = await scoped.get("O1");
+    const second = await scoped.get("O1");
+    expect([first?.orderNo, second?.orderNo]).toEqual(["O1", "O1"]);
+    expect(first).not.toBe(second);
+    first!.status = "paid";
+    expect((await scoped.get("O1"))?.status).toBe("pending");
+    expect((await shared.get("m:A:O1"))?.orderNo).toBe("m:A:O1");
+  });
+});

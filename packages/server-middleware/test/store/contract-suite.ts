@@ -136,6 +136,20 @@ export function describeStoreContract(open: (clock: () => number) => Promise<Sto
     expect(stored?.action).toMatchObject({ params: { paySign: "s" } });
   });
 
+  it("declares recordsAreCopies and keeps it: a new object from every get and compareAndSet, whose orderNo a merchant's view may rename", async () => {
+    expect(store.recordsAreCopies).toBe(true);
+    const order = newOrder();
+    await store.insert(order);
+    const [first, second] = [await store.get(order.orderNo), await store.get(order.orderNo)];
+    expect(first).not.toBe(second);
+    first!.orderNo = "renamed";
+    const updated = await store.compareAndSet(order.orderNo, 1, newOrder({ orderNo: order.orderNo, status: "paid" }));
+    expect(updated).not.toBe(await store.get(order.orderNo));
+    updated!.orderNo = "renamed";
+    expect(await store.get(order.orderNo)).toMatchObject({ orderNo: order.orderNo, status: "paid", version: 2 });
+    expect(second?.orderNo).toBe(order.orderNo);
+  });
+
   it("keeps any JavaScript string exactly, lone surrogates included, through insert, compareAndSet and compareAndDelete", async () => {
     // A browser-posted openId ending in half an emoji, a description cut mid-pair, a lone low
     // surrogate, the JSON-looking text of a version field, and characters JSON must escape.
