@@ -10,7 +10,9 @@
  * `valgrind --tool=callgrind --instr-atstart=no`, switches instrumentation on (callgrind_control)
  * for exactly the last round's first-time notifies: instructions per notify, repeatable on a busy machine.
  * `--merchants N`: N merchants (each its own adapter, the resolver cached; order i is merchant
- * i mod N's, notified at /notify/bench/<merchant>), to set beside the same run without it.
+ * i mod N's, notified at /notify/bench/<merchant>), to set beside the same run without it;
+ * `--sandbox-adapters`: each merchant's setup also holds the sandbox's five adapters (unused), as
+ * in the merchants bench section, whose per-merchant memory they are most of.
  */
 import { execFileSync } from "node:child_process";
 import { writeFile } from "node:fs/promises";
@@ -19,7 +21,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { repoRoot } from "./lib/paths.mjs";
 
-const { values: args, positionals } = parseArgs({ allowPositionals: true, options: { orders: { type: "string" }, rounds: { type: "string" }, profile: { type: "string" }, callgrind: { type: "boolean" }, redis: { type: "string" }, merchants: { type: "string" } } });
+const { values: args, positionals } = parseArgs({ allowPositionals: true, options: { orders: { type: "string" }, rounds: { type: "string" }, profile: { type: "string" }, callgrind: { type: "boolean" }, redis: { type: "string" }, merchants: { type: "string" }, "sandbox-adapters": { type: "boolean" } } });
 const distDir = resolve(positionals[0] ?? join(repoRoot, "packages/server-middleware/dist"));
 const ORDERS = Number(args.orders ?? 4_000);
 const ROUNDS = Number(args.rounds ?? 5);
@@ -29,6 +31,7 @@ const KEY = "bench-notify-cpu-key-0123456789abcdef";
 const dist = (file) => pathToFileURL(join(distDir, file)).href;
 
 const { paybridgeHandler } = await import(dist("web.js"));
+const { sandboxAdapters } = args["sandbox-adapters"] ? await import(pathToFileURL(join(repoRoot, "packages/sandbox/dist/index.js")).href) : {};
 const { createSigner, COMMON_SIGN_RULE, MemoryOrderStore, RedisOrderStore } = await import(dist("index.js"));
 // `--redis redis://…`: a RedisOrderStore (its own connection, a fresh key prefix) instead of memory: this process's side of each round trip.
 const store = args.redis ? new RedisOrderStore({ redis: args.redis, keyPrefix: `notify-cpu:${process.pid}:${Date.now()}:` }) : new MemoryOrderStore({ maxOrders: 1_000_000 });
@@ -50,7 +53,7 @@ const makeAdapter = () => ({
 });
 const merchantOf = (i) => `m${i % MERCHANTS}`;
 const handler = paybridgeHandler({
-  ...(MERCHANTS > 0 ? { merchants: async () => ({ gateways: [makeAdapter(), ...(process.env.BALLAST ? (await import("../packages/sandbox/dist/index.js")).sandboxAdapters("http://127.0.0.1:9") : [])] }) } : { gateways: [makeAdapter()] }),
+  ...(MERCHANTS > 0 ? { merchants: async () => ({ gateways: [makeAdapter(), ...(args["sandbox-adapters"] ? sandboxAdapters("http://127.0.0.1:9") : [])] }) } : { gateways: [makeAdapter()] }),
   routing: { wechat: "bench" },
   publicUrl: "http://127.0.0.1/pay",
   statusTokenSecret: "bench-notify-cpu-status-secret-0123456789",
