@@ -15,6 +15,7 @@ import { amountFenOf } from "./amount.mjs";
 import { isGatewayId, realAdapter } from "./gateways.mjs";
 import { shopGateway, shopOf, SHOPS } from "./shops.mjs";
 import { prometheusMetrics } from "./metrics.mjs";
+import { reconciliationReport } from "./reconciliation.mjs";
 
 /** The payer id the sandbox accepts; real gateways need the payer's own (see README). */
 const SANDBOX_OPEN_ID = "sandbox-openid-0001";
@@ -111,7 +112,11 @@ export async function startDemo(options = {}) {
     const pay = shops
       ? paybridge({ ...common, merchants: (shop) => (Object.hasOwn(SHOPS, shop) ? { gateways: [findAdapter(adapters, SHOPS[/** @type {keyof typeof SHOPS} */ (shop)])] } : null), routing: (order) => shopGateway(order.orderNo) ?? gateway })
       : paybridge({ ...common, gateways: [adapter], routing: () => gateway });
-    server.on("request", demoApp({ pay, sandbox, adapterOf, clientAssets, log, metricsRoute }));
+    // Sandbox only: the day's bill of the demo's gateway (or a shop's) against its orders.
+    /** @param {string | undefined} shop */
+    const adapterFor = (shop) => (shops ? (shop !== undefined && Object.hasOwn(SHOPS, shop) ? findAdapter(adapters, SHOPS[/** @type {keyof typeof SHOPS} */ (shop)]) : undefined) : shop === undefined ? adapter : undefined);
+    const reconciliation = real ? null : reconciliationReport({ pay, sandboxUrl: `${url}/sandbox`, adapterFor, log });
+    server.on("request", demoApp({ pay, sandbox, adapterOf, clientAssets, log, metricsRoute, reconciliation }));
   } catch (error) {
     sandbox?.close();
     await Promise.all([closeServer(), store?.close()]);
@@ -132,9 +137,9 @@ export async function startDemo(options = {}) {
 }
 
 /**
- * @param {{ pay: import("@paybridge/server-middleware").PaybridgeRouter, sandbox: import("express").Express | null, adapterOf: (orderNo: string) => import("@paybridge/server-middleware").GatewayAdapter, clientAssets: string, log: (message: string) => void, metricsRoute: import("express").RequestHandler }} parts
+ * @param {{ pay: import("@paybridge/server-middleware").PaybridgeRouter, sandbox: import("express").Express | null, adapterOf: (orderNo: string) => import("@paybridge/server-middleware").GatewayAdapter, clientAssets: string, log: (message: string) => void, metricsRoute: import("express").RequestHandler, reconciliation: import("express").RequestHandler | null }} parts
  */
-function demoApp({ pay, sandbox, adapterOf, clientAssets, log, metricsRoute }) {
+function demoApp({ pay, sandbox, adapterOf, clientAssets, log, metricsRoute, reconciliation }) {
   const sandboxMode = sandbox !== null;
   const app = express();
   app.disable("x-powered-by");
@@ -171,6 +176,8 @@ function demoApp({ pay, sandbox, adapterOf, clientAssets, log, metricsRoute }) {
       }
     });
   }
+  // The page public/reconciliation.html shows (sandbox only; a shop would run it from cron: the CLI).
+  if (reconciliation) app.get("/demo/reconciliation/report", reconciliation);
   app.use("/assets", express.static(clientAssets));
   app.use(express.static(fileURLToPath(new URL("./public/", import.meta.url))));
   // Express's own handler would print the whole error (a body parser's carries the request

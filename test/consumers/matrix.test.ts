@@ -7,10 +7,11 @@
  * 127.0.0.1, @paybridge/sandbox alone in a project without Express (a web-handler shop paid
  * through it; its types with its own dependencies only), the web handler's entry alone without
  * Express or its types (skipLibCheck false), a Vite SPA build, and the script-tag
- * build in headless Chromium. publint and @arethetypeswrong/cli check every tarball. The file
+ * build in headless Chromium, and the `paybridge` command from @paybridge/cli's bin.
+ * publint and @arethetypeswrong/cli check every tarball. The file
  * ends by printing the pass/fail table.
  *
- * PAYBRIDGE_CONSUMER_TARBALLS=<folder with the four .tgz> runs the matrix on other tarballs
+ * PAYBRIDGE_CONSUMER_TARBALLS=<folder with the five .tgz> runs the matrix on other tarballs
  * (e.g. those of an older commit) instead of packing the workspace.
  */
 import { existsSync } from "node:fs";
@@ -59,7 +60,7 @@ describe("published tarballs", () => {
 
   cell("tarball", "npm pack inside a package is refused (would ship workspace:*)", async () => {
     const checked: string[] = [];
-    for (const dir of ["server-middleware", "client", "sandbox"] as const) {
+    for (const dir of ["server-middleware", "client", "sandbox", "cli"] as const) {
       const packed = await run("npm", ["pack", "--dry-run"], { cwd: join(WORKSPACE, "packages", dir), timeoutMs: 60_000 });
       expect(packed.code).not.toBe(0);
       expect(packed.stderr).toContain("pack and publish this package with pnpm");
@@ -194,6 +195,23 @@ describe("the sandbox package", () => {
     expect(result).toMatchObject({ created: 201, notified: true, status: "paid", onPaid: 1 });
     expect(String(result.express)).toMatch(/^5\./);
     return `express ${String(result.express)} from its dependencies, ${(result.entries as string[]).length} entries, onPaid once`;
+  });
+});
+
+describe("the paybridge command", () => {
+  cell("cli", "@paybridge/cli's bin as npm installs it: --help, then reconcile a bill file (exit 1, the unknown order named)", async () => {
+    const bin = join(express5.dir, "node_modules", ".bin", "paybridge");
+    const cwd = join(express5.dir, "cli");
+    const help = await runOk(bin, ["--help"], { cwd, timeoutMs: 60_000 });
+    expect(help.stdout).toContain("Usage: paybridge <command> [options]");
+    const ran = await run(bin, ["reconcile", "--date", "2026-12-03", "--gateway", "xiangma", "--bill", "bill.csv", "--report", "day.html", "--json"], { cwd, timeoutMs: 60_000 });
+    expect(ran.code, ran.stderr).toBe(1);
+    const result = JSON.parse(ran.stdout) as { counts: Record<string, number>; mismatches: { kind: string; orderNo: string }[]; bill: { paymentFen: number } };
+    expect(result.counts.unknown_order).toBe(1);
+    expect(result.mismatches).toEqual([expect.objectContaining({ kind: "unknown_order", orderNo: "CONSUMER-1" })]);
+    expect(result.bill.paymentFen).toBe(1999);
+    expect(await readFile(join(cwd, "day.html"), "utf8")).toContain("CONSUMER-1");
+    return "bin linked by npm, exit 1 with the mismatch, an HTML report written";
   });
 });
 

@@ -128,6 +128,11 @@
     const config = await response.json();
     render(config);
     sandboxMode = config.sandbox;
+    const reconciliation = byId("reconciliation-link");
+    reconciliation.hidden = !config.sandbox;
+    // Two shops: the order number's prefix names whose day to show.
+    const shop = /^([a-z]+)_/.exec(orderNo)?.[1];
+    if (shop) reconciliation.querySelector("a").href = `/reconciliation.html?shop=${shop}`;
     byId("refund").addEventListener("click", () => void refund());
     if (config.sandbox) window.PayBridgeSandbox.installSandboxBridges({ sandboxUrl: "/sandbox", client });
     // Back from a redirect (UnionPay page, ...): finish the payment that was under way.

@@ -15,7 +15,7 @@ export const VERSIONS = {
 } as const;
 
 export interface ConsumerProjects {
-  /** Express 5 + ioredis, ES module project. */
+  /** Express 5 + ioredis, ES module project; also the operator's `paybridge` command (fixtures/cli). */
   express5: ConsumerProject;
   /** Express 4 without ioredis, CommonJS project. */
   express4: ConsumerProject;
@@ -41,7 +41,7 @@ export async function createConsumerProjects(root: string, tarballs: Tarballs): 
         "@types/express": VERSIONS.typesExpress5,
         "@types/node": VERSIONS.typesNode,
       },
-      fixtures: { node: "node", ts: "ts" },
+      fixtures: { node: "node", ts: "ts", cli: "cli" },
     }),
     createProject(root, {
       name: "express4-cjs",

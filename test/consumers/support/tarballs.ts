@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { pnpmCommand, runOk } from "./commands.js";
 
 export const WORKSPACE = fileURLToPath(new URL("../../../", import.meta.url));
-export const PACKAGES = ["shared", "server-middleware", "client", "sandbox"] as const;
+export const PACKAGES = ["shared", "server-middleware", "client", "sandbox", "cli"] as const;
 export type PackageDir = (typeof PACKAGES)[number];
 export type Tarballs = Record<PackageDir, string>;
 
@@ -18,6 +18,7 @@ export const PACKAGE_NAMES: Record<PackageDir, string> = {
   "server-middleware": "@paybridge/server-middleware",
   client: "@paybridge/client",
   sandbox: "@paybridge/sandbox",
+  cli: "@paybridge/cli",
 };
 
 /** The `paybridge-<dir>-<version>.tgz` of every package in `folder`. */
