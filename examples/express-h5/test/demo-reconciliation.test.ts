@@ -4,21 +4,12 @@
  * bill. xiangma's bill is the console's file (no bill API: the CSV read with the preset); vbao's
  * comes through its bill API (billDownload), as a shop's would.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startDemo } from "../demo.mjs";
+import { demosClosedAfterEach, postJson, type RunningDemo } from "./support.js";
 import { shanghaiToday } from "../reconciliation.mjs";
 
-type RunningDemo = Awaited<ReturnType<typeof startDemo>>;
-const running: RunningDemo[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((demo) => demo.close()));
-});
-
-async function postJson(url: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
+const running = demosClosedAfterEach();
 /** A demo on `gateway` with two paid orders (250 and 1000 fen), the first refunded. */
 async function demoWithOrders(gateway: "xiangma" | "vbao"): Promise<RunningDemo> {
   const demo = await startDemo({ port: 0, gateway, env: {}, printLine: () => {}, log: () => {} });

@@ -3,20 +3,11 @@
  * a paid order (one refund number per order, so a double click is one refund), printing one
  * refunded line; a real-gateway demo has no such route.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startDemo } from "../demo.mjs";
+import { demosClosedAfterEach, postJson } from "./support.js";
 
-type RunningDemo = Awaited<ReturnType<typeof startDemo>>;
-const running: RunningDemo[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((demo) => demo.close()));
-});
-
-async function postJson(url: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
+const running = demosClosedAfterEach();
 describe("demo refund route", () => {
   it("refunds a paid xiangma order once, however often the button is pressed; the page has the button", async () => {
     const printed: string[] = [];

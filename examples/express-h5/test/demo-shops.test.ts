@@ -2,19 +2,11 @@
  * The two-shop demo: one process, shop `tea` paying through the upaas sandbox and shop `noodle`
  * through the xiangma sandbox, each order's shop found on the server from its number.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startDemo } from "../demo.mjs";
+import { demosClosedAfterEach, postJson } from "./support.js";
 
-const running: Awaited<ReturnType<typeof startDemo>>[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((demo) => demo.close()));
-});
-
-async function postJson(url: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
+const running = demosClosedAfterEach();
 describe("demo with two shops", () => {
   it("each shop's page pays through its own merchant and gateway", async () => {
     const printed: string[] = [];

@@ -6,29 +6,20 @@
 import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DRIVERS } from "../../../packages/sandbox/test/requests.js";
 import type { RunningSandbox } from "../../../packages/sandbox/test/support.js";
 import { startDemo } from "../demo.mjs";
+import { demosClosedAfterEach, postJson } from "./support.js";
 import { GATEWAY_IDS } from "../gateways.mjs";
 
-type RunningDemo = Awaited<ReturnType<typeof startDemo>>;
-const running: RunningDemo[] = [];
+const running = demosClosedAfterEach();
 
 async function start(gateway: string, env: Record<string, string> = {}) {
   const printed: string[] = [];
   const demo = await startDemo({ port: 0, gateway, env, printLine: (line) => printed.push(line), log: () => {} });
   running.push(demo);
   return { demo, printed };
-}
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((demo) => demo.close()));
-});
-
-async function postJson(url: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 describe("demo server", () => {
