@@ -3,7 +3,7 @@
  * Config: { sandboxUrl, publicUrl, gateway, amountFen, store?: { kind: "redis", url, keyPrefix } | { kind: "postgres" | "mysql", url }, merchants? }
  * (a SQL store is migrated at start, as each instance of a deployment may do).
  * With `merchants: N`, it serves N merchants `m0`…`m<N-1>` (lib/merchants.mjs), each with its own
- * adapters (the sandbox's keys), an order's merchant from its number, setups cached for the run.
+ * adapter of the bench gateway (the sandbox's keys), an order's merchant from its number, setups cached for the run.
  * Handler `paidCounts`: onPaid calls per order. The first few warnings and errors go to stderr.
  */
 import express from "express";
@@ -36,7 +36,11 @@ serveParent(async ({ sandboxUrl, publicUrl, gateway, amountFen, store: storeConf
     paybridge({
       ...(merchants
         ? {
-            merchants: async (merchantId) => (Number(MERCHANT_ID.exec(merchantId)?.[1] ?? merchants) < merchants ? { gateways: sandboxAdapters(sandboxUrl) } : null),
+            // Each merchant's setup is the gateway it pays through (as a service provider's
+            // merchant is one mch_no), not all five sandbox adapters: those would be 13 KiB of
+            // the bench's own objects per merchant, against ~1 KiB of paybridge's engine.
+            merchants: async (merchantId) =>
+              Number(MERCHANT_ID.exec(merchantId)?.[1] ?? merchants) < merchants ? { gateways: sandboxAdapters(sandboxUrl).filter((adapter) => adapter.id === gateway) } : null,
             merchantCacheTtlMs: MERCHANT_CACHE_TTL_MS,
           }
         : { gateways: sandboxAdapters(sandboxUrl) }),
