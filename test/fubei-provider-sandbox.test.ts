@@ -2,16 +2,18 @@
  * fubei's service-provider mode end to end (issue 19): one provider key (the sandbox's vendor_sn
  * + vendor secret) serving two shops, each a merchant of its own `merchant_id`, through the real
  * router with `merchants` and the sandbox's /gateway/agent. Each shop pays through its own
- * merchant; a notify for one shop's order posted at the other shop's URL settles nothing.
+ * merchant; a notify for one shop's order posted at the other shop's URL settles nothing; each
+ * shop refunds its own orders through the provider key (fbpay.order.refund, .refund.query).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CreateOrderResponse, OrderStatusResponse } from "@paybridge/shared";
-import { paybridge, type Payment } from "@paybridge/server-middleware";
+import { paybridge, type Payment, type PaybridgeRouter } from "@paybridge/server-middleware";
 import { sandboxFubeiProvider } from "@paybridge/sandbox";
 import { postJson, startSandboxShop, type SandboxShop } from "./support/sandbox-shop.js";
 
 const MERCHANT_IDS: Record<string, number> = { "shop-1": 1_000_001, "shop-2": 1_000_002 };
 let sandboxShop: SandboxShop;
+let router: PaybridgeRouter;
 const paid: Payment[] = [];
 const notifies: Array<{ url: string; body: string }> = [];
 
@@ -25,9 +27,7 @@ beforeAll(async () => {
     req.on("end", () => notifies.push({ url: req.originalUrl, body: Buffer.concat(chunks).toString("utf8") }));
     next();
   });
-  sandboxShop.shop.use(
-    "/pay",
-    paybridge({
+  router = paybridge({
       merchants: async (merchantId) => {
         const fubeiMerchant = MERCHANT_IDS[merchantId];
         return fubeiMerchant === undefined ? null : { gateways: [sandboxFubeiProvider(sandboxUrl, fubeiMerchant)] };
@@ -40,8 +40,8 @@ beforeAll(async () => {
         paid.push(payment);
       },
       statusTokenSecret: "fubei-provider-sandbox-test-secret-0123",
-    }),
-  );
+    });
+  sandboxShop.shop.use("/pay", router);
 });
 
 afterAll(() => sandboxShop?.close());
@@ -86,5 +86,21 @@ describe("fubei provider mode × sandbox, two shops on one provider key", () => 
     expect(paid.filter((payment) => payment.orderNo === "shop-2_C1")).toHaveLength(0);
     expect(await statusOf(order)).toMatchObject({ status: "paid" });
     expect(paid.filter((payment) => payment.orderNo === "shop-2_C1")).toHaveLength(1);
+  });
+
+  it("each shop refunds its own order through the provider key; a processing refund is finished by asking again", async () => {
+    await payAt("shop-1", "shop-1_R1");
+    expect(await router.refund({ merchantId: "shop-1", orderNo: "shop-1_R1", refundNo: "R1", amountFen: 10 })).toMatchObject({ status: "succeeded", amountFen: 10, refundedFen: 10 });
+    // shop-2 has no order of that number: its store view never reaches shop-1's.
+    await expect(router.refund({ merchantId: "shop-2", orderNo: "shop-1_R1", refundNo: "R9", amountFen: 1 })).rejects.toMatchObject({ code: "order_not_found" });
+    const outcome = await postJson(`${sandboxShop.sandboxUrl}/control/refund-outcome`, { gateway: "fubei", outcome: "processing", times: 1 });
+    expect(outcome.status).toBe(200);
+    expect(await router.refund({ merchantId: "shop-1", orderNo: "shop-1_R1", refundNo: "R2", amountFen: 5 })).toMatchObject({ status: "processing", refundedFen: 10 });
+    const done = await postJson(`${sandboxShop.sandboxUrl}/control/complete-refund`, { gateway: "fubei", refundNo: "R2", outcome: "succeeded" });
+    expect(done.status).toBe(200);
+    // The same refund number again asks fbpay.order.refund.query and takes its answer.
+    expect(await router.refund({ merchantId: "shop-1", orderNo: "shop-1_R1", refundNo: "R2", amountFen: 5 })).toMatchObject({ status: "succeeded", refundedFen: 15 });
+    // Past what is left: refused by paybridge before the gateway is asked.
+    await expect(router.refund({ merchantId: "shop-1", orderNo: "shop-1_R1", refundNo: "R3", amountFen: 15 })).rejects.toMatchObject({ code: "refund_not_allowed" });
   });
 });

@@ -79,6 +79,16 @@ export class RefundDesk {
     return order && refund ? { order, refund } : undefined;
   }
 
+  /** A refund by the gateway's own refund number, with its order. */
+  lookupByGatewayNo(gateway: SandboxGatewayId, gatewayRefundNo: string): { order: SandboxOrder; refund: SandboxRefund } | undefined {
+    for (const key of this.#orderOf.keys()) {
+      if (!key.startsWith(`${gateway}\n`)) continue;
+      const found = this.lookup(gateway, key.slice(gateway.length + 1));
+      if (found?.refund.gatewayRefundNo === gatewayRefundNo) return found;
+    }
+    return undefined;
+  }
+
   /** Closes an unpaid order; the reason when the gateway refuses. */
   close(order: SandboxOrder): string | null {
     if (order.status === "paid") return "order is paid";

@@ -68,4 +68,26 @@ describe("fubei /gateway/agent (service provider)", () => {
     expect(verifySign(signedFields, { ...FUBEI_NOTIFY_RULE, fields: ["result_code", "result_message", "data"] }, vendorSecret, sign)).toBe(true);
     expect(JSON.parse(fields.data!)).toMatchObject({ order_status: "SUCCESS", uid: biz.merchant_id, merchant_order_sn: biz.merchant_order_sn, total_amount: 0.01 });
   });
+
+  it("refunds a merchant's paid order (refund_amount in yuan) and answers the refund query by either number; not for another merchant", async () => {
+    const running = await startSandbox();
+    const biz = fixtureBiz({ total_amount: 0.3 });
+    const created = (await running.post(AGENT, agentRequest("fbpay.order.create", biz))).json.data as Fields;
+    await complete(running, { gateway: "fubei", gatewayOrderNo: created.order_sn, outcome: "paid", notify: false });
+    const refund = { merchant_id: biz.merchant_id, order_sn: created.order_sn, merchant_refund_sn: `R${String(biz.merchant_order_sn)}`.slice(0, 32), refund_amount: 0.1 };
+    const other = { ...refund, merchant_id: 7_654_321 };
+    expect((await running.post(AGENT, agentRequest("fbpay.order.refund", other))).json.sub_code).toBe("ORDER_NOT_EXIST");
+    const answer = (await running.post(AGENT, agentRequest("fbpay.order.refund", refund))).json;
+    expect(answer).toMatchObject({ result_code: 200, data: { refund_status: "REFUND_SUCCESS", merchant_refund_sn: refund.merchant_refund_sn, refund_amount: 0.1, order_sn: created.order_sn } });
+    const refundSn = (answer.data as Fields).refund_sn;
+    for (const key of [{ merchant_refund_sn: refund.merchant_refund_sn }, { refund_sn: refundSn }]) {
+      const queried = (await running.post(AGENT, agentRequest("fbpay.order.refund.query", { merchant_id: biz.merchant_id, ...key }))).json;
+      expect(queried.data).toMatchObject({ refund_status: "REFUND_SUCCESS", refund_sn: refundSn, buyer_refund_amount: 0.1, finish_time: expect.stringMatching(/^\d{14}$/) });
+    }
+    const foreign = await running.post(AGENT, agentRequest("fbpay.order.refund.query", { merchant_id: 7_654_321, merchant_refund_sn: refund.merchant_refund_sn }));
+    expect(foreign.json.sub_code).toBe("REFUND_NOT_EXIST");
+    // Past what is left of the order: refused.
+    const over = await running.post(AGENT, agentRequest("fbpay.order.refund", { ...refund, merchant_refund_sn: "R-OVER", refund_amount: 0.21 }));
+    expect(over.json).toMatchObject({ result_code: 400, sub_code: "REFUND_FAIL" });
+  });
 });

@@ -1,6 +1,11 @@
 /**
  * fubei's service-provider endpoint `/gateway/agent` (EVIDENCE.md "Additions (2026-12-04)" /
- * fubei), enough to pay through it: `fbpay.order.create`, `.query`, `.close`. The envelope
+ * fubei), enough to pay and refund through it: `fbpay.order.create`, `.query`, `.close`,
+ * `.refund` (`merchant_refund_sn, refund_amount` yuan, an order number → `refund_status`
+ * REFUND_PROCESSING | REFUND_SUCCESS | REFUND_FAIL, `refund_sn`) and `.refund.query` (by
+ * `merchant_refund_sn` or `refund_sn`, adding `buyer_refund_amount, finish_time`); refunds are
+ * the shared refund desk's, so `/control/refund-outcome` applies. No refund notify: fubei sends
+ * those to a `refund_callback_url` set per merchant, which the sandbox does not keep. The envelope
  * carries `vendor_sn` (signed with the vendor secret, as /gateway's with the app secret) and no
  * `app_id`; every request names the merchant by `merchant_id` in biz_content, and an order is
  * that merchant's only. Any merchant id is one of this provider's merchants here. The notify is
@@ -12,6 +17,7 @@ import { createSigner, type SignRule } from "@paybridge/server-middleware";
 import { checkFields, parseJsonObject, type FieldTable, type JsonObject } from "../fields.js";
 import { compactTime, gatewayOrderNumber, randomDigits, randomHex } from "../ids.js";
 import type { OrderBook, SandboxOrder } from "../order-book.js";
+import type { RefundDesk, SandboxRefund } from "../refund-desk.js";
 import type { NotifyMessage } from "../simulator.js";
 
 export interface FubeiAgentCredentials {
@@ -20,7 +26,13 @@ export interface FubeiAgentCredentials {
 }
 
 const RULE: SignRule = { skip: "empty", secretJoiner: "", hexCase: "upper", algorithm: "md5", signField: "sign" };
-const METHODS = { create: "fbpay.order.create", query: "fbpay.order.query", close: "fbpay.order.close" } as const;
+const METHODS = {
+  create: "fbpay.order.create",
+  query: "fbpay.order.query",
+  close: "fbpay.order.close",
+  refund: "fbpay.order.refund",
+  refundQuery: "fbpay.order.refund.query",
+} as const;
 const ENVELOPE_FIELDS: FieldTable = {
   vendor_sn: { type: "string", required: true, maxLength: 32 },
   method: { type: "string", required: true, oneOf: Object.values(METHODS) },
@@ -52,14 +64,27 @@ const ORDER_FIELDS: FieldTable = {
   order_sn: { type: "string", maxLength: 32 },
 };
 const ORDER_STATUS = { pending: "USERPAYING", paid: "SUCCESS", failed: "CLOSED" } as const;
+const REFUND_FIELDS: FieldTable = {
+  ...ORDER_FIELDS,
+  merchant_refund_sn: { type: "string", required: true, maxLength: 32 },
+  refund_amount: { type: "number", required: true, min: 0.01 },
+  handler: { type: "string", maxLength: 32 },
+  device_no: { type: "string", maxLength: 32 },
+};
+const REFUND_QUERY_FIELDS: FieldTable = {
+  merchant_id: MERCHANT,
+  merchant_refund_sn: { type: "string", maxLength: 32 },
+  refund_sn: { type: "string", maxLength: 40 },
+};
+const REFUND_STATUS = { succeeded: "REFUND_SUCCESS", processing: "REFUND_PROCESSING", failed: "REFUND_FAIL" } as const;
 
 export interface AgentAnswers {
   fail(res: Response, subCode: string, message: string): null;
   succeed(res: Response, data: JsonObject): null;
 }
 
-/** The handler of POST /gateway/agent. */
-export function fubeiAgentHandler(credentials: FubeiAgentCredentials, orders: OrderBook, { fail, succeed }: AgentAnswers) {
+/** The handler of POST /gateway/agent; without a refund desk, refunds are unknown methods. */
+export function fubeiAgentHandler(credentials: FubeiAgentCredentials, orders: OrderBook, { fail, succeed }: AgentAnswers, desk?: RefundDesk) {
   const signer = createSigner(credentials.vendorSecret, { ...RULE, fields: Object.keys(ENVELOPE_FIELDS).filter((key) => key !== "sign") });
 
   return (req: Request, res: Response): null => {
@@ -73,6 +98,10 @@ export function fubeiAgentHandler(credentials: FubeiAgentCredentials, orders: Or
     const biz = parseJsonObject(envelope.biz_content);
     if (!biz) return fail(res, "INVALID_PARAMETER", "参数错误: biz_content must be a JSON object text");
     if (envelope.method === METHODS.create) return create(biz, res);
+    if (envelope.method === METHODS.refund || envelope.method === METHODS.refundQuery) {
+      if (!desk) return fail(res, "INVALID_METHOD", "method 不存在");
+      return envelope.method === METHODS.refund ? refund(biz, res, desk) : refundQuery(biz, res, desk);
+    }
     const bad = checkFields(biz, ORDER_FIELDS);
     if (bad) return fail(res, "INVALID_PARAMETER", `参数错误: ${bad.message}`);
     const found = typeof biz.order_sn === "string" ? orders.byGatewayOrderNo(biz.order_sn) : orders.byOrderNo(String(biz.merchant_order_sn ?? ""));
@@ -85,6 +114,46 @@ export function fubeiAgentHandler(credentials: FubeiAgentCredentials, orders: Or
     order.completedAt = new Date();
     return succeed(res, { order_status: "CLOSED", merchant_order_sn: order.orderNo, order_sn: order.gatewayOrderNo });
   };
+
+  /** The order an order-level call names, when it is this merchant's. */
+  function merchantsOrder(biz: JsonObject): SandboxOrder | undefined {
+    const found = typeof biz.order_sn === "string" ? orders.byGatewayOrderNo(biz.order_sn) : orders.byOrderNo(String(biz.merchant_order_sn ?? ""));
+    return found?.extra.merchant_id === String(biz.merchant_id) ? found : undefined;
+  }
+
+  function refund(biz: JsonObject, res: Response, refunds: RefundDesk): null {
+    const problem = checkFields(biz, REFUND_FIELDS);
+    if (problem) return fail(res, "INVALID_PARAMETER", `参数错误: ${problem.message}`);
+    const order = merchantsOrder(biz);
+    if (!order) return fail(res, "ORDER_NOT_EXIST", "订单不存在");
+    let amountFen: number;
+    try {
+      amountFen = yuanNumberToFen(biz.refund_amount as number);
+    } catch {
+      return fail(res, "INVALID_PARAMETER", "参数错误: refund_amount must be yuan with at most 2 decimals");
+    }
+    const decision = refunds.refund("fubei", order, biz.merchant_refund_sn as string, amountFen);
+    if ("refused" in decision) return fail(res, "REFUND_FAIL", `退款失败: ${decision.refused}`);
+    return succeed(res, refundData(order, decision.refund));
+  }
+
+  function refundQuery(biz: JsonObject, res: Response, refunds: RefundDesk): null {
+    const problem = checkFields(biz, REFUND_QUERY_FIELDS);
+    if (problem) return fail(res, "INVALID_PARAMETER", `参数错误: ${problem.message}`);
+    const found =
+      typeof biz.merchant_refund_sn === "string"
+        ? refunds.lookup("fubei", biz.merchant_refund_sn)
+        : refunds.lookupByGatewayNo("fubei", String(biz.refund_sn ?? ""));
+    // Another merchant's refund is not there for this one.
+    if (!found || found.order.extra.merchant_id !== String(biz.merchant_id)) return fail(res, "REFUND_NOT_EXIST", "退款单不存在");
+    const { order, refund: entry } = found;
+    const finished = entry.status === "succeeded";
+    return succeed(res, {
+      ...refundData(order, entry),
+      buyer_refund_amount: finished ? fenToYuanNumber(entry.amountFen) : 0,
+      finish_time: finished ? compactTime(entry.createdAt) : "",
+    });
+  }
 
   function create(biz: JsonObject, res: Response): null {
     const problem = checkFields(biz, CREATE_FIELDS);
@@ -139,6 +208,18 @@ function orderData(order: SandboxOrder): JsonObject {
     user_id: order.openId ?? "",
     finish_time: order.status === "paid" && order.completedAt ? compactTime(order.completedAt) : "",
     attach: order.attach ?? "",
+  };
+}
+
+/** A refund's answer (order.go's refund fields). */
+function refundData(order: SandboxOrder, refund: SandboxRefund): JsonObject {
+  return {
+    refund_status: REFUND_STATUS[refund.status],
+    refund_sn: refund.gatewayRefundNo,
+    merchant_refund_sn: refund.refundNo,
+    refund_amount: fenToYuanNumber(refund.amountFen),
+    order_sn: order.gatewayOrderNo,
+    merchant_order_sn: order.orderNo,
   };
 }
 

@@ -100,7 +100,7 @@ export function fubeiSimulator(credentials: SandboxCredentials["fubei"], context
   };
 
   // The service-provider endpoint (fubei-agent.ts): the same order book, its own envelope.
-  router.post("/gateway/agent", fubeiAgentHandler(credentials, orders, { fail, succeed }));
+  router.post("/gateway/agent", fubeiAgentHandler(credentials, orders, { fail, succeed }, context?.refunds));
 
   router.post("/gateway", (req, res) => {
     const envelope = parseJsonObject(req.body);
