@@ -10,10 +10,10 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import express from "express";
 import { MySqlOrderStore, paybridge, PostgresOrderStore, RedisOrderStore } from "@paybridge/server-middleware";
-import { createSandbox, sandboxAdapters } from "@paybridge/sandbox";
+import { createSandbox, sandboxAdapters, sandboxFubeiProvider } from "@paybridge/sandbox";
 import { amountFenOf } from "./amount.mjs";
 import { isGatewayId, realAdapter } from "./gateways.mjs";
-import { shopGateway, shopOf, SHOPS } from "./shops.mjs";
+import { PROVIDER_SHOPS, shopGateway, shopOf, SHOPS } from "./shops.mjs";
 import { prometheusMetrics } from "./metrics.mjs";
 import { reconciliationReport } from "./reconciliation.mjs";
 
@@ -28,7 +28,7 @@ const SANDBOX_OPEN_ID = "sandbox-openid-0001";
  * @property {Readonly<Record<string, string | undefined>>} [env] Where PAYBRIDGE_* settings and credentials are read. Default process.env.
  * @property {(line: string) => void} [printLine] Receives each paid JSON line. Default: stdout.
  * @property {(message: string) => void} [log] Receives diagnostics. Default: stderr.
- * @property {boolean} [shops] Two shops in one process (sandbox only; see shops.mjs). Default: PAYBRIDGE_DEMO_SHOPS=1.
+ * @property {boolean} [shops] Several shops in one process (sandbox only; see shops.mjs). Default: PAYBRIDGE_DEMO_SHOPS=1.
  */
 
 /**
@@ -80,7 +80,19 @@ export async function startDemo(options = {}) {
     const adapters = sandboxAdapters(`${url}/sandbox`);
     const adapter = real ?? findAdapter(adapters, gateway);
     /** @param {string} orderNo */
-    const adapterOf = (orderNo) => (shops ? findAdapter(adapters, shopGateway(orderNo) ?? gateway) : adapter);
+    // A shop's adapter: its gateway's, or for a provider's shop the provider key naming its merchant.
+    /** @type {Map<string, import("@paybridge/server-middleware").GatewayAdapter>} */
+    const providerAdapters = new Map();
+    /** @param {string | undefined} shop */
+    const shopAdapter = (shop) => {
+      if (shop === undefined || !Object.hasOwn(SHOPS, shop)) return undefined;
+      const merchantId = /** @type {Record<string, number | undefined>} */ (PROVIDER_SHOPS)[shop];
+      if (merchantId === undefined) return findAdapter(adapters, SHOPS[/** @type {keyof typeof SHOPS} */ (shop)]);
+      if (!providerAdapters.has(shop)) providerAdapters.set(shop, sandboxFubeiProvider(`${url}/sandbox`, merchantId));
+      return providerAdapters.get(shop);
+    };
+    /** @param {string} orderNo */
+    const adapterOf = (orderNo) => (shops ? (shopAdapter(shopOf(orderNo)) ?? findAdapter(adapters, gateway)) : adapter);
     // Before paybridge(): it takes its meter when it is built.
     const metricsRoute = prometheusMetrics();
     const common = {
@@ -108,13 +120,13 @@ export async function startDemo(options = {}) {
       createRateLimit: { clientKey: (/** @type {import("express").Request} */ req) => req.ip, max: 30, windowMs: 60_000 },
       ...(store ? { store } : {}),
     };
-    // Two shops: each merchant's setup is its own gateways (here the sandbox's, by shop).
+    // Shops: each merchant's setup is its own gateway (the sandbox's; rice's is the provider key naming its merchant).
     const pay = shops
-      ? paybridge({ ...common, merchants: (shop) => (Object.hasOwn(SHOPS, shop) ? { gateways: [findAdapter(adapters, SHOPS[/** @type {keyof typeof SHOPS} */ (shop)])] } : null), routing: (order) => shopGateway(order.orderNo) ?? gateway })
+      ? paybridge({ ...common, merchants: (shop) => { const own = shopAdapter(shop); return own ? { gateways: [own] } : null; }, routing: (order) => shopGateway(order.orderNo) ?? gateway })
       : paybridge({ ...common, gateways: [adapter], routing: () => gateway });
     // Sandbox only: the day's bill of the demo's gateway (or a shop's) against its orders.
     /** @param {string | undefined} shop */
-    const adapterFor = (shop) => (shops ? (shop !== undefined && Object.hasOwn(SHOPS, shop) ? findAdapter(adapters, SHOPS[/** @type {keyof typeof SHOPS} */ (shop)]) : undefined) : shop === undefined ? adapter : undefined);
+    const adapterFor = (shop) => (shops ? shopAdapter(shop) : shop === undefined ? adapter : undefined);
     const reconciliation = real ? null : reconciliationReport({ pay, sandboxUrl: `${url}/sandbox`, adapterFor, log });
     server.on("request", demoApp({ pay, sandbox, adapterOf, clientAssets, log, metricsRoute, reconciliation }));
   } catch (error) {

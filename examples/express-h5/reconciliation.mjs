@@ -7,7 +7,7 @@
  * else as the file the gateway's console serves (the sandbox's `/sandbox/bills/<gateway>.csv`),
  * read with the adapter's column preset. public/reconciliation.html shows it, with the
  * sandbox's switches (`POST /sandbox/control/bill-mismatch`) that put each kind of mismatch
- * into the bill. With two shops, `?shop=` names whose day it is.
+ * into the bill. With shops, `?shop=` names whose day it is.
  */
 import { htmlReport } from "@paybridge/cli";
 import { readBillCsv } from "@paybridge/server-middleware";
@@ -40,6 +40,10 @@ export function reconciliationReport({ pay, sandboxUrl, adapterFor, log }) {
     const adapter = adapterFor(shop);
     if (!isDay(date) || !adapter) {
       res.status(400).type("text/plain").send(adapter ? "date must be yyyy-MM-dd" : "unknown shop");
+      return;
+    }
+    if (!adapter.fetchBill && !adapter.fetchBillFile && !adapter.billColumns) {
+      res.status(501).type("text/plain").send(`no bill source for ${adapter.id} here: no bill API and no console file preset (fubei's service-provider bills are not built)`);
       return;
     }
     try {

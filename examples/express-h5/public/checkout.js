@@ -16,7 +16,7 @@
     const url = new URL(location.href);
     const given = url.searchParams.get("orderNo");
     if (given) return given;
-    // Two-shop demo: ?shop=tea or ?shop=noodle names the shop in the order number (the server looks it up).
+    // Shops demo: ?shop=tea, ?shop=noodle or ?shop=rice names the shop in the order number (the server looks it up).
     const shop = url.searchParams.get("shop");
     const created = `${shop && /^[a-z]+$/.test(shop) ? `${shop}_` : ""}DEMO${Date.now()}-1`;
     url.searchParams.set("orderNo", created);
