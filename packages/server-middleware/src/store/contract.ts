@@ -101,8 +101,9 @@ export interface ListedRefund {
 export interface OrderStore {
   /**
    * True when every record get and compareAndSet resolve is a new object, the caller's to
-   * change (nested objects may be shared and frozen): what every built-in store does. A merchant's view of the store then renames a record in place instead
-   * of copying it again. Leave it unset if the store may hand out an object it keeps.
+   * change (nested objects may be shared and frozen): what every built-in store does. A
+   * merchant's view of the store then renames a record in place instead of copying it again.
+   * Leave it unset if the store may hand out an object it keeps.
    */
   readonly recordsAreCopies?: boolean;
   get(orderNo: string): Promise<OrderRecord | null>;

@@ -49,9 +49,9 @@ export abstract class SqlStoreBase implements OrderStore {
   /** Settles once the schema is known to be current; a failure is retried on the next call. */
   #ready: Promise<void> | undefined;
   #closed: Promise<void> | undefined;
-  /** The notify inbox, in the same database (migration 002). */
   /** get and compareAndSet resolve a new object each time (contract.ts). */
   readonly recordsAreCopies = true;
+  /** The notify inbox, in the same database (migration 002). */
   readonly inbox: SqlNotifyInbox;
 
   protected constructor(name: string, dialect: SqlDialect, options: SqlStoreOptions) {
