@@ -42,12 +42,14 @@ export function reconciliationReport({ pay, sandboxUrl, adapterFor, log }) {
       res.status(400).type("text/plain").send(adapter ? "date must be yyyy-MM-dd" : "unknown shop");
       return;
     }
-    if (!adapter.fetchBill && !adapter.fetchBillFile && !adapter.billColumns) {
+    const viaApi = Boolean(adapter.fetchBill || adapter.fetchBillFile);
+    const columns = adapter.billColumns;
+    if (!viaApi && !columns) {
       res.status(501).type("text/plain").send(`no bill source for ${adapter.id} here: no bill API and no console file preset (fubei's service-provider bills are not built)`);
       return;
     }
     try {
-      const bill = adapter.fetchBill || adapter.fetchBillFile ? undefined : await consoleBill(sandboxUrl, adapter, date);
+      const bill = viaApi || !columns ? undefined : await consoleBill(`${sandboxUrl}/bills/${adapter.id}.csv?date=${date}`, columns, date);
       const result = await pay.reconcile({ date, gateway: adapter.id, ...(shop ? { merchantId: shop } : {}), ...(bill ? { bill } : {}) });
       res.type("html").send(htmlReport(result));
     } catch (error) {
@@ -61,14 +63,13 @@ export function reconciliationReport({ pay, sandboxUrl, adapterFor, log }) {
 
 /**
  * The day's bill file as the sandbox's console serves it, read with the adapter's columns.
- * @param {string} sandboxUrl
- * @param {import("@paybridge/server-middleware").GatewayAdapter} adapter
+ * @param {string} url
+ * @param {import("@paybridge/server-middleware").BillColumns} columns
  * @param {string} date
  */
-async function consoleBill(sandboxUrl, adapter, date) {
-  if (!adapter.billColumns) throw Object.assign(new Error("no bill column preset"), { code: "no_bill_columns" });
-  const response = await fetch(`${sandboxUrl}/bills/${adapter.id}.csv?date=${date}`);
+async function consoleBill(url, columns, date) {
+  const response = await fetch(url);
   if (response.status !== 200 || !response.body) throw Object.assign(new Error("bill download failed"), { code: "bill_download" });
   // Streamed: readBillCsv bounds each line and the row count itself.
-  return readBillCsv(response.body, { columns: adapter.billColumns, date });
+  return readBillCsv(response.body, { columns, date });
 }

@@ -130,7 +130,7 @@
     sandboxMode = config.sandbox;
     const reconciliation = byId("reconciliation-link");
     reconciliation.hidden = !config.sandbox;
-    // Two shops: the order number's prefix names whose day to show.
+    // Shops: the order number's prefix names whose day to show.
     const shop = /^([a-z]+)_/.exec(orderNo)?.[1];
     if (shop) reconciliation.querySelector("a").href = `/reconciliation.html?shop=${shop}`;
     byId("refund").addEventListener("click", () => void refund());

@@ -18,6 +18,7 @@ import { checkFields, parseJsonObject, type FieldTable, type JsonObject } from "
 import { compactTime, gatewayOrderNumber, randomDigits, randomHex } from "../ids.js";
 import type { OrderBook, SandboxOrder } from "../order-book.js";
 import type { RefundDesk, SandboxRefund } from "../refund-desk.js";
+import { REFUND_STATUS } from "./fubei-refunds.js";
 import type { NotifyMessage } from "../simulator.js";
 
 export interface FubeiAgentCredentials {
@@ -76,7 +77,6 @@ const REFUND_QUERY_FIELDS: FieldTable = {
   merchant_refund_sn: { type: "string", maxLength: 32 },
   refund_sn: { type: "string", maxLength: 40 },
 };
-const REFUND_STATUS = { succeeded: "REFUND_SUCCESS", processing: "REFUND_PROCESSING", failed: "REFUND_FAIL" } as const;
 
 export interface AgentAnswers {
   fail(res: Response, subCode: string, message: string): null;
@@ -104,9 +104,7 @@ export function fubeiAgentHandler(credentials: FubeiAgentCredentials, orders: Or
     }
     const bad = checkFields(biz, ORDER_FIELDS);
     if (bad) return fail(res, "INVALID_PARAMETER", `参数错误: ${bad.message}`);
-    const found = typeof biz.order_sn === "string" ? orders.byGatewayOrderNo(biz.order_sn) : orders.byOrderNo(String(biz.merchant_order_sn ?? ""));
-    // Another merchant's order is not there for this one.
-    const order = found?.extra.merchant_id === String(biz.merchant_id) ? found : undefined;
+    const order = merchantsOrder(biz);
     if (!order) return fail(res, "ORDER_NOT_EXIST", "订单不存在");
     if (envelope.method === METHODS.query) return succeed(res, orderData(order));
     if (order.status !== "pending") return fail(res, "ORDER_STATUS_ERROR", "订单状态不允许关闭");
@@ -115,7 +113,7 @@ export function fubeiAgentHandler(credentials: FubeiAgentCredentials, orders: Or
     return succeed(res, { order_status: "CLOSED", merchant_order_sn: order.orderNo, order_sn: order.gatewayOrderNo });
   };
 
-  /** The order an order-level call names, when it is this merchant's. */
+  /** The order an order-level call names, when it is this merchant's: another merchant's order is not there for this one. */
   function merchantsOrder(biz: JsonObject): SandboxOrder | undefined {
     const found = typeof biz.order_sn === "string" ? orders.byGatewayOrderNo(biz.order_sn) : orders.byOrderNo(String(biz.merchant_order_sn ?? ""));
     return found?.extra.merchant_id === String(biz.merchant_id) ? found : undefined;

@@ -29,7 +29,8 @@ const REFUND_QUERY_FIELDS: FieldTable = {
   merchant_refund_sn: { type: "string", required: true, maxLength: 32 },
 };
 
-const REFUND_STATUS = { succeeded: "REFUND_SUCCESS", processing: "REFUND_PROCESSING", failed: "REFUND_FAIL" } as const;
+/** A refund's state in fubei's words, for both levels: REFUND_FAIL is *assumed* at /gateway (1.0's pages spell REFUND_FAILER), evidenced for fbpay.* (order.go). */
+export const REFUND_STATUS = { succeeded: "REFUND_SUCCESS", processing: "REFUND_PROCESSING", failed: "REFUND_FAIL" } as const;
 
 export interface FubeiLifecycleContext {
   orders: OrderBook;
