@@ -10,9 +10,10 @@
  */
 import { pathToFileURL } from "node:url";
 import { join } from "node:path";
-import { SpanKind, metrics, trace } from "@opentelemetry/api";
+import { metrics, trace } from "@opentelemetry/api";
 import { repoRoot } from "./paths.mjs";
 import { callgrind, registerSdk } from "./instructions.mjs";
+import { floorCreateOrder } from "./telemetry-floor.mjs";
 
 const [mode = "ours", callsText = "20000"] = process.argv.slice(2);
 const calls = Number(callsText);
@@ -33,23 +34,7 @@ const raw = {
 function floor() {
   const tracer = trace.getTracer(INSTRUMENTATION_SCOPE.name, INSTRUMENTATION_SCOPE.version);
   const histogram = metrics.getMeter("floor").createHistogram("floor.call.duration", { unit: "s" });
-  const attributes = Object.freeze({ gateway: "bench", operation: "create", outcome: "ok" });
-  const options = { kind: SpanKind.CLIENT };
-  return {
-    createOrder: (input, http) =>
-      tracer.startActiveSpan("paybridge.gateway.create", options, async (span) => {
-        span.setAttribute("paybridge.gateway", "bench");
-        span.setAttribute("paybridge.gateway.operation", "create");
-        span.setAttribute("paybridge.order_no", input.orderNo);
-        const started = performance.now();
-        try {
-          return await raw.createOrder(input, http);
-        } finally {
-          span.end();
-          histogram.record((performance.now() - started) / 1000, attributes);
-        }
-      }),
-  };
+  return { createOrder: floorCreateOrder(raw, tracer, histogram) };
 }
 
 const adapter = mode === "raw" ? raw : mode === "floor" ? floor() : new Telemetry().calls.instrument(raw);

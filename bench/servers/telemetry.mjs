@@ -1,13 +1,15 @@
 /**
- * The telemetry section's process (bench/sections/telemetry.mjs): three paybridge web handlers
+ * The telemetry section's process (bench/sections/telemetry.mjs): four paybridge web handlers
  * (BUILT), each with its own store, side by side in this one process. paybridge decides when it
- * is built whether an SDK is there, so `none` and `control` are built while no OpenTelemetry SDK
- * is registered (they run uninstrumented for good; `control` measures the method's own noise)
- * and `sdk` while one is (a MeterProvider whose reader is collected at the end, a tracer
- * provider batching spans to an exporter that only counts; unregistered again right after, the
- * handler keeps them). The order they are built in is the parent's `buildOrder`: the first
- * built may run faster or slower. One process, so the sides share its heap, JIT and CPU: the
- * parent rotates their slices.
+ * is built whether an SDK is there, so `none`, `control` and `floor` are built while no
+ * OpenTelemetry SDK is registered (they run uninstrumented for good; `control` measures the
+ * method's own noise) and `sdk` while one is (a MeterProvider whose reader is collected at the
+ * end, a tracer provider batching spans to an exporter that only counts; unregistered again
+ * right after, the handler keeps them). `floor` wraps its adapter and onPaid in the least
+ * telemetry the issue asks for, written by hand straight on the same SDK's providers: what
+ * the SDK costs whoever instruments the calls, so `sdk` against it is paybridge's own part.
+ * The order they are built in is the parent's `buildOrder`: the first built may run faster or
+ * slower. One process, so the sides share its heap, JIT and CPU: the parent rotates their slices.
  *
  * Requests are fetch-API objects handed to the handler (no socket of its own); a create calls
  * the gateway through paybridge's gateway client over loopback HTTP to a stub in the parent
@@ -25,13 +27,15 @@ import { pathToFileURL } from "node:url";
 import { join } from "node:path";
 import { serveParent } from "../lib/child.mjs";
 import { repoRoot } from "../lib/paths.mjs";
+import { floorCreateOrder } from "../lib/telemetry-floor.mjs";
 
 const dist = (file) => pathToFileURL(join(repoRoot, "packages/server-middleware/dist", file)).href;
 const KEY = "bench-telemetry-key-0123456789abcdef";
 const CONCURRENCY = 8;
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-async function registerSdk() {
+/** An SDK, made once; registered globally only while the `sdk` side is built. */
+async function createSdk() {
   const { metrics, trace } = await import("@opentelemetry/api");
   const { MeterProvider, MetricReader } = await import("@opentelemetry/sdk-metrics");
   const { BasicTracerProvider, BatchSpanProcessor } = await import("@opentelemetry/sdk-trace-base");
@@ -49,10 +53,15 @@ async function registerSdk() {
     async shutdown() {},
   };
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] });
-  metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
-  trace.setGlobalTracerProvider(tracerProvider);
+  const meterProvider = new MeterProvider({ readers: [reader] });
   return {
-    /** Unregisters the SDK: what was built meanwhile keeps its meter and tracer. */
+    tracerProvider,
+    meterProvider,
+    register() {
+      metrics.setGlobalMeterProvider(meterProvider);
+      trace.setGlobalTracerProvider(tracerProvider);
+    },
+    /** What was built meanwhile keeps its meter and tracer. */
     unregister() {
       metrics.disable();
       trace.disable();
@@ -68,6 +77,25 @@ async function registerSdk() {
       }
       return { spans: exportedSpans, metrics: sums };
     },
+  };
+}
+
+/**
+ * The `floor` side's telemetry, straight on the SDK's providers (the handler itself is built
+ * with no SDK registered, so paybridge adds nothing): the least any code producing what the
+ * issue asks of a create and a notify makes the SDK do — the gateway call's client span, made
+ * active, with its three attributes, ended, and one duration recording on a prepared attribute
+ * set; a paid notify's time-to-paid recording. The sdk side against it is paybridge's own part.
+ */
+async function floorTelemetry({ tracerProvider, meterProvider }) {
+  const tracer = tracerProvider.getTracer("paybridge-bench-floor");
+  const meter = meterProvider.getMeter("paybridge-bench-floor");
+  const callDuration = meter.createHistogram("floor.gateway.call.duration", { unit: "s" });
+  const timeToPaid = meter.createHistogram("floor.order.time_to_paid", { unit: "s" });
+  const none = Object.freeze({});
+  return {
+    wrap: (adapter) => ({ ...adapter, createOrder: floorCreateOrder(adapter, tracer, callDuration) }),
+    paid: (payment) => timeToPaid.record((Date.now() - Date.parse(payment.paidAt)) / 1000, none),
   };
 }
 
@@ -136,7 +164,7 @@ async function microFor(telemetry, { calls, slices }) {
 }
 
 /** One paybridge web handler over its own store, with its order numbers, requests and onPaid count. */
-async function side(gatewayUrl) {
+async function side(gatewayUrl, floor) {
   const { paybridgeHandler } = await import(dist("web.js"));
   const { createSigner, COMMON_SIGN_RULE, MemoryOrderStore } = await import(dist("index.js"));
   const { Telemetry } = await import(dist("engine/telemetry.js"));
@@ -144,12 +172,17 @@ async function side(gatewayUrl) {
   const counts = { paid: 0, orders: 0 };
   const silent = () => {};
   const handler = paybridgeHandler({
-    gateways: [benchAdapter(signer, gatewayUrl)],
+    gateways: [floor ? floor.wrap(benchAdapter(signer, gatewayUrl)) : benchAdapter(signer, gatewayUrl)],
     routing: { wechat: "bench" },
     publicUrl: "http://127.0.0.1/pay",
     statusTokenSecret: "bench-telemetry-status-secret-0123456789",
     resolveOrder: () => ({ amountFen: 100 }),
-    onPaid: () => void (counts.paid += 1),
+    onPaid: floor
+      ? (payment) => {
+          counts.paid += 1;
+          floor.paid(payment);
+        }
+      : () => void (counts.paid += 1),
     store: new MemoryOrderStore({ maxOrders: 1_000_000 }),
     logger: { info: silent, warn: silent, error: silent },
   });
@@ -185,11 +218,12 @@ async function side(gatewayUrl) {
 
 serveParent(async ({ gatewayUrl, buildOrder }) => {
   const sides = {};
-  let sdk;
+  const sdk = await createSdk();
   for (const name of buildOrder) {
-    if (name !== "sdk") sides[name] = await side(gatewayUrl);
+    if (name === "floor") sides.floor = await side(gatewayUrl, await floorTelemetry(sdk));
+    else if (name !== "sdk") sides[name] = await side(gatewayUrl);
     else {
-      sdk = await registerSdk();
+      sdk.register();
       sides.sdk = await side(gatewayUrl);
       sdk.unregister();
     }
@@ -204,10 +238,19 @@ serveParent(async ({ gatewayUrl, buildOrder }) => {
           if (counts.paid !== counts.orders) throw new Error(`${name}: onPaid ran ${counts.paid} times for ${counts.orders} orders`);
         }
         const recorded = await sdk.finish();
-        // Only the SDK's side records, each of its orders once: the other two run uninstrumented.
+        // paybridge records on the sdk side only, each of its orders once; the floor's own code a span and a duration per create.
         const { orders } = sides.sdk.counts;
-        if (recorded.metrics["paybridge.orders.created"] !== orders || recorded.spans !== orders) throw new Error(`the SDK recorded ${JSON.stringify(recorded)} for ${orders} orders`);
-        return { orders, onPaidOncePerOrder: true, sdkRecorded: recorded };
+        const floorOrders = sides.floor.counts.orders;
+        const expected = { spans: orders + floorOrders, created: orders, floorCalls: floorOrders, floorPaid: sides.floor.counts.paid };
+        const { metrics } = recorded;
+        if (
+          recorded.spans !== expected.spans ||
+          metrics["paybridge.orders.created"] !== orders ||
+          metrics["floor.gateway.call.duration"] !== floorOrders ||
+          metrics["floor.order.time_to_paid"] !== expected.floorPaid
+        )
+          throw new Error(`the SDK recorded ${JSON.stringify(recorded)}, expected ${JSON.stringify(expected)}`);
+        return { orders, floorOrders, onPaidOncePerOrder: true, sdkRecorded: recorded };
       },
     },
     close: async () => {},
