@@ -7,7 +7,8 @@
 import { SpanKind } from "@opentelemetry/api";
 
 const OPTIONS = { kind: SpanKind.CLIENT };
-const ATTRIBUTES = Object.freeze({ "paybridge.gateway": "bench", "paybridge.gateway.operation": "create", "paybridge.gateway.outcome": "ok" });
+/** The keys paybridge's call-duration cells carry (src/engine/telemetry-cells.ts): the SDK hashes them on every recording. */
+const ATTRIBUTES = Object.freeze({ gateway: "bench", operation: "create", outcome: "ok" });
 
 /** `adapter.createOrder`, traced by `tracer` and timed into `callDuration` (a histogram). */
 export function floorCreateOrder(adapter, tracer, callDuration) {
